@@ -1,0 +1,130 @@
+//! A document analysed once: its sentences, and for each sentence the
+//! stemmed content words as ids into a per-document vocabulary.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::{Language, segment, tokenize};
+
+/// Index of a term in a [`Document`]'s vocabulary.
+pub type TermId = u32;
+
+/// One sentence of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// Byte range of the sentence in the document's text; never empty, never
+    /// starting or ending with white space, always on character boundaries.
+    pub span: Range<usize>,
+    /// Content terms in order of appearance: words that are not stopwords,
+    /// case-folded and stemmed, as vocabulary ids. Repeats are kept.
+    pub terms: Vec<TermId>,
+    /// Number of words in the sentence, stopwords included; what word
+    /// budgets count.
+    pub word_count: usize,
+}
+
+/// A document analysed by the shared pipeline.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// The original text; every span indexes it.
+    pub text: &'a str,
+    /// The language used for stopwords and stemming.
+    pub language: Language,
+    /// The sentences, in document order.
+    pub sentences: Vec<Sentence>,
+    /// Term strings by id (the stemmed, case-folded form).
+    pub vocabulary: Vec<String>,
+    /// For each term id, the number of sentences it occurs in.
+    pub sentence_frequency: Vec<u32>,
+}
+
+impl<'a> Document<'a> {
+    /// Segments and tokenizes `text`. With `language` `None` the language is
+    /// detected.
+    pub fn analyze(text: &'a str, language: Option<Language>) -> Self {
+        let language = language.unwrap_or_else(|| Language::detect(text));
+        let stemmer = language.stemmer();
+        let mut ids: HashMap<String, TermId> = HashMap::new();
+        let mut vocabulary = Vec::new();
+        let mut sentence_frequency: Vec<u32> = Vec::new();
+        let mut sentences = Vec::new();
+        for span in segment::sentences(text) {
+            let mut terms = Vec::new();
+            let mut word_count = 0;
+            for (_, word) in tokenize::words(&text[span.clone()]) {
+                word_count += 1;
+                let folded = tokenize::fold(word);
+                if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
+                    continue;
+                }
+                let term = match &stemmer {
+                    Some(s) => s.stem(&folded).into_owned(),
+                    None => folded,
+                };
+                let next = vocabulary.len() as TermId;
+                let id = *ids.entry(term).or_insert_with_key(|t| {
+                    vocabulary.push(t.clone());
+                    sentence_frequency.push(0);
+                    next
+                });
+                terms.push(id);
+            }
+            let mut seen: Vec<TermId> = terms.clone();
+            seen.sort_unstable();
+            seen.dedup();
+            for id in seen {
+                sentence_frequency[id as usize] += 1;
+            }
+            sentences.push(Sentence {
+                span,
+                terms,
+                word_count,
+            });
+        }
+        Self {
+            text,
+            language,
+            sentences,
+            vocabulary,
+            sentence_frequency,
+        }
+    }
+
+    /// The text of sentence `index`.
+    pub fn sentence_text(&self, index: usize) -> &'a str {
+        &self.text[self.sentences[index].span.clone()]
+    }
+
+    /// Smoothed inverse sentence frequency of a term: `ln(1 + n / sf)`, where
+    /// `n` is the number of sentences. Always positive, so every content word
+    /// counts a little.
+    pub fn idf(&self, term: TermId) -> f64 {
+        let n = self.sentences.len() as f64;
+        let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
+        (1.0 + n / sf).ln()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analyses_sentences_terms_and_frequencies() {
+        let text = "The militias fought. The militia leaders met on Monday.";
+        let doc = Document::analyze(text, Language::from_code("en"));
+        assert_eq!(doc.sentences.len(), 2);
+        assert_eq!(doc.sentence_text(0), "The militias fought.");
+        assert_eq!(doc.sentences[1].word_count, 6);
+        let militia = doc.vocabulary.iter().position(|t| t == "militia").unwrap();
+        assert_eq!(doc.sentence_frequency[militia], 2);
+        assert!(!doc.vocabulary.iter().any(|t| t == "the"));
+        assert!(doc.idf(militia as TermId) > 0.0);
+    }
+
+    #[test]
+    fn detects_language_when_not_given() {
+        let doc = Document::analyze("The talks in Vienna went on for hours.", None);
+        assert_eq!(doc.language.code(), "en");
+    }
+}

@@ -1,0 +1,12 @@
+//! The shared text pipeline: sentence segmentation, tokenization, case
+//! folding, stopwords, stemming and language detection, written once and used
+//! by every analysis. A request analyses each of its documents once, into a
+//! [`Document`], and every algorithm reads that.
+
+pub mod document;
+pub mod language;
+pub mod segment;
+pub mod tokenize;
+
+pub use document::{Document, Sentence, TermId};
+pub use language::Language;
