@@ -1,0 +1,116 @@
+//! TextRank (Mihalcea & Tarau 2004): sentences are nodes of a graph whose
+//! edges weigh how many words two sentences share, normalised by their
+//! lengths, and a sentence's score is its PageRank in that graph. A sentence
+//! that says what many others also say is central, so it is a good summary
+//! sentence.
+//!
+//! The similarity is the paper's
+//! `|{w : w ∈ Si ∧ w ∈ Sj}| / (ln |Si| + ln |Sj|)`, counted on the
+//! analysed content terms (stemmed, stopwords removed): shared distinct
+//! terms over the log lengths in content terms. The log keeps long
+//! sentences, which share more words by chance, from dominating. The paper
+//! leaves the denominator undefined for two one-word sentences (`ln 1 +
+//! ln 1 = 0`) and makes it tiny for a one-word and a two-word sentence; it
+//! is floored at 1 here, so no pair weighs more than the number of terms it
+//! shares.
+//!
+//! The graph itself (candidate pairs from an inverted index, a cap on
+//! frequent terms and on neighbours per sentence, PageRank) is shared with
+//! LexRank in [`super::graph`], which explains why it is built that way and
+//! why its cost stays close to linear in the document's length.
+
+use super::graph::{self, PairStats, SentenceVectors};
+use crate::text::Document;
+
+/// PageRank centrality of every sentence over TextRank's word-overlap
+/// similarity. Sentences without content terms score 0; every other score
+/// is positive.
+pub fn score(doc: &Document<'_>) -> Vec<f64> {
+    graph::centrality(doc, similarity)
+}
+
+/// TextRank's similarity of sentences `i` and `j`.
+fn similarity(vectors: &SentenceVectors, i: usize, j: usize, stats: PairStats) -> f64 {
+    let denominator = vectors.ln_term_count(i) + vectors.ln_term_count(j);
+    f64::from(stats.shared_terms) / denominator.max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Language;
+
+    fn scores(text: &str) -> Vec<f64> {
+        score(&Document::analyze(text, Language::from_code("en")))
+    }
+
+    fn best(scores: &[f64]) -> usize {
+        (0..scores.len())
+            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+            .unwrap()
+    }
+
+    /// The last sentence shares terms with every other; the others share
+    /// nothing with each other.
+    const HUB: &str = "Farmers harvested the wheat early. \
+        Heavy rain flooded the valley. \
+        The central bank raised interest rates. \
+        Tourists visited the old castle. \
+        Farmers fear heavy rain, higher interest rates and fewer tourists at the castle.";
+
+    #[test]
+    fn sentence_sharing_terms_with_all_others_ranks_first() {
+        let s = scores(HUB);
+        assert_eq!(s.len(), 5);
+        assert_eq!(best(&s), 4, "{s:?}");
+        // The leaves are alike; none is far from another.
+        assert!(s[..4].iter().all(|&x| x > 0.0 && x < s[4]));
+    }
+
+    #[test]
+    fn similarity_follows_the_paper_with_a_floored_denominator() {
+        let doc = Document::analyze(
+            "Wheat prices rose sharply today. Wheat prices fell. Wheat.",
+            Language::from_code("en"),
+        );
+        let v = SentenceVectors::new(&doc);
+        let stats = PairStats {
+            shared_terms: 2,
+            dot: 0.0,
+        };
+        assert_eq!((v.term_count(0), v.term_count(1)), (4, 3));
+        let expected = 2.0 / (4f64.ln() + 3f64.ln());
+        assert!((similarity(&v, 0, 1, stats) - expected).abs() < 1e-12);
+        // One-term sentences: ln 1 + ln 1 = 0, floored at 1.
+        let one = PairStats {
+            shared_terms: 1,
+            dot: 0.0,
+        };
+        assert_eq!(similarity(&v, 2, 2, one), 1.0);
+    }
+
+    #[test]
+    fn sentences_without_content_terms_score_zero() {
+        let s = scores("Markets fell sharply on Monday. It is what it is. Markets recovered.");
+        assert_eq!(s[1], 0.0);
+        assert!(s[0] > 0.0 && s[2] > 0.0);
+    }
+
+    #[test]
+    fn one_sentence_document() {
+        assert_eq!(scores("Markets fell sharply on Monday."), vec![1.0]);
+    }
+
+    #[test]
+    fn all_stopword_and_empty_documents() {
+        assert_eq!(scores("It is what it is. We were there."), vec![0.0, 0.0]);
+        assert!(scores("").is_empty());
+    }
+
+    #[test]
+    fn scores_are_finite_non_negative_and_sum_to_at_most_one() {
+        let s = scores(HUB);
+        assert!(s.iter().all(|x| x.is_finite() && *x >= 0.0));
+        assert!(s.iter().sum::<f64>() <= 1.0 + 1e-9);
+    }
+}
