@@ -1,0 +1,99 @@
+//! The service's errors and their one mapping to gRPC statuses.
+//!
+//! Handlers validate first and report every bad field at once; the core
+//! never fails on valid input. Each error kind maps to exactly one code here,
+//! so a client's mistake can never surface as `INTERNAL`.
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, FieldViolation};
+
+/// An error a request can end with.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed; one violation per bad field.
+    #[error("invalid request: {}", describe(.0))]
+    InvalidArgument(Vec<Violation>),
+    /// The method exists in the contract but has not been built yet.
+    #[error("{0} is not implemented yet")]
+    Unimplemented(&'static str),
+    /// A bug on the server's side (a panicked analysis task).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// One bad field of a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The field's name as in the proto (`text`, `ratio`).
+    pub field: String,
+    /// What is wrong with it, and what is accepted.
+    pub description: String,
+}
+
+impl Violation {
+    /// A violation of `field`.
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            description: description.into(),
+        }
+    }
+}
+
+fn describe(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| format!("{}: {}", v.field, v.description))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        match error {
+            Error::InvalidArgument(violations) => {
+                let details = ErrorDetails::with_bad_request(
+                    violations
+                        .into_iter()
+                        .map(|v| FieldViolation::new(v.field, v.description))
+                        .collect::<Vec<_>>(),
+                );
+                use tonic_types::StatusExt;
+                Status::with_error_details(Code::InvalidArgument, message, details)
+            }
+            Error::Unimplemented(_) => Status::unimplemented(message),
+            Error::Internal(_) => Status::internal(message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic_types::StatusExt;
+
+    #[test]
+    fn invalid_argument_carries_field_violations() {
+        let status = Status::from(Error::InvalidArgument(vec![
+            Violation::new("text", "must not be empty"),
+            Violation::new("ratio", "must be in (0, 1]"),
+        ]));
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let details = status.get_error_details();
+        let bad = details.bad_request().expect("bad request details");
+        let fields: Vec<_> = bad
+            .field_violations
+            .iter()
+            .map(|v| v.field.as_str())
+            .collect();
+        assert_eq!(fields, ["text", "ratio"]);
+        assert!(status.message().contains("text: must not be empty"));
+    }
+
+    #[test]
+    fn unimplemented_maps_to_unimplemented() {
+        let status = Status::from(Error::Unimplemented("Classify"));
+        assert_eq!(status.code(), Code::Unimplemented);
+    }
+}

@@ -1,0 +1,107 @@
+//! Logs: the subscriber set-up and one span per request.
+//!
+//! Each request gets an `rpc` span with the method; when it ends, one event
+//! records its gRPC status code and latency. Request text is never logged at
+//! info level (texts are users' data and can be a megabyte each).
+
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use tonic::codegen::http;
+use tower::{Layer, Service};
+use tracing::Instrument;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+/// Installs the global subscriber. `filter` takes precedence over
+/// `RUST_LOG`; with neither, `info`.
+pub fn init(format: LogFormat, filter: Option<&str>) -> Result<(), String> {
+    let filter = match filter {
+        Some(f) => EnvFilter::try_new(f).map_err(|e| format!("bad log filter `{f}`: {e}"))?,
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let result = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+    result.map_err(|e| format!("cannot install the log subscriber: {e}"))
+}
+
+/// Tower layer that wraps every request in a span and logs its outcome.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestLogLayer;
+
+impl<S> Layer<S> for RequestLogLayer {
+    type Service = RequestLog<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestLog { inner }
+    }
+}
+
+/// The service made by [`RequestLogLayer`].
+#[derive(Debug, Clone)]
+pub struct RequestLog<S> {
+    inner: S,
+}
+
+impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for RequestLog<S>
+where
+    S: Service<http::Request<ReqBody>, Response = http::Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: std::fmt::Display,
+    ReqBody: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
+        let method = request.uri().path().to_owned();
+        let span = tracing::info_span!("rpc", method = %method);
+        let started = Instant::now();
+        // The clone that was made ready is the one that serves this call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(
+            async move {
+                let result = inner.call(request).await;
+                let latency_ms = started.elapsed().as_secs_f64() * 1e3;
+                match &result {
+                    Ok(response) => {
+                        // Errors of unary calls travel in the headers of a
+                        // trailers-only response; a response without
+                        // grpc-status in its headers is a success whose
+                        // status 0 follows in the trailers.
+                        let code = response
+                            .headers()
+                            .get("grpc-status")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.parse::<i32>().ok())
+                            .unwrap_or(0);
+                        let code = tonic::Code::from_i32(code);
+                        tracing::info!(code = ?code, latency_ms, "request finished");
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, latency_ms, "request failed in transport");
+                    }
+                }
+                result
+            }
+            .instrument(span),
+        )
+    }
+}

@@ -1,0 +1,95 @@
+//! Starts the real server on an ephemeral port for a test, with a shutdown
+//! the test controls, and connects real tonic clients to it.
+#![allow(dead_code)] // each test file uses a different part
+
+use std::net::SocketAddr;
+
+use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
+use textanalysis::server::{self, ServeError, ServerConfig};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+
+/// A server running in the test's runtime.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<Result<(), ServeError>>>,
+}
+
+impl TestServer {
+    /// Starts a server with the default configuration.
+    pub async fn start() -> Self {
+        Self::start_with(ServerConfig::default()).await
+    }
+
+    /// Starts a server with `config` on 127.0.0.1:0.
+    pub async fn start_with(config: ServerConfig) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an ephemeral port");
+        let addr = listener.local_addr().expect("local address");
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(server::run(listener, config, async {
+            let _ = rx.await;
+        }));
+        Self {
+            addr,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// A channel to the server. Connecting succeeds as soon as the listener
+    /// exists, which it does before `start` returns.
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(format!("http://{}", self.addr))
+            .expect("valid uri")
+            .connect()
+            .await
+            .expect("connect to the test server")
+    }
+
+    /// A client of the analysis service.
+    pub async fn client(&self) -> TextAnalysisServiceClient<Channel> {
+        TextAnalysisServiceClient::new(self.channel().await)
+    }
+
+    /// Begins shutdown without waiting for it.
+    pub fn begin_shutdown(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Shuts down and returns what the server returned.
+    pub async fn stop(mut self) -> Result<(), ServeError> {
+        self.begin_shutdown();
+        self.handle
+            .take()
+            .expect("not stopped twice")
+            .await
+            .expect("server task did not panic")
+    }
+}
+
+/// A news-style text written for these tests, with the traps of a
+/// republished wire story: a headline without punctuation, a dateline, a
+/// missing space after a full stop, abbreviations, quotes, a subhead line,
+/// non-ASCII punctuation and comment-box lines.
+pub const WIRE_STYLE: &str = "Ministers meet to discuss the drought in Freedonia
+
+Freedonia (NWS): Ministers from six countries met in Geneva on Tuesday to discuss the drought in Freedonia, just across the sea from Europe.The drought has ruined harvests across the south since the spring.
+
+The talks, under way since 0930 GMT, are chaired by the U.N. envoy Dr. Maria Okafor and Gen. Tomas Berg.
+
+“We have a lot of work to do,” Okafor told reporters at the city’s old Hotel Bristol.
+
+– ‘No water, no peace’ –
+
+Aid agencies say 5,000 families have left their farms… and the number is still rising.
+
+Officials said rainfall was 3.5% of the usual level, the lowest since records began.
+
+Leave a comment
+";

@@ -1,0 +1,73 @@
+//! The wire story republished by two outlets (`../shared/data/wire_pair/`,
+//! beside the checkout, as in CI): summaries slice the original exactly in
+//! every offset unit. The texts are read at test time, never copied here.
+
+mod common;
+
+use common::TestServer;
+use textanalysis::proto::v1::{OffsetUnit, SummarizeAlgorithm, SummarizeRequest};
+
+fn wire_text(name: &str) -> String {
+    let path = format!(
+        "{}/../shared/data/wire_pair/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (the shared data must sit beside the checkout)"))
+}
+
+fn slice(text: &str, unit: OffsetUnit, offset: u32, length: u32) -> String {
+    let (offset, length) = (offset as usize, length as usize);
+    match unit {
+        OffsetUnit::CodePoint => text.chars().skip(offset).take(length).collect(),
+        OffsetUnit::Utf16CodeUnit => {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            String::from_utf16(&units[offset..offset + length]).expect("valid UTF-16")
+        }
+        _ => text[offset..offset + length].to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn wire_pair_summaries_slice_exactly_in_every_unit() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    for name in ["a.txt", "b.txt"] {
+        let text = wire_text(name);
+        for unit in [
+            OffsetUnit::Utf8Byte,
+            OffsetUnit::CodePoint,
+            OffsetUnit::Utf16CodeUnit,
+        ] {
+            for algorithm in [
+                SummarizeAlgorithm::Unspecified,
+                SummarizeAlgorithm::Textrank,
+                SummarizeAlgorithm::Lexrank,
+                SummarizeAlgorithm::Centroid,
+            ] {
+                let response = client
+                    .summarize(SummarizeRequest {
+                        text: text.clone(),
+                        max_sentences: 50,
+                        offset_unit: unit as i32,
+                        algorithm: algorithm as i32,
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("summarize")
+                    .into_inner();
+                assert_eq!(response.language, "en");
+                assert!(response.sentence_count >= 20, "{name}");
+                assert_eq!(response.sentences.len(), response.sentence_count as usize);
+                for s in &response.sentences {
+                    assert_eq!(
+                        slice(&text, unit, s.offset, s.length),
+                        s.text,
+                        "{name} {unit:?}"
+                    );
+                }
+            }
+        }
+    }
+    server.stop().await.expect("clean stop");
+}
