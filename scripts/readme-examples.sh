@@ -13,10 +13,14 @@ bin="${1:?usage: readme-examples.sh path/to/textanalysis}"
 source "$root/scripts/tools.sh"
 export PATH="$TOOLS_BIN:$PATH"
 
-start_server "$bin"
+# The README's own-model example serves a model trained from
+# examples/support/ under the name `support`.
+models="$(mktemp -d)"
+"$bin" train --input "$root/examples/support/support.jsonl" --out "$models/support.tam" >/dev/null
+start_server "$bin" --model "support=$models/support.tam"
 pid=$SERVER_PID
 addr=$SERVER_ADDR
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$models"' EXIT
 
 passed=0
 failed=0
@@ -44,6 +48,6 @@ done < <(grep -E '^grpcurl ' README.md)
 
 kill -TERM "$pid"
 wait "$pid" || { echo "server did not exit 0 on SIGTERM" >&2; failed=$((failed + 1)); }
-trap - EXIT
+trap 'rm -rf "$models"' EXIT
 echo "readme-examples: $passed passed, $failed failed"
 [ "$passed" -gt 0 ] && [ "$failed" -eq 0 ]

@@ -23,8 +23,14 @@ step "cargo test"
 cargo test --locked --lib --bins --tests
 cargo test --locked --doc
 
-step "README grpcurl examples"
 cargo build --locked --bin textanalysis
+
+step "the built-in news model rebuilds bit for bit"
+rebuilt="$(mktemp)"
+TEXTANALYSIS_BIN=target/debug/textanalysis scripts/build-news-model.sh "$rebuilt" >/dev/null
+cmp "$rebuilt" models/news.tam
+rm -f "$rebuilt"
+
+step "README grpcurl examples"
 scripts/readme-examples.sh target/debug/textanalysis
 
-step "all tests passed"

@@ -29,13 +29,15 @@ fi
 export TOOLS_BIN="$tools/venv/bin"
 export BUF="$tools/node/node_modules/.bin/buf"
 
-# start_server BIN: starts BIN on an ephemeral loopback port with JSON logs,
+# start_server BIN [ARGS...]: starts BIN (with extra serve ARGS) on an ephemeral loopback port with JSON logs,
 # waits for its "serving" log line, and sets SERVER_PID and SERVER_ADDR. The
 # caller stops it (kill -TERM "$SERVER_PID"; wait "$SERVER_PID").
 start_server() {
   local log
   log="$(mktemp)"
-  "$1" serve --listen 127.0.0.1:0 --log-format json >"$log" 2>&1 &
+  local bin="$1"
+  shift
+  "$bin" serve --listen 127.0.0.1:0 --log-format json "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_ADDR=""
   for _ in $(seq 1 400); do

@@ -6,6 +6,7 @@
 //! service: they are what a replica can take without tuning.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -35,14 +36,74 @@ pub struct Cli {
 pub enum Command {
     /// Run the gRPC server (the default).
     Serve(ServeArgs),
+    /// Train a classification model from labelled examples.
+    Train(TrainArgs),
+    /// Measure a model on labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+/// Settings of `textanalysis train`.
+#[derive(Debug, Clone, Args)]
+pub struct TrainArgs {
+    /// Labelled examples: JSONL (`text` with `label` or `labels`), CSV with a
+    /// header (`text`, `label` or `labels`), or fastText lines
+    /// (`__label__x text`).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Where to write the model (`NAME.tam`).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The model's name; the output file's stem when not given.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The model's version.
+    #[arg(long, default_value = "1")]
+    pub version: String,
+    /// What the model is trained on, as ListModels reports it; the input's
+    /// file name when not given.
+    #[arg(long)]
+    pub training_data: Option<String>,
+    /// Share of the examples held out to calibrate and measure the model.
+    #[arg(long, default_value_t = 0.1)]
+    pub holdout: f64,
+    /// Seed of the held-out split and of training's example order.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Inverse regularisation strength of the linear SVM.
+    #[arg(long, default_value_t = 1.0)]
+    pub c: f64,
+}
+
+/// `textanalysis eval ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum EvalCommand {
+    /// Accuracy, macro-F1, calibration and confusion matrix of a model.
+    Classify(EvalClassifyArgs),
+}
+
+/// Settings of `textanalysis eval classify`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalClassifyArgs {
+    /// A model file, or `news` for the built-in model.
+    #[arg(long)]
+    pub model: String,
+    /// Labelled examples, in any format `train` reads.
+    #[arg(long)]
+    pub data: PathBuf,
 }
 
 impl Cli {
-    /// The server settings, whichever form was used.
-    pub fn into_serve_args(self) -> ServeArgs {
-        match self.command {
-            Some(Command::Serve(args)) => args,
-            None => self.serve,
+    /// The command to run: bare `textanalysis` is `serve`.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+
+    /// The server settings, when the command is `serve`.
+    pub fn into_serve_args(self) -> Option<ServeArgs> {
+        match self.into_command() {
+            Command::Serve(args) => Some(args),
+            _ => None,
         }
     }
 }
@@ -76,6 +137,20 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: Limits,
 
+    /// Directory of models to load, each `NAME.tam` as model NAME (a
+    /// ConfigMap or volume in Kubernetes). Reloaded on SIGHUP.
+    #[arg(long, env = "TEXTANALYSIS_MODELS_DIR")]
+    pub models_dir: Option<PathBuf>,
+
+    /// A model to load, as NAME=PATH; repeatable (comma-separated in the
+    /// environment). Reloaded on SIGHUP.
+    #[arg(long = "model", env = "TEXTANALYSIS_MODELS", value_delimiter = ',', value_parser = parse_model_arg)]
+    pub models: Vec<(String, PathBuf)>,
+
+    /// Model used when a request names none; the built-in `news` when unset.
+    #[arg(long, env = "TEXTANALYSIS_DEFAULT_MODEL")]
+    pub default_model: Option<String>,
+
     /// Longest wait, after SIGTERM or SIGINT, for in-flight requests to
     /// finish before the process exits anyway (e.g. `30s`, `500ms`). Keep it
     /// below Kubernetes' terminationGracePeriodSeconds.
@@ -107,6 +182,10 @@ pub struct Limits {
     )]
     pub max_summary_sentences: usize,
 
+    /// Most ad-hoc topics in one Classify request.
+    #[arg(long, env = "TEXTANALYSIS_MAX_TOPICS", default_value_t = 64)]
+    pub max_topics: usize,
+
     /// Largest gRPC message accepted, in bytes; larger messages are refused
     /// with RESOURCE_EXHAUSTED before they are decoded. Must leave room for
     /// the text limit (Compare carries two texts).
@@ -120,6 +199,7 @@ impl Default for Limits {
             max_text_bytes: 1 << 20,
             max_document_sentences: 50_000,
             max_summary_sentences: 1_000,
+            max_topics: 64,
             max_message_bytes: 4 << 20,
         }
     }
@@ -132,8 +212,21 @@ impl Default for ServeArgs {
             log_format: LogFormat::Text,
             log: None,
             limits: Limits::default(),
+            models_dir: None,
+            models: Vec::new(),
+            default_model: None,
             shutdown_grace: Duration::from_secs(25),
         }
+    }
+}
+
+/// Parses `NAME=PATH`.
+pub fn parse_model_arg(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((name, path)) if !name.trim().is_empty() && !path.trim().is_empty() => {
+            Ok((name.trim().to_owned(), PathBuf::from(path.trim())))
+        }
+        _ => Err(format!("`{s}` is not NAME=PATH")),
     }
 }
 
@@ -171,20 +264,78 @@ mod tests {
 
     #[test]
     fn bare_and_serve_forms_agree() {
-        let bare = Cli::parse_from(["textanalysis", "--listen", "0.0.0.0:9000"]).into_serve_args();
+        let bare = Cli::parse_from(["textanalysis", "--listen", "0.0.0.0:9000"])
+            .into_serve_args()
+            .unwrap();
         let serve = Cli::parse_from(["textanalysis", "serve", "--listen", "0.0.0.0:9000"])
-            .into_serve_args();
+            .into_serve_args()
+            .unwrap();
         assert_eq!(bare.listen, serve.listen);
         assert_eq!(bare.listen.port(), 9000);
     }
 
     #[test]
     fn defaults_match_the_readme() {
-        let args = Cli::parse_from(["textanalysis"]).into_serve_args();
+        let args = Cli::parse_from(["textanalysis"]).into_serve_args().unwrap();
         assert_eq!(args.listen.to_string(), DEFAULT_LISTEN);
         assert_eq!(args.limits, Limits::default());
         assert_eq!(args.limits.max_text_bytes, 1_048_576);
         assert_eq!(args.shutdown_grace, Duration::from_secs(25));
+    }
+
+    #[test]
+    fn models_parse_from_flags() {
+        let args = Cli::parse_from([
+            "textanalysis",
+            "serve",
+            "--model",
+            "legal=/m/legal.tam",
+            "--model",
+            "hr = /m/hr.tam",
+            "--default-model",
+            "legal",
+        ])
+        .into_serve_args()
+        .unwrap();
+        assert_eq!(
+            args.models,
+            [
+                ("legal".to_owned(), PathBuf::from("/m/legal.tam")),
+                ("hr".to_owned(), PathBuf::from("/m/hr.tam")),
+            ]
+        );
+        assert_eq!(args.default_model.as_deref(), Some("legal"));
+        assert!(parse_model_arg("noequals").is_err());
+        assert!(parse_model_arg("=x").is_err());
+    }
+
+    #[test]
+    fn train_and_eval_parse() {
+        let cli = Cli::parse_from([
+            "textanalysis",
+            "train",
+            "--input",
+            "d.jsonl",
+            "--out",
+            "m.tam",
+        ]);
+        let Some(Command::Train(train)) = cli.command else {
+            panic!("train parsed as {cli:?}");
+        };
+        assert_eq!(train.holdout, 0.1);
+        let cli = Cli::parse_from([
+            "textanalysis",
+            "eval",
+            "classify",
+            "--model",
+            "news",
+            "--data",
+            "d.csv",
+        ]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Eval(EvalCommand::Classify(_)))
+        ));
     }
 
     #[test]

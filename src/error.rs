@@ -13,6 +13,9 @@ pub enum Error {
     /// The request is malformed; one violation per bad field.
     #[error("invalid request: {}", describe(.0))]
     InvalidArgument(Vec<Violation>),
+    /// A named thing (a model) does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
     /// The method exists in the contract but has not been built yet.
     #[error("{0} is not implemented yet")]
     Unimplemented(&'static str),
@@ -62,6 +65,7 @@ impl From<Error> for Status {
                 use tonic_types::StatusExt;
                 Status::with_error_details(Code::InvalidArgument, message, details)
             }
+            Error::NotFound(_) => Status::not_found(message),
             Error::Unimplemented(_) => Status::unimplemented(message),
             Error::Internal(_) => Status::internal(message),
         }

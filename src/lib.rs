@@ -8,6 +8,8 @@
 //! shutdown) so that the binary and the tests start exactly the same thing.
 #![forbid(unsafe_code)]
 
+pub mod classify;
+pub mod commands;
 pub mod config;
 pub mod error;
 pub mod offsets;

@@ -1,19 +1,41 @@
-//! The `textanalysis` binary: parses the command line, sets up logs and runs
-//! the server until SIGTERM or SIGINT.
+//! The `textanalysis` binary: parses the command line and runs the server
+//! (until SIGTERM or SIGINT, reloading models on SIGHUP) or a tool command.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
-use textanalysis::config::Cli;
+use textanalysis::classify::registry::{ModelSources, ModelStore};
+use textanalysis::config::{Cli, Command, EvalCommand, ServeArgs};
 use textanalysis::server::{self, ServerConfig};
 
+fn main() -> ExitCode {
+    match Cli::parse().into_command() {
+        Command::Serve(args) => serve(args),
+        Command::Train(args) => textanalysis::commands::train(&args),
+        Command::Eval(EvalCommand::Classify(args)) => textanalysis::commands::eval_classify(&args),
+    }
+}
+
 #[tokio::main]
-async fn main() -> ExitCode {
-    let args = Cli::parse().into_serve_args();
+async fn serve(args: ServeArgs) -> ExitCode {
     if let Err(e) = textanalysis::telemetry::init(args.log_format, args.log.as_deref()) {
         eprintln!("textanalysis: {e}");
         return ExitCode::from(2);
     }
+    let sources = ModelSources {
+        dir: args.models_dir.clone(),
+        files: args.models.clone(),
+        default: args.default_model.clone(),
+    };
+    let models = match ModelStore::load(sources) {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot load the models");
+            eprintln!("textanalysis: cannot load the models: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -21,9 +43,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    tokio::spawn(reload_on_sighup(models.clone()));
     let config = ServerConfig {
         limits: args.limits,
         shutdown_grace: args.shutdown_grace,
+        models,
     };
     match server::run(listener, config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -32,6 +56,34 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Reloads the models on each SIGHUP; a failed reload keeps the old set.
+async fn reload_on_sighup(models: Arc<ModelStore>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut hup = match signal(SignalKind::hangup()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch SIGHUP; models will not reload");
+                return;
+            }
+        };
+        while hup.recv().await.is_some() {
+            let store = models.clone();
+            // Loading reads and checks files: keep it off the reactor.
+            match tokio::task::spawn_blocking(move || store.reload()).await {
+                Ok(Ok(count)) => tracing::info!(models = count, "models reloaded"),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "model reload failed; keeping the old models")
+                }
+                Err(e) => tracing::error!(error = %e, "model reload task failed"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = models;
 }
 
 /// Completes on the first SIGTERM (Kubernetes) or SIGINT (Ctrl-C).

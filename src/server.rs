@@ -3,6 +3,7 @@
 //! the binary and the integration tests run exactly the same server.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -11,6 +12,7 @@ use tonic::codec::CompressionEncoding;
 use tonic::transport::Server;
 use tonic_health::server::HealthReporter;
 
+use crate::classify::registry::ModelStore;
 use crate::config::Limits;
 use crate::proto::v1 as pb;
 use crate::service::TextAnalysis;
@@ -26,13 +28,23 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Longest wait for in-flight requests once shutdown begins.
     pub shutdown_grace: Duration,
+    /// The classification models, shared with whoever reloads them.
+    pub models: Arc<ModelStore>,
 }
 
 impl Default for ServerConfig {
+    /// Default limits and the built-in model alone.
+    ///
+    /// # Panics
+    /// If the built-in model does not parse, which is a build defect that
+    /// `classify::registry`'s tests catch; this runs at start-up only.
     fn default() -> Self {
+        let models = ModelStore::load(Default::default())
+            .unwrap_or_else(|e| panic!("the built-in model must load: {e}"));
         Self {
             limits: Limits::default(),
             shutdown_grace: Duration::from_secs(25),
+            models: Arc::new(models),
         }
     }
 }
@@ -63,7 +75,7 @@ pub async fn run(
 ) -> Result<(), ServeError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     let analysis = pb::text_analysis_service_server::TextAnalysisServiceServer::new(
-        TextAnalysis::new(config.limits),
+        TextAnalysis::new(config.limits, config.models.clone()),
     )
     .max_decoding_message_size(config.limits.max_message_bytes)
     .accept_compressed(CompressionEncoding::Gzip)

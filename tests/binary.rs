@@ -1,34 +1,58 @@
 //! The real binary: starts on its flags, logs JSON when asked, and exits 0
 //! on SIGTERM and on SIGINT.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-/// Starts the binary on an ephemeral port and returns it with the address
-/// it logged, read from its JSON "serving" line.
-fn start() -> (Child, String) {
+/// The binary running on an ephemeral port, with its log lines.
+struct Running {
+    child: Child,
+    addr: String,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+/// Starts the binary with `extra` serve flags and returns it once it logged
+/// its JSON "serving" line (with the address).
+fn start_with(extra: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
         .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(extra)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start the binary");
     let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the binary logs a serving line before anything else")
-            .expect("readable log");
-        if line.contains("\"serving\"") {
-            let value: serde_json_lite::Line = serde_json_lite::parse(&line);
-            break value.addr;
+    let (tx, lines) = std::sync::mpsc::channel();
+    // Forward log lines, and keep draining so the child never blocks.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
         }
-    };
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
+    });
+    let line = wait_for_log(&lines, "\"serving\"");
+    let addr = serde_json_lite::parse(&line).addr;
+    Running { child, addr, lines }
+}
+
+fn start() -> (Child, String) {
+    let running = start_with(&[]);
+    (running.child, running.addr)
+}
+
+/// The first log line containing `needle`; fails if the process's output
+/// ends first.
+fn wait_for_log(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+    loop {
+        let line = lines
+            .recv()
+            .unwrap_or_else(|_| panic!("the binary's log ended before `{needle}`"));
+        if line.contains(needle) {
+            return line;
+        }
+    }
 }
 
 /// Just enough JSON reading for one log line, without a JSON dependency.
@@ -117,4 +141,55 @@ fn help_lists_every_setting() {
     ] {
         assert!(help.contains(flag), "{flag} in --help");
     }
+}
+
+#[test]
+fn a_corrupt_model_fails_start_up_naming_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.tam");
+    std::fs::write(&path, b"TAMODEL\0garbage").expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--models-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("run the binary");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.tam"), "{stderr}");
+}
+
+#[tokio::test]
+async fn sighup_reloads_the_models_directory() {
+    use textanalysis::proto::v1::{
+        ListModelsRequest, text_analysis_service_client::TextAnalysisServiceClient,
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dir_arg = dir.path().to_str().expect("utf-8 temp path").to_owned();
+    let running = start_with(&["--models-dir", &dir_arg]);
+    let mut client = TextAnalysisServiceClient::connect(format!("http://{}", running.addr))
+        .await
+        .expect("connect");
+    let names = |r: textanalysis::proto::v1::ListModelsResponse| -> Vec<String> {
+        r.models.into_iter().map(|m| m.name).collect()
+    };
+    let before = client
+        .list_models(ListModelsRequest {})
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(names(before), ["news"]);
+
+    common::write_toy_model(&dir.path().join("toy.tam"), "toy");
+    signal(&running.child, "HUP");
+    wait_for_log(&running.lines, "models reloaded");
+    let after = client
+        .list_models(ListModelsRequest {})
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(names(after), ["news", "toy"]);
+
+    signal(&running.child, "TERM");
+    drop(client);
+    assert_eq!(wait(running.child).await, Some(0));
 }

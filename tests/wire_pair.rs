@@ -71,3 +71,27 @@ async fn wire_pair_summaries_slice_exactly_in_every_unit() {
     }
     server.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn wire_pair_is_world_or_politics_news() {
+    use textanalysis::proto::v1::ClassifyRequest;
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    for name in ["a.txt", "b.txt"] {
+        let response = client
+            .classify(ClassifyRequest {
+                text: wire_text(name),
+                ..Default::default()
+            })
+            .await
+            .expect("classify")
+            .into_inner();
+        let top = &response.topics[0].label;
+        assert!(
+            top == "world" || top == "politics",
+            "{name}: {:?}",
+            response.topics
+        );
+    }
+    server.stop().await.expect("clean stop");
+}

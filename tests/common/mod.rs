@@ -93,3 +93,62 @@ Officials said rainfall was 3.5% of the usual level, the lowest since records be
 
 Leave a comment
 ";
+
+/// Invented labelled texts for training small models in tests: three
+/// topics with distinct vocabularies, `per_label` examples each.
+pub fn toy_examples(per_label: usize) -> Vec<textanalysis::classify::data::Example> {
+    const TOPICS: [(&str, [&str; 6], [&str; 4]); 3] = [
+        (
+            "sport",
+            [
+                "striker",
+                "goalkeeper",
+                "referee",
+                "league",
+                "penalty",
+                "stadium",
+            ],
+            ["scored", "saved", "won", "lost"],
+        ),
+        (
+            "weather",
+            ["rain", "storm", "forecast", "temperature", "wind", "snow"],
+            ["fell", "rose", "swept", "cleared"],
+        ),
+        (
+            "cooking",
+            ["recipe", "oven", "flour", "garlic", "sauce", "butter"],
+            ["baked", "stirred", "roasted", "simmered"],
+        ),
+    ];
+    let mut examples = Vec::new();
+    for (label, nouns, verbs) in TOPICS {
+        for i in 0..per_label {
+            let a = nouns[i % 6];
+            let b = nouns[(i * 5 + 1) % 6];
+            let v = verbs[i % 4];
+            examples.push(textanalysis::classify::data::Example {
+                text: format!(
+                    "The {a} {v} near the {b} on day {i}. Everyone talked about the {b}."
+                ),
+                labels: vec![label.to_owned()],
+            });
+        }
+    }
+    examples
+}
+
+/// Trains a small model on [`toy_examples`] and writes it to `path`.
+pub fn write_toy_model(path: &std::path::Path, name: &str) {
+    use textanalysis::classify::train::{TrainOptions, train};
+    let options = TrainOptions {
+        name: name.to_owned(),
+        version: "7".to_owned(),
+        training_data: "invented test texts".to_owned(),
+        holdout: 0.2,
+        seed: 1,
+        c: 1.0,
+    };
+    let (model, _) = train(&toy_examples(30), &options, &mut |_| {}).expect("toy model trains");
+    std::fs::write(path, model.to_bytes()).expect("write the toy model");
+}

@@ -1,0 +1,635 @@
+//! The learning half of the sparse linear classifier: tf-idf weighting
+//! fitted on a training set, one-vs-rest linear SVMs, and the calibration
+//! that turns their decision values into probabilities.
+//!
+//! # Features
+//!
+//! A document's hashed unigram and bigram counts ([`super::features`]) are
+//! weighted like scikit-learn's `TfidfVectorizer(sublinear_tf=True,
+//! min_df=2)`: `(1 + ln tf) · idf` with the smooth
+//! `idf = ln((1 + N) / (1 + df)) + 1` of the training set, then scaled to
+//! unit length. Buckets seen in fewer than [`MIN_DF`] training documents are
+//! dropped, in training and at classification alike: that keeps between a
+//! fifth (AG News) and a half (20 Newsgroups) of the buckets, and in the
+//! measurements below cost no accuracy (the rare n-grams are mostly names
+//! and typos that never come back).
+//!
+//! # Why a linear SVM by dual coordinate descent
+//!
+//! Each label gets an L2-regularised, L2-loss (squared hinge) linear SVM
+//! with a bias feature of value 1, trained one-vs-rest by the dual
+//! coordinate descent of Hsieh et al. (2008), "A dual coordinate descent
+//! method for large-scale linear SVM" — LIBLINEAR's solver 1, the one
+//! scikit-learn's `LinearSVC` runs — with its shrinking heuristic and stop
+//! rule (projected-gradient spread below `eps = 0.1`, or 1000 epochs). On
+//! sparse, L2-normalised tf-idf text this is the classic strong baseline:
+//! every coordinate step is closed-form (no learning rate, no schedule to
+//! tune), an epoch touches each non-zero once, and a few dozen epochs
+//! converge. Measured on this crate's features (2-core machine, release
+//! build; 10 % held out, stratified, seed 42; "train" is the whole of
+//! [`super::train::train`], of which analysing the texts is most), next to
+//! scikit-learn 1.9 `LinearSVC(C=1)` on `TfidfVectorizer(ngram_range=(1, 2),
+//! sublinear_tf=True)` of the raw text on the same split:
+//!
+//! | data | accuracy | macro-F1 | ECE | train | LinearSVC accuracy |
+//! |---|---|---|---|---|---|
+//! | 20 Newsgroups (11,314 docs, 20 labels) | 0.941 | 0.940 | 0.024 | 2.1 s | 0.937 (0.939 with `min_df=2`) |
+//! | AG News sample (6,039, 4) | 0.871 | 0.870 | 0.017 | 0.3 s | 0.881 |
+//! | BBC News (1,770, 5) | 0.983 | 0.982 | 0.011 | 0.3 s | 0.989 |
+//!
+//! The small held-out sets make single splits noisy (one BBC document is
+//! 0.6 points): averaged over seeds 1–5 this model scores 0.885 on AG News
+//! (LinearSVC 0.879) and 0.997 on BBC (0.991), and over seeds 1–3 0.941 on
+//! 20 Newsgroups (0.941). Neither C in {0.5, 2, 4}, nor keeping every
+//! bucket (`min_df = 1`, twice the model for no gain), nor a tighter
+//! tolerance (0.001), nor repeating AG News titles did better. A
+//! multinomial logistic regression by SGD was not tried: it would need a
+//! learning-rate schedule and many passes to match a converged SVM on
+//! sparse text, and its one advantage, probabilities, is covered here by
+//! the calibration below (ECE 0.01–0.02 held out).
+//!
+//! Everything is deterministic: the example order of every epoch comes
+//! from a seeded xorshift generator (one stream per label, so labels can be
+//! trained on several threads in any order with identical results), and no
+//! hash map is iterated anywhere.
+//!
+//! # Calibration
+//!
+//! A single-label model's decision values `s` become probabilities by a
+//! softmax with a temperature, `p_l = exp(s_l / T) / Σ exp(s_k / T)`, with
+//! `T` minimising the negative log-likelihood of held-out data (a
+//! golden-section search over `ln(1/T)`; the likelihood is convex in
+//! `1/T`). Each label also gets Platt's sigmoid `1 / (1 + exp(A·s + B))`,
+//! fitted on held-out data by Platt's method with his smoothed targets
+//! (`(N+ + 1)/(N+ + 2)` and `1/(N- + 2)`) and the Newton iteration of Lin,
+//! Lin and Weng (2007): multi-label models use it always, single-label
+//! models when a client asks for independent per-label probabilities.
+
+use super::features::{BITS, Feature, FeatureCounts};
+
+/// Buckets seen in fewer training documents are dropped.
+pub const MIN_DF: u32 = 2;
+
+/// LIBLINEAR's default stop tolerance for the dual solvers.
+pub const EPS: f64 = 0.1;
+
+/// Most epochs of coordinate descent per label.
+pub const MAX_EPOCHS: usize = 1000;
+
+/// The sublinear term-frequency weight `1 + ln tf`; 0 for a count that is
+/// not a positive finite number.
+pub fn sublinear(tf: f32) -> f32 {
+    if tf.is_finite() && tf > 0.0 {
+        1.0 + tf.ln()
+    } else {
+        0.0
+    }
+}
+
+/// The smooth inverse document frequency of a feature seen in `df` of
+/// `documents` training documents.
+pub fn smooth_idf(documents: u64, df: u64) -> f32 {
+    ((1.0 + documents as f64) / (1.0 + df as f64)).ln() as f32 + 1.0
+}
+
+/// Tf-idf weighting fitted on a training set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vectorizer {
+    /// The kept buckets, sorted.
+    pub features: Vec<Feature>,
+    /// Their idf, aligned with `features`.
+    pub idf: Vec<f32>,
+    /// Number of training documents.
+    pub documents: u64,
+    /// Bucket to index in `features`, `u32::MAX` when dropped.
+    lookup: Vec<u32>,
+}
+
+/// A document as `(feature index, weight)` pairs, sorted by index.
+pub type SparseVector = Vec<(u32, f32)>;
+
+impl Vectorizer {
+    /// Counts document frequencies over `docs` and keeps the buckets seen in
+    /// at least `min_df` of them.
+    pub fn fit<'a>(docs: impl IntoIterator<Item = &'a FeatureCounts>, min_df: u32) -> Self {
+        let mut df = vec![0u32; 1 << BITS];
+        let mut documents = 0u64;
+        for doc in docs {
+            documents += 1;
+            for &(f, tf) in doc {
+                if let Some(n) = df.get_mut(f as usize)
+                    && sublinear(tf) > 0.0
+                {
+                    *n += 1;
+                }
+            }
+        }
+        let mut features = Vec::new();
+        let mut idf = Vec::new();
+        let mut lookup = vec![u32::MAX; 1 << BITS];
+        for (f, &n) in df.iter().enumerate() {
+            if n >= min_df.max(1) {
+                lookup[f] = features.len() as u32;
+                features.push(f as Feature);
+                idf.push(smooth_idf(documents, u64::from(n)));
+            }
+        }
+        Self {
+            features,
+            idf,
+            documents,
+            lookup,
+        }
+    }
+
+    /// The unit-length sublinear tf-idf vector of a document; unknown
+    /// buckets are dropped.
+    pub fn transform(&self, counts: &[(Feature, f32)]) -> SparseVector {
+        let mut v: SparseVector = counts
+            .iter()
+            .filter_map(|&(f, tf)| {
+                let i = *self.lookup.get(f as usize)?;
+                let w = sublinear(tf) * self.idf.get(i as usize)?;
+                (w > 0.0).then_some((i, w))
+            })
+            .collect();
+        normalize(&mut v);
+        v.sort_unstable_by_key(|&(i, _)| i);
+        v
+    }
+}
+
+/// Scales a vector to unit L2 length (a zero vector stays zero).
+pub fn normalize(v: &mut [(u32, f32)]) {
+    let norm = v
+        .iter()
+        .map(|&(_, w)| f64::from(w) * f64::from(w))
+        .sum::<f64>()
+        .sqrt();
+    if norm > 0.0 && norm.is_finite() {
+        for (_, w) in v {
+            *w = (f64::from(*w) / norm) as f32;
+        }
+    }
+}
+
+/// Documents as compressed sparse rows.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    starts: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl Rows {
+    /// Packs the vectors.
+    pub fn new(vectors: &[SparseVector]) -> Self {
+        let nnz = vectors.iter().map(Vec::len).sum();
+        let mut rows = Self {
+            starts: Vec::with_capacity(vectors.len() + 1),
+            indices: Vec::with_capacity(nnz),
+            values: Vec::with_capacity(nnz),
+        };
+        rows.starts.push(0);
+        for v in vectors {
+            for &(i, w) in v {
+                rows.indices.push(i);
+                rows.values.push(w);
+            }
+            rows.starts.push(rows.indices.len());
+        }
+        rows
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        let range = self.starts[i]..self.starts[i + 1];
+        (&self.indices[range.clone()], &self.values[range])
+    }
+}
+
+/// A deterministic xorshift64* generator.
+#[derive(Debug, Clone)]
+pub struct XorShift(u64);
+
+impl XorShift {
+    /// A generator for `seed` (any value, 0 included).
+    pub fn new(seed: u64) -> Self {
+        // SplitMix64 scrambles the seed so nearby seeds give unrelated
+        // streams and the state is never 0.
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        Self(if z == 0 { 0x2545_F491_4F6C_DD1D } else { z })
+    }
+
+    /// The next value.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A value in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// Shuffles `items` (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+}
+
+/// A trained binary SVM: weights over the features, and the bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binary {
+    /// One weight per feature.
+    pub weights: Vec<f64>,
+    /// The bias (the weight of the constant feature 1).
+    pub bias: f64,
+    /// Epochs run.
+    pub epochs: usize,
+}
+
+/// Trains one L2-regularised L2-loss linear SVM by dual coordinate descent
+/// (LIBLINEAR's `solve_l2r_l1l2_svc` for the squared hinge, with
+/// shrinking). `positive[i]` says whether row `i` is of the class.
+pub fn train_binary(rows: &Rows, positive: &[bool], features: usize, c: f64, seed: u64) -> Binary {
+    let l = rows.len();
+    let mut w = vec![0.0f64; features];
+    let mut bias = 0.0f64;
+    // The squared hinge adds 1/(2C) to the diagonal and lifts the upper
+    // bound on alpha.
+    let diag = 0.5 / c;
+    let y: Vec<f64> = positive
+        .iter()
+        .map(|&p| if p { 1.0 } else { -1.0 })
+        .collect();
+    let qd: Vec<f64> = (0..l)
+        .map(|i| {
+            let (_, values) = rows.row(i);
+            // The bias feature adds 1 to every squared norm.
+            diag + 1.0
+                + values
+                    .iter()
+                    .map(|&v| f64::from(v) * f64::from(v))
+                    .sum::<f64>()
+        })
+        .collect();
+    let mut alpha = vec![0.0f64; l];
+    let mut order: Vec<usize> = (0..l).collect();
+    let mut active = l;
+    let mut pg_max_old = f64::INFINITY;
+    let mut pg_min_old = f64::NEG_INFINITY;
+    let mut rng = XorShift::new(seed);
+    let mut epochs = 0;
+    while epochs < MAX_EPOCHS {
+        let mut pg_max_new = f64::NEG_INFINITY;
+        let mut pg_min_new = f64::INFINITY;
+        rng.shuffle(&mut order[..active]);
+        let mut s = 0;
+        while s < active {
+            let i = order[s];
+            let (indices, values) = rows.row(i);
+            let yi = y[i];
+            let mut g = bias;
+            for (&j, &v) in indices.iter().zip(values) {
+                g += w[j as usize] * f64::from(v);
+            }
+            g = g * yi - 1.0 + alpha[i] * diag;
+            let mut pg = 0.0;
+            if alpha[i] == 0.0 {
+                if g > pg_max_old {
+                    // Shrink: this example is unlikely to move again.
+                    active -= 1;
+                    order.swap(s, active);
+                    continue;
+                } else if g < 0.0 {
+                    pg = g;
+                }
+            } else {
+                pg = g;
+            }
+            pg_max_new = pg_max_new.max(pg);
+            pg_min_new = pg_min_new.min(pg);
+            if pg.abs() > 1e-12 {
+                let old = alpha[i];
+                alpha[i] = (old - g / qd[i]).max(0.0);
+                let d = (alpha[i] - old) * yi;
+                for (&j, &v) in indices.iter().zip(values) {
+                    w[j as usize] += d * f64::from(v);
+                }
+                bias += d;
+            }
+            s += 1;
+        }
+        epochs += 1;
+        if pg_max_new - pg_min_new <= EPS {
+            if active == l {
+                break;
+            }
+            // Converged on the active set: check everything once more.
+            active = l;
+            pg_max_old = f64::INFINITY;
+            pg_min_old = f64::NEG_INFINITY;
+            continue;
+        }
+        pg_max_old = if pg_max_new <= 0.0 {
+            f64::INFINITY
+        } else {
+            pg_max_new
+        };
+        pg_min_old = if pg_min_new >= 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            pg_min_new
+        };
+    }
+    let _ = pg_min_old;
+    Binary {
+        weights: w,
+        bias,
+        epochs,
+    }
+}
+
+/// Softmax of `scores / temperature`, into `out` (same length).
+pub fn softmax(scores: &[f64], temperature: f64, out: &mut [f64]) {
+    let beta = 1.0 / temperature;
+    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for (o, &s) in out.iter_mut().zip(scores) {
+        *o = ((s - max) * beta).exp();
+        sum += *o;
+    }
+    for o in out.iter_mut() {
+        *o /= sum;
+    }
+}
+
+/// Mean negative log-likelihood of the gold labels under a softmax with
+/// inverse temperature `beta`.
+fn softmax_nll(scores: &[Vec<f64>], gold: &[usize], beta: f64) -> f64 {
+    let mut total = 0.0;
+    for (s, &g) in scores.iter().zip(gold) {
+        let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lse = s
+            .iter()
+            .map(|&v| ((v - max) * beta).exp())
+            .sum::<f64>()
+            .ln();
+        total += lse - (s[g] - max) * beta;
+    }
+    total / scores.len().max(1) as f64
+}
+
+/// The softmax temperature in `[1e-3, 100]` minimising the negative
+/// log-likelihood of `gold` given decision values `scores`; 1 without
+/// data.
+pub fn fit_temperature(scores: &[Vec<f64>], gold: &[usize]) -> f64 {
+    if scores.is_empty() {
+        return 1.0;
+    }
+    // Golden-section search over ln(beta), beta = 1/T: the NLL is convex
+    // in beta, so unimodal in ln(beta).
+    let f = |x: f64| softmax_nll(scores, gold, x.exp());
+    let (mut a, mut b) = (0.01f64.ln(), 1000.0f64.ln());
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let mut x1 = b - ratio * (b - a);
+    let mut x2 = a + ratio * (b - a);
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    for _ in 0..80 {
+        if f1 <= f2 {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - ratio * (b - a);
+            f1 = f(x1);
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + ratio * (b - a);
+            f2 = f(x2);
+        }
+    }
+    1.0 / ((a + b) / 2.0).exp()
+}
+
+/// Platt's sigmoid `1 / (1 + exp(a·s + b))`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Platt {
+    /// Slope (negative when higher scores mean more likely).
+    pub a: f64,
+    /// Offset.
+    pub b: f64,
+}
+
+impl Platt {
+    /// The probability of a decision value, in [0, 1].
+    pub fn probability(&self, score: f64) -> f64 {
+        let z = self.a * score + self.b;
+        let p = if z >= 0.0 {
+            let e = (-z).exp();
+            e / (1.0 + e)
+        } else {
+            1.0 / (1.0 + z.exp())
+        };
+        if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) }
+    }
+}
+
+/// Fits Platt's sigmoid to decision values and outcomes, with Platt's
+/// smoothed targets, by the Newton method with backtracking of Lin, Lin and
+/// Weng (2007), "A note on Platt's probabilistic outputs for support vector
+/// machines".
+pub fn fit_platt(scores: &[f64], positive: &[bool]) -> Platt {
+    let prior1 = positive.iter().filter(|&&p| p).count() as f64;
+    let prior0 = positive.len() as f64 - prior1;
+    let hi = (prior1 + 1.0) / (prior1 + 2.0);
+    let lo = 1.0 / (prior0 + 2.0);
+    let targets: Vec<f64> = positive.iter().map(|&p| if p { hi } else { lo }).collect();
+    let objective = |a: f64, b: f64| {
+        scores
+            .iter()
+            .zip(&targets)
+            .map(|(&s, &t)| {
+                let z = s * a + b;
+                if z >= 0.0 {
+                    t * z + (-z).exp().ln_1p()
+                } else {
+                    (t - 1.0) * z + z.exp().ln_1p()
+                }
+            })
+            .sum::<f64>()
+    };
+    let (mut a, mut b) = (0.0, ((prior0 + 1.0) / (prior1 + 1.0)).ln());
+    let mut value = objective(a, b);
+    for _ in 0..100 {
+        let (mut h11, mut h22, mut h21, mut g1, mut g2) = (1e-12, 1e-12, 0.0, 0.0, 0.0);
+        for (&s, &t) in scores.iter().zip(&targets) {
+            let z = s * a + b;
+            let (p, q) = if z >= 0.0 {
+                let e = (-z).exp();
+                (e / (1.0 + e), 1.0 / (1.0 + e))
+            } else {
+                let e = z.exp();
+                (1.0 / (1.0 + e), e / (1.0 + e))
+            };
+            let d2 = p * q;
+            h11 += s * s * d2;
+            h22 += d2;
+            h21 += s * d2;
+            let d1 = t - p;
+            g1 += s * d1;
+            g2 += d1;
+        }
+        if g1.abs() < 1e-5 && g2.abs() < 1e-5 {
+            break;
+        }
+        let det = h11 * h22 - h21 * h21;
+        let da = -(h22 * g1 - h21 * g2) / det;
+        let db = -(-h21 * g1 + h11 * g2) / det;
+        let gd = g1 * da + g2 * db;
+        let mut step = 1.0;
+        while step >= 1e-10 {
+            let (na, nb) = (a + step * da, b + step * db);
+            let nv = objective(na, nb);
+            if nv < value + 1e-4 * step * gd {
+                (a, b, value) = (na, nb, nv);
+                break;
+            }
+            step /= 2.0;
+        }
+        if step < 1e-10 {
+            break;
+        }
+    }
+    if a.is_finite() && b.is_finite() {
+        Platt { a, b }
+    } else {
+        Platt {
+            a: 0.0,
+            b: ((prior0 + 1.0) / (prior1 + 1.0)).ln(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idf_and_weights_follow_scikit_learn() {
+        let docs: Vec<FeatureCounts> = vec![
+            vec![(1, 1.0), (2, 3.0)],
+            vec![(1, 2.0), (3, 1.0)],
+            vec![(1, 1.0), (2, 1.0)],
+        ];
+        let v = Vectorizer::fit(&docs, 2);
+        // Feature 3 is in one document only: dropped.
+        assert_eq!(v.features, vec![1, 2]);
+        assert!((v.idf[0] - 1.0).abs() < 1e-6);
+        assert!((v.idf[1] - ((4.0f32 / 3.0).ln() + 1.0)).abs() < 1e-6);
+        let x = v.transform(&[(2, 3.0), (1, 1.0), (3, 5.0), (99, 1.0)]);
+        assert_eq!(x.iter().map(|p| p.0).collect::<Vec<_>>(), vec![0, 1]);
+        let (a, b) = (1.0, (1.0 + 3f32.ln()) * v.idf[1]);
+        let norm = (a * a + b * b).sqrt();
+        assert!((x[0].1 - a / norm).abs() < 1e-6 && (x[1].1 - b / norm).abs() < 1e-6);
+    }
+
+    #[test]
+    fn svm_separates_and_is_deterministic() {
+        // Two features; class = feature 0 dominant.
+        let vectors: Vec<SparseVector> = (0..40)
+            .map(|i| {
+                let t = 0.2 + 0.6 * (i % 10) as f32 / 10.0;
+                if i % 2 == 0 {
+                    vec![(0, 1.0 - t * 0.5), (1, t * 0.3)]
+                } else {
+                    vec![(0, t * 0.3), (1, 1.0 - t * 0.5)]
+                }
+            })
+            .collect();
+        let positive: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
+        let rows = Rows::new(&vectors);
+        let m = train_binary(&rows, &positive, 2, 1.0, 7);
+        for (v, &p) in vectors.iter().zip(&positive) {
+            let s: f64 = v
+                .iter()
+                .map(|&(j, x)| m.weights[j as usize] * f64::from(x))
+                .sum::<f64>()
+                + m.bias;
+            assert_eq!(s > 0.0, p);
+        }
+        assert_eq!(m, train_binary(&rows, &positive, 2, 1.0, 7));
+        assert!(m.epochs < MAX_EPOCHS);
+    }
+
+    #[test]
+    fn temperature_fits_overconfident_and_underconfident_scores() {
+        // Correct 75 % of the time with a margin of 1: the right inverse
+        // temperature makes the top probability 0.75, i.e. beta = ln 3.
+        let mut scores = Vec::new();
+        let mut gold = Vec::new();
+        for i in 0..400 {
+            scores.push(vec![1.0, 0.0]);
+            gold.push(usize::from(i % 4 == 0));
+        }
+        let t = fit_temperature(&scores, &gold);
+        assert!((1.0 / t - 3f64.ln()).abs() < 1e-3, "{t}");
+        let mut p = [0.0; 2];
+        softmax(&scores[0], t, &mut p);
+        assert!((p[0] - 0.75).abs() < 1e-3 && (p[0] + p[1] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn platt_is_monotone_and_bounded() {
+        let scores: Vec<f64> = (0..200).map(|i| f64::from(i) / 50.0 - 2.0).collect();
+        let positive: Vec<bool> = scores
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| s > 0.0 || i % 7 == 0)
+            .collect();
+        let platt = fit_platt(&scores, &positive);
+        assert!(platt.a < 0.0);
+        assert!(platt.probability(2.0) > 0.9 && platt.probability(-2.0) < 0.3);
+        for s in [f64::MAX, -f64::MAX, 0.0, 1e300] {
+            let p = platt.probability(s);
+            assert!((0.0..=1.0).contains(&p));
+        }
+        // No positives at all still gives finite parameters.
+        let none = fit_platt(&scores, &[false; 200]);
+        assert!(none.a.is_finite() && none.b.is_finite() && none.probability(0.0) < 0.05);
+    }
+
+    #[test]
+    fn xorshift_is_stable() {
+        let mut a = XorShift::new(42);
+        let mut b = XorShift::new(42);
+        let mut items: Vec<u32> = (0..50).collect();
+        a.shuffle(&mut items);
+        let mut again: Vec<u32> = (0..50).collect();
+        b.shuffle(&mut again);
+        assert_eq!(items, again);
+        assert_ne!(items, (0..50).collect::<Vec<_>>());
+        assert!((0..1000).all(|_| a.below(3) < 3));
+    }
+}

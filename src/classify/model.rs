@@ -1,0 +1,886 @@
+//! A trained classification model: what it knows ([`ModelMeta`]), how it
+//! scores a document, and its file format.
+//!
+//! # File format, version 1
+//!
+//! All integers and floats are little-endian; there is no padding.
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `b"TAMODEL\0"` |
+//! | 4 | `u32` format version, `1` |
+//! | 4 | `u32` length `H` of the header |
+//! | `H` | the header: a UTF-8 JSON object, described below |
+//! | `4·F` | `u32` feature ids (hash buckets), strictly increasing |
+//! | `4·F` | `f32` idf of each feature, in the same order |
+//! | `4·F·L` | `f32` weights, feature-major: the `L` label weights of feature 0, then of feature 1, … |
+//! | `4·L` | `f32` bias of each label |
+//!
+//! The file ends there: its length is exactly `16 + H + 4F(2 + L) + 4L`.
+//! The header object has these fields (others are ignored, so later
+//! versions of this format may add some):
+//!
+//! - `meta`: the [`ModelMeta`] object — `name`, `version`, `labels` (`L`
+//!   strings, unique, in the order of every per-label array),
+//!   `multi_label`, `training_data`, `examples`, `accuracy`, `macro_f1`,
+//!   `ece`;
+//! - `features`: `{"hash_bits": 20, "ngram_range": [1, 2],
+//!   "sublinear_tf": true, "min_df": 2}`, how documents become features
+//!   (see [`super::features`]; this build reads only these values, but
+//!   `min_df` is informational);
+//! - `feature_count`: `F`;
+//! - `training_docs`: `N`, the number of training documents, for the idf
+//!   of unseen features `ln((1 + N) / 1) + 1`;
+//! - `temperature`: the softmax temperature of single-label probabilities;
+//! - `platt`: `L` objects `{"a": A, "b": B}`, the per-label sigmoids
+//!   `1 / (1 + exp(A·s + B))`.
+//!
+//! A document's decision value for label `l` is
+//! `s_l = bias_l + Σ x_f · weight[f][l]`, where `x` is the document's
+//! sublinear tf-idf vector over the model's features,
+//! `(1 + ln count) · idf`, scaled to unit length (features the model does
+//! not know are dropped before scaling).
+//!
+//! Writing is deterministic: the same model always gives the same bytes,
+//! and reading then writing a file this crate wrote gives it back
+//! unchanged.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::features::{BITS, Feature};
+use super::linear::{self, Platt};
+
+/// The first bytes of every model file.
+pub const MAGIC: &[u8; 8] = b"TAMODEL\0";
+
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The buckets of the lookup index: the top bits of a feature.
+const INDEX_BITS: u32 = 12;
+
+/// What a model is and how well it measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMeta {
+    /// The model's name.
+    pub name: String,
+    /// Its version, free-form.
+    pub version: String,
+    /// The labels, in the order of every per-label array.
+    pub labels: Vec<String>,
+    /// Whether it was trained on multi-label data.
+    pub multi_label: bool,
+    /// A description of the training data.
+    pub training_data: String,
+    /// Number of examples it was trained and evaluated on.
+    pub examples: usize,
+    /// Held-out accuracy (subset accuracy for multi-label models).
+    pub accuracy: f64,
+    /// Held-out macro-averaged F1.
+    pub macro_f1: f64,
+    /// Held-out expected calibration error.
+    pub ece: f64,
+}
+
+/// How documents become features; fixed in this build.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct FeatureConfig {
+    hash_bits: u32,
+    ngram_range: [u32; 2],
+    sublinear_tf: bool,
+    min_df: u32,
+}
+
+impl FeatureConfig {
+    fn current() -> Self {
+        Self {
+            hash_bits: BITS,
+            ngram_range: [1, 2],
+            sublinear_tf: true,
+            min_df: linear::MIN_DF,
+        }
+    }
+}
+
+/// The JSON header of a model file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    meta: ModelMeta,
+    features: FeatureConfig,
+    feature_count: u64,
+    training_docs: u64,
+    temperature: f64,
+    platt: Vec<Platt>,
+}
+
+/// Why a model cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The file cannot be read.
+    #[error("cannot read model file {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file's content is not a usable model.
+    #[error("model file {}: {source}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: Box<ModelError>,
+    },
+    /// The bytes do not start with the magic bytes.
+    #[error("not a textanalysis model (bad magic bytes)")]
+    BadMagic,
+    /// The format version is not the one this build reads.
+    #[error("incompatible model format version {0}, this build reads {FORMAT_VERSION}")]
+    IncompatibleVersion(u32),
+    /// The bytes are truncated, inconsistent or hold invalid values.
+    #[error("corrupt model: {0}")]
+    Corrupt(String),
+}
+
+fn corrupt(message: impl Into<String>) -> ModelError {
+    ModelError::Corrupt(message.into())
+}
+
+/// A sparse linear classifier with calibrated probabilities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    meta: ModelMeta,
+    features: Vec<Feature>,
+    idf: Vec<f32>,
+    /// `features.len() × labels` weights, feature-major.
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+    temperature: f64,
+    platt: Vec<Platt>,
+    training_docs: u64,
+    /// `index[k]..index[k + 1]` is the range of `features` whose top
+    /// [`INDEX_BITS`] bits are `k`.
+    index: Vec<u32>,
+}
+
+/// The parts of a model, as training produces them.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// What the model is.
+    pub meta: ModelMeta,
+    /// Feature ids, strictly increasing, below `2^BITS`.
+    pub features: Vec<Feature>,
+    /// Their idf.
+    pub idf: Vec<f32>,
+    /// Weights, feature-major.
+    pub weights: Vec<f32>,
+    /// Per-label bias.
+    pub bias: Vec<f32>,
+    /// Softmax temperature.
+    pub temperature: f64,
+    /// Per-label sigmoids.
+    pub platt: Vec<Platt>,
+    /// Number of training documents.
+    pub training_docs: u64,
+}
+
+impl Model {
+    /// Assembles and checks a model.
+    pub fn from_parts(parts: Parts) -> Result<Model, ModelError> {
+        let Parts {
+            mut meta,
+            features,
+            idf,
+            weights,
+            bias,
+            temperature,
+            mut platt,
+            training_docs,
+        } = parts;
+        let labels = meta.labels.len();
+        if labels < 2 {
+            return Err(corrupt(format!(
+                "{labels} labels; a model needs at least 2"
+            )));
+        }
+        for (i, label) in meta.labels.iter().enumerate() {
+            if label.is_empty() {
+                return Err(corrupt(format!("label {i} is empty")));
+            }
+            if meta.labels[..i].contains(label) {
+                return Err(corrupt(format!("label `{label}` is repeated")));
+            }
+        }
+        let f = features.len();
+        if idf.len() != f || weights.len() != f.saturating_mul(labels) || bias.len() != labels {
+            return Err(corrupt(
+                "array lengths disagree with the feature and label counts",
+            ));
+        }
+        if platt.len() != labels {
+            return Err(corrupt(format!(
+                "{} Platt sigmoids for {labels} labels",
+                platt.len()
+            )));
+        }
+        if let Some(w) = features.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(corrupt(format!(
+                "feature ids are not strictly increasing at {}",
+                w[1]
+            )));
+        }
+        if features.last().is_some_and(|&last| last >= 1 << BITS) {
+            return Err(corrupt(format!("a feature id is not below 2^{BITS}")));
+        }
+        if !idf.iter().all(|v| v.is_finite() && *v > 0.0) {
+            return Err(corrupt("an idf is not a positive finite number"));
+        }
+        if !weights.iter().chain(&bias).all(|v| v.is_finite()) {
+            return Err(corrupt("a weight or bias is not finite"));
+        }
+        if !(temperature.is_finite() && temperature > 0.0) {
+            return Err(corrupt("the temperature is not a positive finite number"));
+        }
+        if !platt.iter().all(|p| p.a.is_finite() && p.b.is_finite()) {
+            return Err(corrupt("a Platt parameter is not finite"));
+        }
+        if training_docs == 0 {
+            return Err(corrupt("no training documents"));
+        }
+        if ![meta.accuracy, meta.macro_f1, meta.ece]
+            .iter()
+            .all(|v| v.is_finite())
+        {
+            return Err(corrupt("a metric is not finite"));
+        }
+        // Keep only values that survive a trip through JSON unchanged, so
+        // that writing a model read from a file gives the same bytes.
+        for v in [&mut meta.accuracy, &mut meta.macro_f1, &mut meta.ece] {
+            *v = json_stable(*v);
+        }
+        let temperature = json_stable(temperature);
+        for p in &mut platt {
+            p.a = json_stable(p.a);
+            p.b = json_stable(p.b);
+        }
+        let buckets = 1usize << INDEX_BITS;
+        let mut index = vec![0u32; buckets + 1];
+        for &feature in &features {
+            index[(feature >> (BITS - INDEX_BITS)) as usize + 1] += 1;
+        }
+        for k in 0..buckets {
+            index[k + 1] += index[k];
+        }
+        Ok(Model {
+            meta,
+            features,
+            idf,
+            weights,
+            bias,
+            temperature,
+            platt,
+            training_docs,
+            index,
+        })
+    }
+
+    /// What the model is and how well it measured.
+    pub fn meta(&self) -> &ModelMeta {
+        &self.meta
+    }
+
+    /// The softmax temperature of single-label probabilities.
+    pub fn temperature(&self) -> f64 {
+        self.temperature
+    }
+
+    /// The per-label sigmoids.
+    pub fn platt(&self) -> &[Platt] {
+        &self.platt
+    }
+
+    /// Number of features with weights.
+    pub fn feature_count(&self) -> usize {
+        self.features.len()
+    }
+
+    pub(crate) fn set_calibration(&mut self, temperature: f64, platt: Vec<Platt>) {
+        debug_assert_eq!(platt.len(), self.meta.labels.len());
+        if temperature.is_finite() && temperature > 0.0 {
+            self.temperature = json_stable(temperature);
+        }
+        if platt.len() == self.platt.len()
+            && platt.iter().all(|p| p.a.is_finite() && p.b.is_finite())
+        {
+            self.platt = platt
+                .into_iter()
+                .map(|p| Platt {
+                    a: json_stable(p.a),
+                    b: json_stable(p.b),
+                })
+                .collect();
+        }
+    }
+
+    pub(crate) fn set_scores(&mut self, examples: usize, accuracy: f64, macro_f1: f64, ece: f64) {
+        self.meta.examples = examples;
+        let clean = |v: f64| if v.is_finite() { json_stable(v) } else { 0.0 };
+        self.meta.accuracy = clean(accuracy);
+        self.meta.macro_f1 = clean(macro_f1);
+        self.meta.ece = clean(ece);
+    }
+
+    /// Index of a feature in the model's arrays.
+    #[inline]
+    fn position(&self, feature: Feature) -> Option<usize> {
+        if feature >= 1 << BITS {
+            return None;
+        }
+        let k = (feature >> (BITS - INDEX_BITS)) as usize;
+        let (start, end) = (self.index[k] as usize, self.index[k + 1] as usize);
+        self.features[start..end]
+            .binary_search(&feature)
+            .ok()
+            .map(|i| start + i)
+    }
+
+    /// The training idf of a feature, `None` when the model does not know
+    /// it.
+    pub fn idf(&self, feature: Feature) -> Option<f32> {
+        self.position(feature).map(|i| self.idf[i])
+    }
+
+    /// The idf of a feature seen in no training document,
+    /// `ln((1 + N) / 1) + 1`.
+    pub fn default_idf(&self) -> f32 {
+        linear::smooth_idf(self.training_docs, 0)
+    }
+
+    /// The raw decision value of each label for a document's feature
+    /// counts (as [`super::features::extract`] gives them).
+    pub fn decision_values(&self, features: &[(Feature, f32)]) -> Vec<f64> {
+        let labels = self.bias.len();
+        let mut hits: Vec<(usize, f32)> = Vec::with_capacity(features.len());
+        let mut norm = 0.0f64;
+        for &(feature, count) in features {
+            if let Some(i) = self.position(feature) {
+                let x = linear::sublinear(count) * self.idf[i];
+                if x > 0.0 {
+                    norm += f64::from(x) * f64::from(x);
+                    hits.push((i, x));
+                }
+            }
+        }
+        let mut sums = vec![0.0f32; labels];
+        let scale = if norm > 0.0 && norm.is_finite() {
+            (1.0 / norm.sqrt()) as f32
+        } else {
+            0.0
+        };
+        for (i, x) in hits {
+            let x = x * scale;
+            let row = &self.weights[i * labels..(i + 1) * labels];
+            for (s, w) in sums.iter_mut().zip(row) {
+                *s += x * w;
+            }
+        }
+        sums.iter()
+            .zip(&self.bias)
+            .map(|(&s, &b)| {
+                let v = f64::from(s) + f64::from(b);
+                if v.is_finite() { v } else { 0.0 }
+            })
+            .collect()
+    }
+
+    /// Every label index with its probability, best first, ties by label
+    /// index. For a single-label model asked for one label
+    /// (`multi_label == false`) the probabilities sum to 1 (a softmax with
+    /// the fitted temperature); otherwise each is an independent Platt
+    /// sigmoid. Always finite and in [0, 1].
+    pub fn classify(&self, features: &[(Feature, f32)], multi_label: bool) -> Vec<(usize, f64)> {
+        let scores = self.decision_values(features);
+        let mut probabilities = vec![0.0; scores.len()];
+        if multi_label || self.meta.multi_label {
+            for ((p, &s), platt) in probabilities.iter_mut().zip(&scores).zip(&self.platt) {
+                *p = platt.probability(s);
+            }
+        } else {
+            linear::softmax(&scores, self.temperature, &mut probabilities);
+        }
+        let mut ranked: Vec<(usize, f64)> = probabilities
+            .into_iter()
+            .map(|p| if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) })
+            .enumerate()
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+    }
+
+    /// The model as a file's bytes (see the module documentation).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let header = Header {
+            meta: self.meta.clone(),
+            features: FeatureConfig::current(),
+            feature_count: self.features.len() as u64,
+            training_docs: self.training_docs,
+            temperature: self.temperature,
+            platt: self.platt.clone(),
+        };
+        let json = serde_json::to_vec(&header).expect("a model header always serialises");
+        let mut out = Vec::with_capacity(
+            16 + json.len() + 4 * (self.features.len() * 2 + self.weights.len() + self.bias.len()),
+        );
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        for f in &self.features {
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        for v in self.idf.iter().chain(&self.weights).chain(&self.bias) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads and checks a model from a file's bytes; never panics, whatever
+    /// the bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
+            return Err(ModelError::BadMagic);
+        }
+        let version = reader
+            .u32()
+            .map_err(|_| corrupt("truncated before the format version"))?;
+        if version != FORMAT_VERSION {
+            return Err(ModelError::IncompatibleVersion(version));
+        }
+        let header_len = reader
+            .u32()
+            .map_err(|_| corrupt("truncated before the header length"))?;
+        let json = reader.take(header_len as usize).map_err(|_| {
+            corrupt(format!(
+                "the header is {header_len} bytes long but only {} bytes follow",
+                reader.remaining()
+            ))
+        })?;
+        let header: Header =
+            serde_json::from_slice(json).map_err(|e| corrupt(format!("invalid header: {e}")))?;
+        if header.features != FeatureConfig::current() {
+            let c = &header.features;
+            if c.hash_bits != BITS {
+                return Err(corrupt(format!(
+                    "features hashed to {} bits; this build hashes to {BITS}",
+                    c.hash_bits
+                )));
+            }
+            if c.ngram_range != [1, 2] || !c.sublinear_tf {
+                return Err(corrupt(
+                    "unsupported feature configuration (this build makes sublinear-tf unigrams and bigrams)",
+                ));
+            }
+        }
+        let labels = header.meta.labels.len() as u64;
+        if labels < 2 {
+            return Err(corrupt(format!(
+                "{labels} labels; a model needs at least 2"
+            )));
+        }
+        let f = header.feature_count;
+        // The exact length left, in u128 so that no header value overflows.
+        let expected = 4 * (u128::from(f) * (2 + u128::from(labels)) + u128::from(labels));
+        if expected != reader.remaining() as u128 {
+            return Err(corrupt(format!(
+                "{} bytes of arrays for {f} features and {labels} labels, which need {expected}",
+                reader.remaining()
+            )));
+        }
+        // The lengths fit the buffer, so these allocations are bounded by it.
+        let f = f as usize;
+        let labels = labels as usize;
+        let features: Vec<u32> = reader.array(f, u32::from_le_bytes)?;
+        let idf: Vec<f32> = reader.array(f, f32::from_le_bytes)?;
+        let weights: Vec<f32> = reader.array(f * labels, f32::from_le_bytes)?;
+        let bias: Vec<f32> = reader.array(labels, f32::from_le_bytes)?;
+        Model::from_parts(Parts {
+            meta: header.meta,
+            features,
+            idf,
+            weights,
+            bias,
+            temperature: header.temperature,
+            platt: header.platt,
+            training_docs: header.training_docs,
+        })
+    }
+
+    /// Reads a model file; errors name it.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Model::from_bytes(&bytes).map_err(|e| ModelError::File {
+            path: path.to_owned(),
+            source: Box::new(e),
+        })
+    }
+}
+
+/// `v`, or a value a few ulps from it, that JSON writes and reads back
+/// exactly (serde_json's default float parsing is not always correctly
+/// rounded, so not every `f64` survives the trip).
+fn json_stable(v: f64) -> f64 {
+    let survives = |x: f64| {
+        serde_json::to_string(&x)
+            .ok()
+            .and_then(|t| serde_json::from_str::<f64>(&t).ok())
+            == Some(x)
+    };
+    if !v.is_finite() || survives(v) {
+        return v;
+    }
+    // Nearby values, nearest first.
+    for k in 1..=256u64 {
+        for candidate in [v.to_bits().wrapping_add(k), v.to_bits().wrapping_sub(k)] {
+            let x = f64::from_bits(candidate);
+            if x.is_finite() && x.signum() == v.signum() && survives(x) {
+                return x;
+            }
+        }
+    }
+    v
+}
+
+/// A cursor over a model's bytes.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        if n > self.remaining() {
+            return Err(corrupt("truncated"));
+        }
+        let slice = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        Ok(slice)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn array<T>(&mut self, n: usize, decode: fn([u8; 4]) -> T) -> Result<Vec<T>, ModelError> {
+        let len = n.checked_mul(4).ok_or_else(|| corrupt("array too long"))?;
+        let bytes = self.take(len)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| decode([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small valid model: 3 labels, 5 features.
+    pub(crate) fn small() -> Model {
+        let labels = ["sport", "weather", "cooking"];
+        Model::from_parts(Parts {
+            meta: ModelMeta {
+                name: "toy".to_owned(),
+                version: "1.0".to_owned(),
+                labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+                multi_label: false,
+                training_data: "invented sentences".to_owned(),
+                examples: 30,
+                accuracy: 0.9,
+                macro_f1: 0.8888888888888888,
+                ece: 0.012345678901234567,
+            },
+            features: vec![3, 17, 4096, 70_000, (1 << BITS) - 1],
+            idf: vec![1.5, 2.0, 1.25, 3.0, 1.0],
+            weights: vec![
+                0.5, -0.25, -0.25, //
+                -0.1, 0.7, -0.6, //
+                0.0, 0.0, 1.0, //
+                -0.3, 0.2, 0.1, //
+                0.05, 0.05, -0.1,
+            ],
+            bias: vec![-0.2, -0.3, -0.1],
+            temperature: 0.123456789,
+            platt: vec![
+                Platt { a: -3.3, b: 0.7 },
+                Platt { a: -2.9, b: 0.4 },
+                Platt { a: -4.1, b: 1.1 },
+            ],
+            training_docs: 27,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn classify_gives_ranked_probabilities() {
+        let model = small();
+        let doc = [(3, 2.0), (17, 1.0), (5, 4.0), (4096, 1.0)];
+        let single = model.classify(&doc, false);
+        assert_eq!(single.len(), 3);
+        assert!((single.iter().map(|p| p.1).sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(single.windows(2).all(|w| w[0].1 >= w[1].1));
+        let multi = model.classify(&doc, true);
+        assert!(multi.iter().all(|p| (0.0..=1.0).contains(&p.1)));
+        // No known feature: the bias decides; ties go by label index.
+        let empty = model.classify(&[(1 << 25, f32::NAN), (9, -1.0)], false);
+        assert_eq!(empty[0].0, 2);
+        let tied = Model::from_parts(Parts {
+            bias: vec![0.0; 3],
+            ..parts_of(&model)
+        })
+        .unwrap();
+        assert_eq!(
+            tied.classify(&[], false)
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        // Absurd counts stay finite.
+        for (_, p) in model.classify(&[(3, f32::MAX), (17, f32::INFINITY), (70_000, 1e-30)], true) {
+            assert!(p.is_finite() && (0.0..=1.0).contains(&p));
+        }
+    }
+
+    fn parts_of(model: &Model) -> Parts {
+        Parts {
+            meta: model.meta.clone(),
+            features: model.features.clone(),
+            idf: model.idf.clone(),
+            weights: model.weights.clone(),
+            bias: model.bias.clone(),
+            temperature: model.temperature,
+            platt: model.platt.clone(),
+            training_docs: model.training_docs,
+        }
+    }
+
+    #[test]
+    fn idf_lookup() {
+        let model = small();
+        assert_eq!(model.idf(4096), Some(1.25));
+        assert_eq!(model.idf((1 << BITS) - 1), Some(1.0));
+        assert_eq!(model.idf(4), None);
+        assert_eq!(model.idf(u32::MAX), None);
+        assert!((model.default_idf() - (28f32.ln() + 1.0)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn bytes_round_trip_exactly() {
+        let model = small();
+        let bytes = model.to_bytes();
+        assert_eq!(&bytes[..8], MAGIC);
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(back.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn json_stable_values_round_trip() {
+        let mut rng = linear::XorShift::new(5);
+        for _ in 0..10_000 {
+            // Magnitudes from 1e-12 to 1e12: metrics, temperatures and
+            // Platt parameters, and far beyond.
+            let mantissa = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            let sign = if rng.below(2) == 0 { 1.0 } else { -1.0 };
+            let v = sign * mantissa * 10f64.powi(rng.below(25) as i32 - 12);
+            assert!((json_stable(v) - v).abs() <= v.abs() * 1e-13);
+            let s = json_stable(v);
+            let text = serde_json::to_string(&s).unwrap();
+            assert_eq!(serde_json::from_str::<f64>(&text).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn rejects_bad_magic_and_unknown_versions() {
+        let mut bytes = small().to_bytes();
+        bytes[0] = b'X';
+        assert!(matches!(
+            Model::from_bytes(&bytes),
+            Err(ModelError::BadMagic)
+        ));
+        let mut bytes = small().to_bytes();
+        bytes[8..12].copy_from_slice(&7u32.to_le_bytes());
+        let e = Model::from_bytes(&bytes).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "incompatible model format version 7, this build reads 1"
+        );
+    }
+
+    #[test]
+    fn rejects_every_truncation_and_extra_bytes() {
+        let bytes = small().to_bytes();
+        for len in 0..bytes.len() {
+            assert!(
+                Model::from_bytes(&bytes[..len]).is_err(),
+                "prefix of {len} bytes"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Model::from_bytes(&longer).is_err());
+    }
+
+    #[test]
+    fn rejects_non_finite_and_unsorted_arrays() {
+        let bytes = small().to_bytes();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let arrays = 16 + header_len;
+        let features = 5;
+        // The first weight is NaN.
+        let mut nan = bytes.clone();
+        let w = arrays + 8 * features;
+        nan[w..w + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(
+            Model::from_bytes(&nan)
+                .unwrap_err()
+                .to_string()
+                .contains("not finite")
+        );
+        // An infinite bias.
+        let mut inf = bytes.clone();
+        let b = bytes.len() - 4;
+        inf[b..].copy_from_slice(&f32::INFINITY.to_le_bytes());
+        assert!(Model::from_bytes(&inf).is_err());
+        // Feature ids out of order.
+        let mut unsorted = bytes.clone();
+        unsorted[arrays..arrays + 4].copy_from_slice(&100u32.to_le_bytes());
+        assert!(
+            Model::from_bytes(&unsorted)
+                .unwrap_err()
+                .to_string()
+                .contains("increasing")
+        );
+        // A zero idf.
+        let mut idf = bytes.clone();
+        let i = arrays + 4 * features;
+        idf[i..i + 4].copy_from_slice(&0f32.to_le_bytes());
+        assert!(Model::from_bytes(&idf).is_err());
+    }
+
+    /// Replaces the header of a model's bytes by `edit(header)`.
+    fn with_header(edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+        let bytes = small().to_bytes();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value =
+            serde_json::from_slice(&bytes[16..16 + header_len]).unwrap();
+        edit(&mut header);
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut out = bytes[..12].to_vec();
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        out.extend_from_slice(&bytes[16 + header_len..]);
+        out
+    }
+
+    #[test]
+    fn rejects_inconsistent_headers() {
+        assert!(Model::from_bytes(&with_header(|_| {})).is_ok());
+        type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(Edit, &str)> = vec![
+            (
+                Box::new(|h| h["features"]["hash_bits"] = 18.into()),
+                "18 bits",
+            ),
+            (
+                Box::new(|h| h["feature_count"] = (u64::MAX / 2).into()),
+                "need",
+            ),
+            (Box::new(|h| h["feature_count"] = 4.into()), "need"),
+            (
+                Box::new(|h| h["meta"]["labels"] = serde_json::json!(["a"])),
+                "at least 2",
+            ),
+            (
+                Box::new(|h| h["meta"]["labels"] = serde_json::json!(["a", "a", "b"])),
+                "repeated",
+            ),
+            (
+                Box::new(|h| h["temperature"] = (-1.0).into()),
+                "temperature",
+            ),
+            (Box::new(|h| h["platt"] = serde_json::json!([])), "Platt"),
+            (Box::new(|h| h["training_docs"] = 0.into()), "training"),
+            (
+                Box::new(|h| h["meta"] = serde_json::json!(null)),
+                "invalid header",
+            ),
+        ];
+        for (edit, message) in cases {
+            let e = Model::from_bytes(&with_header(edit))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(message), "{e} should mention {message}");
+        }
+        // A header length beyond the buffer.
+        let mut bytes = small().to_bytes();
+        bytes[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(
+            Model::from_bytes(&bytes)
+                .unwrap_err()
+                .to_string()
+                .contains("only")
+        );
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut rng = linear::XorShift::new(1);
+        let good = small().to_bytes();
+        for round in 0..3000 {
+            let mut bytes = good.clone();
+            // Flip a few bytes anywhere, or write random bytes after the magic.
+            if round % 2 == 0 {
+                for _ in 0..1 + rng.below(4) {
+                    let i = rng.below(bytes.len());
+                    bytes[i] = rng.next_u64() as u8;
+                }
+            } else {
+                let len = rng.below(64);
+                bytes.truncate(8);
+                bytes.extend((0..len).map(|_| rng.next_u64() as u8));
+            }
+            let _ = Model::from_bytes(&bytes);
+        }
+    }
+
+    #[test]
+    fn load_names_the_file() {
+        let path =
+            std::env::temp_dir().join(format!("textanalysis-model-{}.tam", std::process::id()));
+        std::fs::write(&path, b"TAMODEL\0\x02\0\0\0").unwrap();
+        let e = Model::load(&path).unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            e.contains(&path.display().to_string()) && e.contains("version 2"),
+            "{e}"
+        );
+        let e = Model::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("cannot read") && e.contains(&path.display().to_string()),
+            "{e}"
+        );
+    }
+}

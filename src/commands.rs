@@ -1,0 +1,98 @@
+//! The tool commands of the binary: `train` and `eval classify`. They print
+//! for people (progress bar, report) and return the process's exit code.
+
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::classify::registry::{self, BUILTIN_NAME};
+use crate::classify::train::{self, Progress, TrainOptions};
+use crate::classify::{Model, data};
+use crate::config::{EvalClassifyArgs, TrainArgs};
+
+/// `textanalysis train`: reads examples, trains, reports the held-out
+/// evaluation and writes the model.
+pub fn train(args: &TrainArgs) -> ExitCode {
+    let examples = match data::read(&args.input) {
+        Ok(e) => e,
+        Err(e) => return fail(&e),
+    };
+    let file_name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let options = TrainOptions {
+        name: args.name.clone().unwrap_or_else(|| {
+            args.out
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "model".to_owned())
+        }),
+        version: args.version.clone(),
+        training_data: args
+            .training_data
+            .clone()
+            .unwrap_or_else(|| file_name(&args.input)),
+        holdout: args.holdout,
+        seed: args.seed,
+        c: args.c,
+    };
+    eprintln!(
+        "training on {} examples from {}",
+        examples.len(),
+        args.input.display()
+    );
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut on_progress = |p: Progress| {
+        bar.set_message(p.stage.to_string());
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    };
+    let result = train::train(&examples, &options, &mut on_progress);
+    bar.finish_and_clear();
+    let (model, evaluation) = match result {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    println!("held-out evaluation:\n{evaluation}");
+    if let Err(e) = std::fs::write(&args.out, model.to_bytes()) {
+        return fail(&format!("cannot write {}: {e}", args.out.display()));
+    }
+    println!(
+        "model `{}` written to {}",
+        model.meta().name,
+        args.out.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `textanalysis eval classify`: measures a model on labelled data.
+pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
+    let path = std::path::Path::new(&args.model);
+    let model = if args.model == BUILTIN_NAME && !path.exists() {
+        registry::builtin()
+    } else {
+        Model::load(path)
+    };
+    let model = match model {
+        Ok(m) => m,
+        Err(e) => return fail(&e),
+    };
+    let examples = match data::read(&args.data) {
+        Ok(e) => e,
+        Err(e) => return fail(&e),
+    };
+    println!("{}", train::evaluate(&model, &examples));
+    ExitCode::SUCCESS
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("textanalysis: {error}");
+    ExitCode::from(2)
+}

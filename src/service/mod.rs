@@ -1,0 +1,87 @@
+//! The gRPC layer: turns proto messages into calls of the analysis core and
+//! its results back into proto messages.
+//!
+//! Each handler validates the whole request first (every bad field is
+//! reported at once, as `google.rpc.BadRequest` field violations), then runs
+//! the analysis on the blocking pool so that the async reactor keeps
+//! answering health checks and cheap calls while the cores are busy.
+
+mod classify;
+mod summarize;
+mod validate;
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use crate::classify::registry::ModelStore;
+use crate::config::Limits;
+use crate::error::Error;
+use crate::proto::v1 as pb;
+
+pub use summarize::DEFAULT_SUMMARY_SENTENCES;
+
+/// The `textanalysis.v1.TextAnalysisService` implementation.
+#[derive(Debug, Clone)]
+pub struct TextAnalysis {
+    limits: Limits,
+    models: Arc<ModelStore>,
+}
+
+impl TextAnalysis {
+    /// A service enforcing `limits` and classifying with `models`.
+    pub fn new(limits: Limits, models: Arc<ModelStore>) -> Self {
+        Self { limits, models }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
+    async fn summarize(
+        &self,
+        request: Request<pb::SummarizeRequest>,
+    ) -> Result<Response<pb::SummarizeResponse>, Status> {
+        let limits = self.limits;
+        let call = summarize::SummarizeCall::validate(request.into_inner(), &limits)?;
+        let response = run_blocking(move || call.run(&limits)).await??;
+        Ok(Response::new(response))
+    }
+
+    async fn classify(
+        &self,
+        request: Request<pb::ClassifyRequest>,
+    ) -> Result<Response<pb::ClassifyResponse>, Status> {
+        let limits = self.limits;
+        // The request keeps the model set it started with, even if a reload
+        // swaps in another meanwhile.
+        let models = self.models.current();
+        let call = classify::ClassifyCall::validate(request.into_inner(), &limits, &models)?;
+        let response = run_blocking(move || call.run(&limits, &models)).await??;
+        Ok(Response::new(response))
+    }
+
+    async fn list_models(
+        &self,
+        _request: Request<pb::ListModelsRequest>,
+    ) -> Result<Response<pb::ListModelsResponse>, Status> {
+        Ok(Response::new(classify::list_models(&self.models.current())))
+    }
+
+    async fn compare(
+        &self,
+        _request: Request<pb::CompareRequest>,
+    ) -> Result<Response<pb::CompareResponse>, Status> {
+        Err(Error::Unimplemented("Compare").into())
+    }
+}
+
+/// Runs CPU-bound analysis off the reactor. A panic inside is a bug of ours,
+/// reported as INTERNAL; the server keeps serving.
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Status> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "analysis task failed");
+        Status::from(Error::Internal("analysis task failed".into()))
+    })
+}

@@ -1,0 +1,131 @@
+//! Summarize: validation, the call into [`crate::summarize`], and the
+//! response with offsets in the client's unit.
+
+use super::validate::{
+    check_sentence_count, check_text, language, offset_unit, to_u32, unknown_enum,
+};
+use crate::config::Limits;
+use crate::error::{Error, Violation};
+use crate::offsets::{OffsetMapper, OffsetUnit};
+use crate::proto::v1 as pb;
+use crate::summarize::{self, Algorithm, Order, SummarizeOptions};
+use crate::text::{Document, Language};
+
+/// Default number of summary sentences when a request sets none.
+pub const DEFAULT_SUMMARY_SENTENCES: usize = 3;
+
+/// A Summarize request that passed validation.
+pub struct SummarizeCall {
+    text: String,
+    language: Option<Language>,
+    offset_unit: OffsetUnit,
+    options: SummarizeOptions,
+}
+
+impl SummarizeCall {
+    pub fn validate(request: pb::SummarizeRequest, limits: &Limits) -> Result<Self, Error> {
+        let mut violations = Vec::new();
+        check_text("text", &request.text, limits, &mut violations);
+        let max_sentences = match request.max_sentences as usize {
+            0 => DEFAULT_SUMMARY_SENTENCES,
+            n if n > limits.max_summary_sentences => {
+                violations.push(Violation::new(
+                    "max_sentences",
+                    format!("must be at most {}", limits.max_summary_sentences),
+                ));
+                n
+            }
+            n => n,
+        };
+        let ratio = if request.ratio == 0.0 {
+            None
+        } else if request.ratio.is_finite() && request.ratio > 0.0 && request.ratio <= 1.0 {
+            Some(request.ratio)
+        } else {
+            violations.push(Violation::new(
+                "ratio",
+                "must be in (0, 1], or 0 for no ratio",
+            ));
+            None
+        };
+        let algorithm = match pb::SummarizeAlgorithm::try_from(request.algorithm) {
+            Ok(pb::SummarizeAlgorithm::Unspecified) => Some(Algorithm::DEFAULT),
+            Ok(pb::SummarizeAlgorithm::Textrank) => Some(Algorithm::TextRank),
+            Ok(pb::SummarizeAlgorithm::Lexrank) => Some(Algorithm::LexRank),
+            Ok(pb::SummarizeAlgorithm::Centroid) => Some(Algorithm::Centroid),
+            Ok(pb::SummarizeAlgorithm::Lead) => Some(Algorithm::Lead),
+            Err(_) => {
+                violations.push(unknown_enum("algorithm", request.algorithm));
+                None
+            }
+        };
+        let order = match pb::SummaryOrder::try_from(request.order) {
+            Ok(pb::SummaryOrder::Unspecified | pb::SummaryOrder::Document) => Order::Document,
+            Ok(pb::SummaryOrder::Rank) => Order::Rank,
+            Err(_) => {
+                violations.push(unknown_enum("order", request.order));
+                Order::Document
+            }
+        };
+        let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
+        let language = language("language", &request.language, &mut violations);
+        match algorithm {
+            Some(algorithm) if violations.is_empty() => Ok(Self {
+                text: request.text,
+                language,
+                offset_unit,
+                options: SummarizeOptions {
+                    max_sentences,
+                    ratio,
+                    max_words: (request.max_words > 0).then_some(request.max_words as usize),
+                    algorithm,
+                    order,
+                },
+            }),
+            _ => Err(Error::InvalidArgument(violations)),
+        }
+    }
+
+    pub fn run(self, limits: &Limits) -> Result<pb::SummarizeResponse, Error> {
+        let doc = Document::analyze(&self.text, self.language);
+        check_sentence_count("text", &doc, limits)?;
+        let summary = summarize::summarize(&doc, &self.options);
+        // The mapper counts forward, so convert in document order and put
+        // the sentences back in the requested order afterwards.
+        let mut by_position: Vec<usize> = (0..summary.sentences.len()).collect();
+        by_position.sort_by_key(|&i| summary.sentences[i].span.start);
+        let mut mapper = OffsetMapper::new(&self.text, self.offset_unit);
+        let mut positions = vec![(0, 0); summary.sentences.len()];
+        for i in by_position {
+            positions[i] = mapper.map(&summary.sentences[i].span);
+        }
+        let sentences = summary
+            .sentences
+            .iter()
+            .zip(positions)
+            .map(|(s, (offset, length))| pb::SummarySentence {
+                text: self.text[s.span.clone()].to_owned(),
+                score: s.score,
+                rank: to_u32(s.rank),
+                index: to_u32(s.index),
+                offset: to_u32(offset),
+                length: to_u32(length),
+            })
+            .collect();
+        Ok(pb::SummarizeResponse {
+            sentences,
+            language: doc.language.code().to_owned(),
+            sentence_count: to_u32(summary.sentence_count),
+            algorithm: proto_algorithm(summary.algorithm) as i32,
+        })
+    }
+}
+
+fn proto_algorithm(algorithm: Algorithm) -> pb::SummarizeAlgorithm {
+    match algorithm {
+        Algorithm::TextRank => pb::SummarizeAlgorithm::Textrank,
+        Algorithm::LexRank => pb::SummarizeAlgorithm::Lexrank,
+        Algorithm::Centroid => pb::SummarizeAlgorithm::Centroid,
+        Algorithm::Lead => pb::SummarizeAlgorithm::Lead,
+    }
+}
