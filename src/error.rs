@@ -16,9 +16,6 @@ pub enum Error {
     /// A named thing (a model) does not exist.
     #[error("not found: {0}")]
     NotFound(String),
-    /// The method exists in the contract but has not been built yet.
-    #[error("{0} is not implemented yet")]
-    Unimplemented(&'static str),
     /// A bug on the server's side (a panicked analysis task).
     #[error("internal error: {0}")]
     Internal(String),
@@ -66,7 +63,6 @@ impl From<Error> for Status {
                 Status::with_error_details(Code::InvalidArgument, message, details)
             }
             Error::NotFound(_) => Status::not_found(message),
-            Error::Unimplemented(_) => Status::unimplemented(message),
             Error::Internal(_) => Status::internal(message),
         }
     }
@@ -96,8 +92,8 @@ mod tests {
     }
 
     #[test]
-    fn unimplemented_maps_to_unimplemented() {
-        let status = Status::from(Error::Unimplemented("Classify"));
-        assert_eq!(status.code(), Code::Unimplemented);
+    fn not_found_maps_to_not_found() {
+        let status = Status::from(Error::NotFound("no model named `x`".into()));
+        assert_eq!(status.code(), Code::NotFound);
     }
 }

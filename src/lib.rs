@@ -10,6 +10,7 @@
 
 pub mod classify;
 pub mod commands;
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod offsets;

@@ -30,51 +30,58 @@ impl OffsetUnit {
     }
 }
 
-/// Converts byte ranges of one text into `(offset, length)` in a unit.
+/// Converts byte positions of one text into a unit.
 ///
-/// Conversions are cheapest in increasing order of position: the mapper
-/// remembers where it stopped and counts on from there, so converting every
-/// sentence of a document costs one pass over the text, not one per sentence.
-/// Going backwards restarts the count from the beginning, which is correct,
-/// only slower.
+/// Built once per text with the positions the caller will ask about most
+/// (sentence starts, in order): their counts in the unit are computed in one
+/// pass over the text. Any other position is then counted from the nearest
+/// mark before it, so converting every sentence and every word of a long
+/// document stays linear in its length instead of quadratic.
 #[derive(Debug)]
-pub struct OffsetMapper<'a> {
+pub struct OffsetIndex<'a> {
     text: &'a str,
     unit: OffsetUnit,
-    /// Byte position of the last conversion.
-    byte: usize,
-    /// The same position in `unit`.
-    units: usize,
+    /// `(byte position, position in unit)`, sorted, starting at `(0, 0)`.
+    marks: Vec<(usize, usize)>,
 }
 
-impl<'a> OffsetMapper<'a> {
-    /// A mapper for `text` in `unit`.
-    pub fn new(text: &'a str, unit: OffsetUnit) -> Self {
-        Self {
-            text,
-            unit,
-            byte: 0,
-            units: 0,
+impl<'a> OffsetIndex<'a> {
+    /// An index of `text` in `unit`, with marks at `positions` (byte
+    /// positions in increasing order; others are ignored).
+    pub fn new(
+        text: &'a str,
+        unit: OffsetUnit,
+        positions: impl IntoIterator<Item = usize>,
+    ) -> Self {
+        let mut marks = vec![(0, 0)];
+        if unit != OffsetUnit::Utf8Byte {
+            for position in positions {
+                let (last_byte, last_units) = marks[marks.len() - 1];
+                let byte = floor_boundary(text, position);
+                if byte > last_byte {
+                    marks.push((byte, last_units + unit.len(&text[last_byte..byte])));
+                }
+            }
         }
+        Self { text, unit, marks }
     }
 
-    /// `(offset, length)` of the byte range `span` in the mapper's unit.
-    /// `span` must lie on character boundaries of the text, as every span
-    /// the pipeline produces does; a span that does not is clamped to the
-    /// nearest boundary below rather than panicking.
-    pub fn map(&mut self, span: &Range<usize>) -> (usize, usize) {
+    /// The position of byte `byte` in the unit. A position inside a
+    /// character counts as that character's start rather than panicking.
+    pub fn offset(&self, byte: usize) -> usize {
         if self.unit == OffsetUnit::Utf8Byte {
-            return (span.start, span.end.saturating_sub(span.start));
+            return byte;
         }
-        let start = floor_boundary(self.text, span.start);
-        let end = floor_boundary(self.text, span.end).max(start);
-        if start < self.byte {
-            self.byte = 0;
-            self.units = 0;
-        }
-        self.units += self.unit.len(&self.text[self.byte..start]);
-        self.byte = start;
-        (self.units, self.unit.len(&self.text[start..end]))
+        let byte = floor_boundary(self.text, byte);
+        let i = self.marks.partition_point(|&(b, _)| b <= byte) - 1;
+        let (mark_byte, mark_units) = self.marks[i];
+        mark_units + self.unit.len(&self.text[mark_byte..byte])
+    }
+
+    /// `(offset, length)` of the byte range `span` in the unit.
+    pub fn span(&self, span: &Range<usize>) -> (usize, usize) {
+        let start = self.offset(span.start);
+        (start, self.offset(span.end.max(span.start)) - start)
     }
 }
 
@@ -109,16 +116,18 @@ mod tests {
             let c = TEXT.find("Ok").unwrap();
             vec![0..5, a..a + "naïve.".len(), b..c, c..TEXT.len()]
         };
-        let mut bytes = OffsetMapper::new(TEXT, OffsetUnit::Utf8Byte);
-        let mut cps = OffsetMapper::new(TEXT, OffsetUnit::CodePoint);
-        let mut u16s = OffsetMapper::new(TEXT, OffsetUnit::Utf16CodeUnit);
-        for span in &spans {
+        // Marks at some span starts only: the others count from a mark.
+        let marks = || spans.iter().step_by(2).map(|s| s.start);
+        let bytes = OffsetIndex::new(TEXT, OffsetUnit::Utf8Byte, marks());
+        let cps = OffsetIndex::new(TEXT, OffsetUnit::CodePoint, marks());
+        let u16s = OffsetIndex::new(TEXT, OffsetUnit::Utf16CodeUnit, marks());
+        for span in spans.iter().rev() {
             let want = &TEXT[span.clone()];
-            let (o, l) = bytes.map(span);
+            let (o, l) = bytes.span(span);
             assert_eq!(&TEXT[o..o + l], want);
-            let (o, l) = cps.map(span);
+            let (o, l) = cps.span(span);
             assert_eq!(slice_code_points(TEXT, o, l), want);
-            let (o, l) = u16s.map(span);
+            let (o, l) = u16s.span(span);
             assert_eq!(slice_utf16(TEXT, o, l), want);
         }
     }
@@ -132,13 +141,13 @@ mod tests {
     }
 
     #[test]
-    fn out_of_order_and_bad_spans_do_not_panic() {
-        let mut m = OffsetMapper::new(TEXT, OffsetUnit::CodePoint);
-        let late = m.map(&(10..12));
-        let early = m.map(&(0..5));
-        assert_eq!(early, (0, 4));
-        assert_eq!(m.map(&(10..12)), late);
+    fn unsorted_marks_and_bad_spans_do_not_panic() {
+        let m = OffsetIndex::new(TEXT, OffsetUnit::CodePoint, [12, 3, 4, 9999]);
+        assert_eq!(m.span(&(0..5)), (0, 4));
         // 4 is inside the two-byte 'é'; clamped, not a panic.
-        let _ = m.map(&(4..1000));
+        let (_, len) = m.span(&(4..1000));
+        assert_eq!(len, TEXT.chars().count() - 3);
+        let reversed = Range { start: 8, end: 2 };
+        assert_eq!(m.span(&reversed).1, 0);
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::TestServer;
 use textanalysis::config::Limits;
-use textanalysis::proto::v1::{CompareRequest, SummarizeRequest};
+use textanalysis::proto::v1::SummarizeRequest;
 use textanalysis::server::ServerConfig;
 use tonic::Code;
 use tonic_types::StatusExt;
@@ -211,24 +211,6 @@ async fn message_over_the_transport_limit_is_resource_exhausted() {
         .await
         .expect_err("refused");
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
-    assert_still_serving(&server).await;
-    server.stop().await.expect("clean stop");
-}
-
-#[tokio::test]
-async fn compare_is_unimplemented_for_now() {
-    let server = TestServer::start().await;
-    let compare = server
-        .client()
-        .await
-        .compare(CompareRequest {
-            text_a: "A.".into(),
-            text_b: "B.".into(),
-            ..Default::default()
-        })
-        .await
-        .expect_err("not built yet");
-    assert_eq!(compare.code(), Code::Unimplemented);
     assert_still_serving(&server).await;
     server.stop().await.expect("clean stop");
 }

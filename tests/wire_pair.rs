@@ -95,3 +95,68 @@ async fn wire_pair_is_world_or_politics_news() {
     }
     server.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn wire_pair_is_a_near_duplicate_with_its_edits_and_extras() {
+    use textanalysis::proto::v1::{CompareRequest, DiffOp, Verdict};
+    let server = TestServer::start().await;
+    let (a, b) = (wire_text("a.txt"), wire_text("b.txt"));
+    let response = server
+        .client()
+        .await
+        .compare(CompareRequest {
+            text_a: a.clone(),
+            text_b: b.clone(),
+            include_diff: true,
+            ..Default::default()
+        })
+        .await
+        .expect("compare")
+        .into_inner();
+    assert_eq!(response.verdict, Verdict::NearDuplicate as i32);
+
+    let edited = response
+        .alignments
+        .iter()
+        .find(|p| {
+            p.a.as_ref()
+                .is_some_and(|r| r.text.contains("which left rival militias"))
+        })
+        .expect("the militias sentence is aligned");
+    assert!(
+        edited
+            .b
+            .as_ref()
+            .expect("b")
+            .text
+            .contains("which led to rival militias")
+    );
+    let has = |op: DiffOp, word: &str| {
+        edited
+            .diff
+            .iter()
+            .any(|d| d.op == op as i32 && d.text.contains(word))
+    };
+    assert!(has(DiffOp::Delete, "left"), "{:#?}", edited.diff);
+    assert!(has(DiffOp::Insert, "led to"), "{:#?}", edited.diff);
+
+    let unique_a: Vec<&str> = response.unique_a.iter().map(|r| r.text.as_str()).collect();
+    let unique_b: Vec<&str> = response.unique_b.iter().map(|r| r.text.as_str()).collect();
+    assert!(unique_a.contains(&"Leave a comment"), "{unique_a:#?}");
+    assert!(
+        unique_a
+            .iter()
+            .any(|t| t.starts_with("Be the first to comment")),
+        "{unique_a:#?}"
+    );
+    assert!(
+        unique_b
+            .iter()
+            .any(|t| t.starts_with("Iraqi Kurdish and Turkmen")),
+        "{unique_b:#?}"
+    );
+    // Every sentence is either aligned or unique, on both sides.
+    let aligned_a = response.alignments.len() + unique_a.len();
+    assert!(aligned_a >= 25, "{aligned_a}");
+    server.stop().await.expect("clean stop");
+}

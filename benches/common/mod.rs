@@ -18,10 +18,10 @@ use criterion::{SamplingMode, Throughput};
 pub const SIZES: [(&str, usize); 3] = [("5KB", 5_000), ("100KB", 100_000), ("1MiB", 1 << 20)];
 
 /// xorshift64*: tiny, fast and good enough to pick words.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -29,21 +29,21 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         ((self.next() >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize % n
     }
 
     /// Skewed towards the start of the list: index `n · u²`.
-    fn skewed(&mut self, n: usize) -> usize {
+    pub fn skewed(&mut self, n: usize) -> usize {
         let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
         ((u * u * n as f64) as usize).min(n - 1)
     }
 
-    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+    pub fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
         words[self.below(words.len())]
     }
 
-    fn pick_skewed<'a>(&mut self, words: &[&'a str]) -> &'a str {
+    pub fn pick_skewed<'a>(&mut self, words: &[&'a str]) -> &'a str {
         words[self.skewed(words.len())]
     }
 }
@@ -535,4 +535,3 @@ pub fn configure(
             .measurement_time(Duration::from_millis(1500));
     }
 }
-

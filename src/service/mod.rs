@@ -7,6 +7,7 @@
 //! answering health checks and cheap calls while the cores are busy.
 
 mod classify;
+mod compare;
 mod summarize;
 mod validate;
 
@@ -69,9 +70,12 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
 
     async fn compare(
         &self,
-        _request: Request<pb::CompareRequest>,
+        request: Request<pb::CompareRequest>,
     ) -> Result<Response<pb::CompareResponse>, Status> {
-        Err(Error::Unimplemented("Compare").into())
+        let limits = self.limits;
+        let call = compare::CompareCall::validate(request.into_inner(), &limits)?;
+        let response = run_blocking(move || call.run(&limits)).await??;
+        Ok(Response::new(response))
     }
 }
 

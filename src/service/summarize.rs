@@ -6,7 +6,7 @@ use super::validate::{
 };
 use crate::config::Limits;
 use crate::error::{Error, Violation};
-use crate::offsets::{OffsetMapper, OffsetUnit};
+use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
 use crate::summarize::{self, Algorithm, Order, SummarizeOptions};
 use crate::text::{Document, Language};
@@ -90,19 +90,13 @@ impl SummarizeCall {
         let doc = Document::analyze(&self.text, self.language);
         check_sentence_count("text", &doc, limits)?;
         let summary = summarize::summarize(&doc, &self.options);
-        // The mapper counts forward, so convert in document order and put
-        // the sentences back in the requested order afterwards.
-        let mut by_position: Vec<usize> = (0..summary.sentences.len()).collect();
-        by_position.sort_by_key(|&i| summary.sentences[i].span.start);
-        let mut mapper = OffsetMapper::new(&self.text, self.offset_unit);
-        let mut positions = vec![(0, 0); summary.sentences.len()];
-        for i in by_position {
-            positions[i] = mapper.map(&summary.sentences[i].span);
-        }
+        let mut starts: Vec<usize> = summary.sentences.iter().map(|s| s.span.start).collect();
+        starts.sort_unstable();
+        let offsets = OffsetIndex::new(&self.text, self.offset_unit, starts);
         let sentences = summary
             .sentences
             .iter()
-            .zip(positions)
+            .map(|s| (s, offsets.span(&s.span)))
             .map(|(s, (offset, length))| pb::SummarySentence {
                 text: self.text[s.span.clone()].to_owned(),
                 score: s.score,

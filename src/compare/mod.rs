@@ -1,0 +1,373 @@
+//! Document comparison: how similar two analysed documents are, whether one
+//! is a (near-)duplicate of the other, which sentences correspond, and what
+//! changed in each corresponding pair, word by word.
+//!
+//! The caller analyses each text once ([`Document::analyze`]) and passes the
+//! documents; nothing here re-segments them. [`compare`] prepares each
+//! document once (normalised words with offsets, shingles, character
+//! trigrams: [`prepare`]), interns both vocabularies into one term space
+//! ([`vectors`]), and from those computes:
+//!
+//! - the [`Similarity`] measures and the calibrated `score`
+//!   ([`similarity`]);
+//! - the sentence [`Alignment`]s, from an inverted index of terms rather than
+//!   all pairs ([`align`]), and the sentences left unaligned;
+//! - with [`CompareOptions::diff`], the word-level diff of each alignment
+//!   ([`diff`]);
+//! - with [`CompareOptions::signatures`], MinHash [`Signature`]s
+//!   ([`minhash`]);
+//! - the [`Verdict`].
+//!
+//! # Verdict
+//!
+//! In order:
+//!
+//! 1. [`Verdict::Duplicate`]: the sequences of normalised words are equal
+//!    (case, white space and punctuation ignored; two texts without any word
+//!    are duplicates too).
+//! 2. [`Verdict::NearDuplicate`]: the *resemblance* is at least
+//!    [`Thresholds::near_duplicate`]. Resemblance is the larger of
+//!    - `min(containment_a, containment_b)`: the share of shingles each text
+//!      shares with the other, and
+//!    - `min(coverage_a, coverage_b)`: the share of each text's words that
+//!      lie in aligned sentences, each weighted by its alignment's
+//!      similarity (an identical sentence counts fully, a reworded one
+//!      partly);
+//!    - `max(containment_a, containment_b)`, only when the shorter text is
+//!      at least [`MIN_EXTENSION_RATIO`] of the longer one (in words): an
+//!      extended version of a story.
+//!
+//!    The first two use the minimum of the two sides, and the third a length
+//!    gate, so a sentence or paragraph quoted inside a long text (full
+//!    containment one way, little the other way) is not "the same
+//!    document", while a republication with a caption, a few added
+//!    sentences and boilerplate is. Coverage is what catches heavily edited
+//!    copies (reworded sentences break most shingles but still align).
+//!
+//!    Default 0.5: on BBC News, 200 edited copies (1–2 sentences dropped,
+//!    two swapped, three words changed, boilerplate added) have resemblance
+//!    0.77 to 1 (median 0.93), 4,000 random pairs of different stories at
+//!    most 0.11, and the republished wire pair of the tests 0.69.
+//! 3. [`Verdict::Related`]: `score` is at least [`Thresholds::related`].
+//!    Default 0.4, that is 2 on the STS 0–5 scale ("not equivalent, but
+//!    share some details"); on BBC News, 95% of random different-story
+//!    pairs of the same category score below 0.22.
+//! 4. [`Verdict::Unrelated`] otherwise.
+
+pub mod align;
+pub mod diff;
+pub mod minhash;
+pub mod prepare;
+pub mod similarity;
+pub mod vectors;
+
+use std::ops::Range;
+
+use crate::text::Document;
+
+pub use minhash::{SIGNATURE_SEED, SIGNATURE_SIZE, estimate_jaccard};
+pub use prepare::SHINGLE_SIZE;
+
+/// Shortest length, relative to the longer text, at which the shorter text
+/// being contained in the longer one counts as resemblance (an extended
+/// version of a story is at least a third as long as the extension).
+pub const MIN_EXTENSION_RATIO: f64 = 1.0 / 3.0;
+
+/// Default [`Thresholds::near_duplicate`].
+pub const DEFAULT_NEAR_DUPLICATE: f64 = 0.5;
+
+/// Default [`Thresholds::related`].
+pub const DEFAULT_RELATED: f64 = 0.4;
+
+/// Where the verdicts change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// Smallest resemblance (see the module docs) for
+    /// [`Verdict::NearDuplicate`]. Default [`DEFAULT_NEAR_DUPLICATE`].
+    pub near_duplicate: f64,
+    /// Smallest `score` for [`Verdict::Related`]. Default
+    /// [`DEFAULT_RELATED`].
+    pub related: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            near_duplicate: DEFAULT_NEAR_DUPLICATE,
+            related: DEFAULT_RELATED,
+        }
+    }
+}
+
+/// What to compute besides the similarity and the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CompareOptions {
+    /// Return the sentence alignments (unique sentences are always
+    /// returned: the verdict needs the alignment anyway).
+    pub alignment: bool,
+    /// Fill each alignment's word-level diff; implies `alignment`.
+    pub diff: bool,
+    /// Return the MinHash signatures of both documents.
+    pub signatures: bool,
+    /// Verdict thresholds.
+    pub thresholds: Thresholds,
+}
+
+/// How the two documents relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Equal once case, white space and punctuation are normalised.
+    Duplicate,
+    /// The same document with edits.
+    NearDuplicate,
+    /// Similar: `score` at least the `related` threshold.
+    Related,
+    /// Anything else.
+    Unrelated,
+}
+
+/// Similarity measures of two documents, all in `[0, 1]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// Overall similarity calibrated to human judgement (STS Benchmark
+    /// gold / 5); see [`similarity`].
+    pub score: f64,
+    /// tf-idf cosine over stemmed content words.
+    pub cosine: f64,
+    /// Jaccard index of the word shingle sets.
+    pub jaccard: f64,
+    /// Share of A's shingles found in B.
+    pub containment_a: f64,
+    /// Share of B's shingles found in A.
+    pub containment_b: f64,
+}
+
+/// A word-level diff operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiffOp {
+    /// The words are in both texts.
+    Equal,
+    /// The words are only in B.
+    Insert,
+    /// The words are only in A.
+    Delete,
+}
+
+/// One run of a diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffSpan {
+    /// The operation.
+    pub op: DiffOp,
+    /// Byte range in text A (empty for an insert, where it would go).
+    pub a: Range<usize>,
+    /// Byte range in text B (empty for a delete, where it would go).
+    pub b: Range<usize>,
+}
+
+/// Sentences of A and B that correspond.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    /// Sentence indexes in A, increasing; two when two consecutive A
+    /// sentences were merged into one in B.
+    pub a: Vec<usize>,
+    /// Sentence indexes in B, increasing; two when an A sentence was split.
+    pub b: Vec<usize>,
+    /// tf-idf cosine of the two sides, in `[0, 1]`.
+    pub similarity: f64,
+    /// Word-level diff (empty unless [`CompareOptions::diff`]).
+    pub diff: Vec<DiffSpan>,
+}
+
+/// A MinHash signature of a document's word shingles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// The minima, [`SIGNATURE_SIZE`] of them.
+    pub values: Vec<u64>,
+    /// The seed of the hash functions ([`SIGNATURE_SEED`]).
+    pub seed: u64,
+    /// Words per shingle ([`SHINGLE_SIZE`]).
+    pub shingle_size: usize,
+}
+
+/// The result of [`compare`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The similarity measures.
+    pub similarity: Similarity,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Aligned sentences, by first A sentence (empty unless requested).
+    pub alignments: Vec<Alignment>,
+    /// A sentences aligned with nothing, increasing.
+    pub unique_a: Vec<usize>,
+    /// B sentences aligned with nothing, increasing.
+    pub unique_b: Vec<usize>,
+    /// A's signature, when requested.
+    pub signature_a: Option<Signature>,
+    /// B's signature, when requested.
+    pub signature_b: Option<Signature>,
+}
+
+/// Compares two analysed documents. Never panics; every number is finite.
+pub fn compare(a: &Document<'_>, b: &Document<'_>, options: &CompareOptions) -> Comparison {
+    compare_detailed(a, b, options).0
+}
+
+/// What [`compare`] computes on the way, for evaluation and tests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Details {
+    /// Every measure, including those not in [`Similarity`].
+    pub measures: similarity::Measures,
+    /// Similarity-weighted share of A's words in aligned sentences.
+    pub coverage_a: f64,
+    /// Similarity-weighted share of B's words in aligned sentences.
+    pub coverage_b: f64,
+    /// Sentence pairs whose similarity the alignment computed.
+    pub pairs_evaluated: usize,
+}
+
+impl Details {
+    /// The resemblance the near-duplicate verdict compares with its
+    /// threshold (see the module docs).
+    pub fn resemblance(&self) -> f64 {
+        let m = &self.measures;
+        let mut r =
+            (m.containment_a.min(m.containment_b)).max(self.coverage_a.min(self.coverage_b));
+        if m.length_ratio >= MIN_EXTENSION_RATIO {
+            r = r.max(m.containment_a.max(m.containment_b));
+        }
+        r
+    }
+}
+
+/// [`compare`], also returning the [`Details`].
+pub fn compare_detailed(
+    a: &Document<'_>,
+    b: &Document<'_>,
+    options: &CompareOptions,
+) -> (Comparison, Details) {
+    let pa = prepare::Prepared::new(a);
+    let pb = prepare::Prepared::new(b);
+    let space = vectors::TermSpace::new(&pa, &pb);
+    let measures = similarity::Measures::new(&space, &pa, &pb);
+    let va = vectors::SentenceVectors::new(&pa, &space.a_ids, &space.idf);
+    let vb = vectors::SentenceVectors::new(&pb, &space.b_ids, &space.idf);
+    let aligned = align::align(&va, &vb, space.len());
+
+    let words = |p: &prepare::Prepared<'_, '_>, s: &[usize]| -> usize {
+        s.iter().map(|&i| p.sentence_len(i)).sum()
+    };
+    let coverage = |p: &prepare::Prepared<'_, '_>, side: fn(&align::Group) -> &[usize]| -> f64 {
+        let covered: f64 = aligned
+            .groups
+            .iter()
+            .map(|g| g.similarity * words(p, side(g)) as f64)
+            .sum();
+        vectors::ratio(covered, p.words.len() as f64)
+    };
+    let coverage_a = coverage(&pa, |g| &g.a);
+    let coverage_b = coverage(&pb, |g| &g.b);
+    let details = Details {
+        measures,
+        coverage_a,
+        coverage_b,
+        pairs_evaluated: aligned.pairs_evaluated,
+    };
+
+    let duplicate = pa.words.len() == pb.words.len()
+        && pa
+            .words
+            .iter()
+            .zip(&pb.words)
+            .all(|(x, y)| x.hash == y.hash);
+    let mut score = measures.score();
+    if duplicate {
+        score = 1.0;
+    }
+    let t = &options.thresholds;
+    let verdict = if duplicate {
+        Verdict::Duplicate
+    } else if details.resemblance() >= t.near_duplicate {
+        Verdict::NearDuplicate
+    } else if score >= t.related {
+        Verdict::Related
+    } else {
+        Verdict::Unrelated
+    };
+
+    let unique = |n: usize, side: fn(&align::Group) -> &[usize]| -> Vec<usize> {
+        let mut used = vec![false; n];
+        for g in &aligned.groups {
+            for &i in side(g) {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+            }
+        }
+        (0..n).filter(|&i| !used[i]).collect()
+    };
+    let unique_a = unique(a.sentences.len(), |g| &g.a);
+    let unique_b = unique(b.sentences.len(), |g| &g.b);
+
+    let alignments = if options.alignment || options.diff {
+        aligned
+            .groups
+            .iter()
+            .map(|g| {
+                let diff = if options.diff {
+                    diff::diff(group_words(&pa, &g.a), group_words(&pb, &g.b))
+                } else {
+                    Vec::new()
+                };
+                Alignment {
+                    a: g.a.clone(),
+                    b: g.b.clone(),
+                    similarity: g.similarity,
+                    diff,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let (signature_a, signature_b) = if options.signatures {
+        (
+            Some(minhash::signature(&pa.shingles)),
+            Some(minhash::signature(&pb.shingles)),
+        )
+    } else {
+        (None, None)
+    };
+
+    let comparison = Comparison {
+        similarity: Similarity {
+            score,
+            cosine: measures.cosine,
+            jaccard: measures.jaccard,
+            containment_a: measures.containment_a,
+            containment_b: measures.containment_b,
+        },
+        verdict,
+        alignments,
+        unique_a,
+        unique_b,
+        signature_a,
+        signature_b,
+    };
+    (comparison, details)
+}
+
+/// The words of consecutive sentences `sentences` of `p`, as one slice.
+fn group_words<'p>(p: &'p prepare::Prepared<'_, '_>, sentences: &[usize]) -> &'p [prepare::Word] {
+    let (Some(&first), Some(&last)) = (sentences.first(), sentences.last()) else {
+        return &[];
+    };
+    match (p.sentence_words.get(first), p.sentence_words.get(last)) {
+        (Some(f), Some(l)) if f.start <= l.end => p.words.get(f.start..l.end).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests;
