@@ -2,7 +2,9 @@
 //! stemmed content words as ids into a per-document vocabulary.
 
 use std::collections::HashMap;
+
 use std::ops::Range;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use super::{Language, segment, tokenize};
 
@@ -44,7 +46,10 @@ impl<'a> Document<'a> {
     pub fn analyze(text: &'a str, language: Option<Language>) -> Self {
         let language = language.unwrap_or_else(|| Language::detect(text));
         let stemmer = language.stemmer();
-        let mut ids: HashMap<String, TermId> = HashMap::new();
+        // Each distinct word form is folded, checked and stemmed once: later
+        // occurrences (most words of a text) cost one lookup of the slice.
+        let mut forms: HashMap<&'a str, Option<TermId>, Xxh3DefaultBuilder> = HashMap::default();
+        let mut ids: HashMap<String, TermId, Xxh3DefaultBuilder> = HashMap::default();
         let mut vocabulary = Vec::new();
         let mut sentence_frequency: Vec<u32> = Vec::new();
         let mut sentences = Vec::new();
@@ -53,21 +58,23 @@ impl<'a> Document<'a> {
             let mut word_count = 0;
             for (_, word) in tokenize::words(&text[span.clone()]) {
                 word_count += 1;
-                let folded = tokenize::fold(word);
-                if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
-                    continue;
-                }
-                let term = match &stemmer {
-                    Some(s) => s.stem(&folded).into_owned(),
-                    None => folded,
-                };
-                let next = vocabulary.len() as TermId;
-                let id = *ids.entry(term).or_insert_with_key(|t| {
-                    vocabulary.push(t.clone());
-                    sentence_frequency.push(0);
-                    next
+                let id = *forms.entry(word).or_insert_with(|| {
+                    let folded = tokenize::fold(word);
+                    if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
+                        return None;
+                    }
+                    let term = match &stemmer {
+                        Some(s) => s.stem(&folded).into_owned(),
+                        None => folded,
+                    };
+                    let next = vocabulary.len() as TermId;
+                    Some(*ids.entry(term).or_insert_with_key(|t| {
+                        vocabulary.push(t.clone());
+                        sentence_frequency.push(0);
+                        next
+                    }))
                 });
-                terms.push(id);
+                terms.extend(id);
             }
             let mut seen: Vec<TermId> = terms.clone();
             seen.sort_unstable();

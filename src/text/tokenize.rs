@@ -19,6 +19,10 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// typographic apostrophes made plain so that "Libya’s" and "Libya's" stem
 /// alike.
 pub fn fold(word: &str) -> String {
+    // ASCII is already in NFKC and has no apostrophe variants to map.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.nfkc() {
         match c {
