@@ -1,8 +1,8 @@
 //! MinHash signatures of a document's word shingles.
 //!
 //! Each of the [`SIGNATURE_SIZE`] values is the minimum, over the document's
-//! shingle hashes `x`, of a bijective 64-bit mix `hᵢ(x) = xorshift((x ⊕ kᵢ)
-//! · mᵢ)` with keys `kᵢ` and odd multipliers `mᵢ` drawn from
+//! shingle hashes `x` (folded to 32 bits), of a bijective 32-bit mix
+//! `hᵢ(x) = mix((x ⊕ kᵢ) · mᵢ)` with keys `kᵢ` and odd multipliers `mᵢ` drawn from
 //! [`SIGNATURE_SEED`] by SplitMix64. For two documents the probability that
 //! value `i` agrees is the Jaccard index of their shingle sets, so the share
 //! of agreeing values estimates it with standard error
@@ -29,24 +29,34 @@ fn splitmix(state: &mut u64) -> u64 {
 }
 
 /// The signature of a set of shingle hashes.
+///
+/// The mixes run on 32-bit lanes (each shingle hash folded to 32 bits
+/// first), so that the 128 mixes of one shingle vectorise: eight lanes per
+/// AVX2 multiply instead of one 64-bit multiply each, which makes a 5 KB
+/// document's signature several times cheaper. 32-bit minima collide with
+/// probability about `n / 2³²` for `n` shingles, far below the estimate's
+/// own error.
 pub fn signature(shingles: &[u64]) -> Signature {
     let mut state = SIGNATURE_SEED;
-    let mut keys = [0u64; SIGNATURE_SIZE];
-    let mut mults = [0u64; SIGNATURE_SIZE];
+    let mut keys = [0u32; SIGNATURE_SIZE];
+    let mut mults = [0u32; SIGNATURE_SIZE];
     for (k, m) in keys.iter_mut().zip(mults.iter_mut()) {
-        *k = splitmix(&mut state);
-        *m = splitmix(&mut state) | 1;
+        *k = splitmix(&mut state) as u32;
+        *m = (splitmix(&mut state) as u32) | 1;
     }
-    let mut values = [u64::MAX; SIGNATURE_SIZE];
+    let mut values = [u32::MAX; SIGNATURE_SIZE];
     for &x in shingles {
+        let x = (x ^ (x >> 32)) as u32;
         for ((v, &k), &m) in values.iter_mut().zip(&keys).zip(&mults) {
             let mut h = (x ^ k).wrapping_mul(m);
-            h ^= h >> 29;
+            h ^= h >> 15;
+            h = h.wrapping_mul(0x2C1B_3C6D);
+            h ^= h >> 12;
             *v = (*v).min(h);
         }
     }
     Signature {
-        values: values.to_vec(),
+        values: values.iter().map(|&v| u64::from(v)).collect(),
         seed: SIGNATURE_SEED,
         shingle_size: SHINGLE_SIZE,
     }
