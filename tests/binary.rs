@@ -33,7 +33,8 @@ fn start_with(extra: &[&str]) -> Running {
         }
     });
     let line = wait_for_log(&lines, "\"serving\"");
-    let addr = serde_json_lite::parse(&line).addr;
+    let log: serde_json::Value = serde_json::from_str(&line).expect("a JSON log line");
+    let addr = log["addr"].as_str().expect("addr field").to_owned();
     Running { child, addr, lines }
 }
 
@@ -51,21 +52,6 @@ fn wait_for_log(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> Stri
             .unwrap_or_else(|_| panic!("the binary's log ended before `{needle}`"));
         if line.contains(needle) {
             return line;
-        }
-    }
-}
-
-/// Just enough JSON reading for one log line, without a JSON dependency.
-mod serde_json_lite {
-    pub struct Line {
-        pub addr: String,
-    }
-    pub fn parse(line: &str) -> Line {
-        let key = "\"addr\":\"";
-        let start = line.find(key).expect("addr field") + key.len();
-        let end = start + line[start..].find('"').expect("end of addr");
-        Line {
-            addr: line[start..end].to_owned(),
         }
     }
 }
