@@ -175,3 +175,108 @@ pub fn summarize(doc: &Document<'_>, options: &SummarizeOptions) -> Summary {
         algorithm: options.algorithm,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Language;
+
+    /// One sentence shares terms with every other one.
+    const HUB: &str = "Farmers harvested the wheat early. \
+        Heavy rain flooded the valley. \
+        The central bank raised interest rates. \
+        Tourists visited the old castle. \
+        Farmers fear heavy rain, higher interest rates and fewer tourists at the castle.";
+
+    /// The centrality scorers' raw scores, before [`score`] cleans them.
+    fn raw(algorithm: Algorithm, text: &str) -> Vec<f64> {
+        let doc = Document::analyze(text, Language::from_code("en"));
+        match algorithm {
+            Algorithm::TextRank => textrank::score(&doc),
+            Algorithm::LexRank => lexrank::score(&doc),
+            Algorithm::Centroid => centroid::score(&doc),
+            Algorithm::Lead => lead::score(&doc),
+        }
+    }
+
+    const CENTRALITY: [Algorithm; 3] =
+        [Algorithm::TextRank, Algorithm::LexRank, Algorithm::Centroid];
+
+    #[test]
+    fn sentences_without_content_terms_score_zero() {
+        for algorithm in CENTRALITY {
+            let s = raw(
+                algorithm,
+                "Markets fell sharply on Monday. It is what it is. Markets recovered.",
+            );
+            assert_eq!(s[1], 0.0, "{algorithm:?}");
+            assert!(s[0] > 0.0 && s[2] > 0.0, "{algorithm:?}");
+        }
+    }
+
+    #[test]
+    fn one_sentence_document_scores_one() {
+        for algorithm in Algorithm::ALL {
+            let s = raw(algorithm, "Markets fell sharply on Monday.");
+            assert_eq!(s.len(), 1);
+            assert!((s[0] - 1.0).abs() < 1e-12, "{algorithm:?}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn all_stopword_and_empty_documents() {
+        for algorithm in CENTRALITY {
+            assert_eq!(
+                raw(algorithm, "It is what it is. We were there."),
+                [0.0, 0.0]
+            );
+            assert!(raw(algorithm, "").is_empty());
+        }
+    }
+
+    #[test]
+    fn scores_are_finite_and_bounded() {
+        for algorithm in [Algorithm::TextRank, Algorithm::LexRank] {
+            let s = raw(algorithm, HUB);
+            assert!(
+                s.iter().all(|x| x.is_finite() && *x >= 0.0),
+                "{algorithm:?}"
+            );
+            // PageRank scores are a distribution.
+            assert!(s.iter().sum::<f64>() <= 1.0 + 1e-9, "{algorithm:?}");
+        }
+        let s = raw(Algorithm::Centroid, HUB);
+        assert!(s.iter().all(|x| x.is_finite() && (0.0..=1.0).contains(x)));
+    }
+
+    #[test]
+    fn summary_budgets_and_ranks() {
+        let doc = Document::analyze(HUB, Language::from_code("en"));
+        let options = SummarizeOptions {
+            max_sentences: 2,
+            algorithm: Algorithm::TextRank,
+            order: Order::Rank,
+            ..Default::default()
+        };
+        let summary = summarize(&doc, &options);
+        assert_eq!(summary.sentence_count, 5);
+        assert_eq!(summary.sentences.len(), 2);
+        assert_eq!(
+            summary.sentences[0].index, 4,
+            "the hub sentence ranks first"
+        );
+        assert_eq!(summary.sentences[0].rank, 1);
+        let one_word = summarize(
+            &doc,
+            &SummarizeOptions {
+                max_words: Some(1),
+                ..options
+            },
+        );
+        assert_eq!(
+            one_word.sentences.len(),
+            1,
+            "the best sentence, even over budget"
+        );
+    }
+}
