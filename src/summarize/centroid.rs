@@ -101,29 +101,6 @@ mod tests {
         score(&analyze(text))
     }
 
-    fn best(scores: &[f64]) -> usize {
-        (0..scores.len())
-            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
-            .unwrap()
-    }
-
-    /// The last sentence shares terms with every other; the others share
-    /// nothing with each other.
-    const HUB: &str = "Farmers harvested the wheat early. \
-        Heavy rain flooded the valley. \
-        The central bank raised interest rates. \
-        Tourists visited the old castle. \
-        Farmers fear heavy rain, higher interest rates and fewer tourists at the castle.";
-
-    #[test]
-    fn sentence_sharing_terms_with_all_others_ranks_first() {
-        let s = scores(HUB);
-        assert_eq!(s.len(), 5);
-        assert_eq!(best(&s), 4, "{s:?}");
-        // The leaves are alike; none is far from another.
-        assert!(s[..4].iter().all(|&x| x > 0.0 && x < s[4]));
-    }
-
     #[test]
     fn centroid_is_the_mean_vector_cut_to_the_heaviest_terms() {
         let doc = analyze("Wheat prices rose. Wheat prices fell. Exports grew.");

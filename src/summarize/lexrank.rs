@@ -41,33 +41,6 @@ mod tests {
         Document::analyze(text, Language::from_code("en"))
     }
 
-    fn scores(text: &str) -> Vec<f64> {
-        score(&analyze(text))
-    }
-
-    fn best(scores: &[f64]) -> usize {
-        (0..scores.len())
-            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
-            .unwrap()
-    }
-
-    /// The last sentence shares terms with every other; the others share
-    /// nothing with each other.
-    const HUB: &str = "Farmers harvested the wheat early. \
-        Heavy rain flooded the valley. \
-        The central bank raised interest rates. \
-        Tourists visited the old castle. \
-        Farmers fear heavy rain, higher interest rates and fewer tourists at the castle.";
-
-    #[test]
-    fn sentence_sharing_terms_with_all_others_ranks_first() {
-        let s = scores(HUB);
-        assert_eq!(s.len(), 5);
-        assert_eq!(best(&s), 4, "{s:?}");
-        // The leaves are alike; none is far from another.
-        assert!(s[..4].iter().all(|&x| x > 0.0 && x < s[4]));
-    }
-
     /// The dot product of two sentence vectors, the slow way.
     fn dot(v: &SentenceVectors, i: usize, j: usize) -> f64 {
         v.terms(i)

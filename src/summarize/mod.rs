@@ -181,7 +181,8 @@ mod tests {
     use super::*;
     use crate::text::Language;
 
-    /// One sentence shares terms with every other one.
+    /// The last sentence shares terms with every other; the others share
+    /// nothing with each other.
     const HUB: &str = "Farmers harvested the wheat early. \
         Heavy rain flooded the valley. \
         The central bank raised interest rates. \
@@ -201,6 +202,18 @@ mod tests {
 
     const CENTRALITY: [Algorithm; 3] =
         [Algorithm::TextRank, Algorithm::LexRank, Algorithm::Centroid];
+
+    #[test]
+    fn sentence_sharing_terms_with_all_others_ranks_first() {
+        for algorithm in CENTRALITY {
+            let s = raw(algorithm, HUB);
+            assert_eq!(s.len(), 5);
+            let best = (0..s.len()).max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)));
+            assert_eq!(best, Some(4), "{algorithm:?}: {s:?}");
+            // The leaves are alike; none is far from another.
+            assert!(s[..4].iter().all(|&x| x > 0.0 && x < s[4]), "{algorithm:?}");
+        }
+    }
 
     #[test]
     fn sentences_without_content_terms_score_zero() {
