@@ -22,7 +22,7 @@
 //! Texts are analysed and labels trained on all available cores; results do
 //! not depend on the number of threads.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -149,19 +149,7 @@ pub fn train(
         return Err(TrainError::TooFewLabels(labels.len()));
     }
     let multi_label = examples.iter().any(|e| e.labels.len() != 1);
-    let gold: Vec<Vec<usize>> = examples
-        .iter()
-        .map(|e| {
-            let mut g: Vec<usize> = e
-                .labels
-                .iter()
-                .filter_map(|l| labels.binary_search(l).ok())
-                .collect();
-            g.sort_unstable();
-            g.dedup();
-            g
-        })
-        .collect();
+    let gold = gold_indexes(examples, &labels);
     let share = if options.holdout == 0.0 {
         DEFAULT_HOLDOUT
     } else {
@@ -270,6 +258,29 @@ pub fn train(
     Ok((model, evaluation))
 }
 
+/// Each example's labels as sorted, distinct indexes into `labels`; labels
+/// not in the list are left out.
+fn gold_indexes(examples: &[Example], labels: &[String]) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    examples
+        .iter()
+        .map(|e| {
+            let mut g: Vec<usize> = e
+                .labels
+                .iter()
+                .filter_map(|l| index.get(l.as_str()).copied())
+                .collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        })
+        .collect()
+}
+
 /// Measures `model` on `examples`. Gold labels the model does not know are
 /// added after the model's labels (never predicted, so always wrong). The
 /// measurement is multi-label when the model or the data is.
@@ -282,19 +293,7 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
         .collect();
     labels.extend(unknown.into_iter().cloned());
     let multi_label = model.meta().multi_label || examples.iter().any(|e| e.labels.len() != 1);
-    let gold: Vec<Vec<usize>> = examples
-        .iter()
-        .map(|e| {
-            let mut g: Vec<usize> = e
-                .labels
-                .iter()
-                .filter_map(|l| labels.iter().position(|k| k == l))
-                .collect();
-            g.sort_unstable();
-            g.dedup();
-            g
-        })
-        .collect();
+    let gold = gold_indexes(examples, &labels);
     let n = labels.len();
     let predicted = parallel_map(
         examples.len(),
