@@ -206,8 +206,9 @@ async fn bad_topics_are_field_violations() {
     server.stop().await.expect("clean stop");
 }
 
-#[tokio::test]
-async fn named_models_load_from_a_directory_and_reload() {
+/// A server whose models directory holds a toy model `toy`; returns the
+/// directory (kept alive), the store (to reload) and the server.
+async fn start_with_toy_model_dir() -> (tempfile::TempDir, Arc<ModelStore>, TestServer) {
     let dir = tempfile::tempdir().expect("temp dir");
     write_toy_model(&dir.path().join("toy.tam"), "toy");
     let store = Arc::new(
@@ -222,6 +223,12 @@ async fn named_models_load_from_a_directory_and_reload() {
         ..ServerConfig::default()
     })
     .await;
+    (dir, store, server)
+}
+
+#[tokio::test]
+async fn named_models_load_from_a_directory_and_reload() {
+    let (dir, store, server) = start_with_toy_model_dir().await;
     let mut client = server.client().await;
 
     let listed = client
@@ -267,20 +274,7 @@ async fn named_models_load_from_a_directory_and_reload() {
 
 #[tokio::test]
 async fn reloading_drops_no_request() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    write_toy_model(&dir.path().join("toy.tam"), "toy");
-    let store = Arc::new(
-        ModelStore::load(ModelSources {
-            dir: Some(dir.path().to_owned()),
-            ..Default::default()
-        })
-        .expect("models load"),
-    );
-    let server = TestServer::start_with(ServerConfig {
-        models: store.clone(),
-        ..ServerConfig::default()
-    })
-    .await;
+    let (_dir, store, server) = start_with_toy_model_dir().await;
     let client = server.client().await;
     let requests: Vec<_> = (0..40)
         .map(|i| {
