@@ -1,10 +1,9 @@
 //! A document analysed once: its sentences, and for each sentence the
 //! stemmed content words as ids into a per-document vocabulary.
 
-use std::collections::HashMap;
-
 use std::ops::Range;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+use foldhash::HashMap;
 
 use super::{Language, segment, tokenize};
 
@@ -45,11 +44,10 @@ impl<'a> Document<'a> {
     /// detected.
     pub fn analyze(text: &'a str, language: Option<Language>) -> Self {
         let language = language.unwrap_or_else(|| Language::detect(text));
-        let stemmer = language.stemmer();
         // Each distinct word form is folded, checked and stemmed once: later
         // occurrences (most words of a text) cost one lookup of the slice.
-        let mut forms: HashMap<&'a str, Option<TermId>, Xxh3DefaultBuilder> = HashMap::default();
-        let mut ids: HashMap<String, TermId, Xxh3DefaultBuilder> = HashMap::default();
+        let mut forms: HashMap<&'a str, Option<TermId>> = HashMap::default();
+        let mut ids: HashMap<String, TermId> = HashMap::default();
         let mut vocabulary = Vec::new();
         let mut sentence_frequency: Vec<u32> = Vec::new();
         let mut sentences = Vec::new();
@@ -63,15 +61,15 @@ impl<'a> Document<'a> {
                     if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
                         return None;
                     }
-                    let term = match &stemmer {
-                        Some(s) => s.stem(&folded).into_owned(),
-                        None => folded,
-                    };
                     let next = vocabulary.len() as TermId;
-                    Some(*ids.entry(term).or_insert_with_key(|t| {
-                        vocabulary.push(t.clone());
-                        sentence_frequency.push(0);
-                        next
+                    Some(language.stem_with(&folded, |term| match ids.get(term) {
+                        Some(&id) => id,
+                        None => {
+                            ids.insert(term.to_owned(), next);
+                            vocabulary.push(term.to_owned());
+                            sentence_frequency.push(0);
+                            next
+                        }
                     }))
                 });
                 terms.extend(id);
