@@ -11,26 +11,30 @@ use std::hint::black_box;
 use common::news;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use textanalysis::classify::{adhoc, features, registry};
-use textanalysis::text::{Document, Language};
+use textanalysis::text::Language;
 
 fn benches(c: &mut Criterion) {
     let model = registry::builtin().expect("the built-in model loads");
-    let en = Language::from_code("en");
+    let en = Language::from_code("en").expect("English is supported");
     let mut group = c.benchmark_group("classify");
     for (label, size) in [("1KB", 1_000), ("5KB", 5_000)] {
         let text = news(size);
         common::configure(&mut group, text.len());
         group.bench_with_input(BenchmarkId::new("whole", label), &text, |b, text| {
             b.iter(|| {
-                let doc = Document::analyze(black_box(text), None);
-                model.classify(&features::extract(&doc), false)
+                let (_, counts) = features::detect_and_extract(black_box(text), None);
+                model.classify(&counts, false)
             })
         });
-        let doc = Document::analyze(&text, en);
-        group.bench_with_input(BenchmarkId::new("features+model", label), &doc, |b, doc| {
-            b.iter(|| model.classify(&features::extract(black_box(doc)), false))
+        group.bench_with_input(BenchmarkId::new("detect", label), &text, |b, text| {
+            b.iter(|| Language::detect(black_box(text)))
         });
-        let counts = features::extract(&doc);
+        group.bench_with_input(
+            BenchmarkId::new("features+model", label),
+            &text,
+            |b, text| b.iter(|| model.classify(&features::extract(black_box(text), en), false)),
+        );
+        let counts = features::extract(&text, en);
         group.bench_with_input(BenchmarkId::new("model", label), &counts, |b, counts| {
             b.iter(|| model.classify(black_box(counts), false))
         });
@@ -52,13 +56,17 @@ fn benches(c: &mut Criterion) {
                 description: "energy markets and fuel",
             },
         ];
-        group.bench_with_input(BenchmarkId::new("adhoc-2-topics", label), &doc, |b, doc| {
-            b.iter(|| {
-                adhoc::score(black_box(doc), &topics, |f| {
-                    model.idf(f).unwrap_or_else(|| model.default_idf())
+        group.bench_with_input(
+            BenchmarkId::new("adhoc-2-topics", label),
+            &counts,
+            |b, counts| {
+                b.iter(|| {
+                    adhoc::score(black_box(counts), en, &topics, |f| {
+                        model.idf(f).unwrap_or_else(|| model.default_idf())
+                    })
                 })
-            })
-        });
+            },
+        );
     }
     group.finish();
 }

@@ -20,5 +20,5 @@ if [ -z "$bin" ]; then
   bin="$root/target/release/textanalysis"
 fi
 "$bin" train --input "$tmp/news.jsonl" --out "$out" \
-  --name news --version 1 --seed 42 --holdout 0.1 --c 1 \
+  --name news --version 2 --seed 42 --holdout 0.1 --c 1 \
   --training-data "BBC News (1,770 articles) and AG News (6,039) training splits, research and non-commercial use"

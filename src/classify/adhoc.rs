@@ -14,7 +14,7 @@
 //! militia" count for more than "said".
 
 use super::features::{self, Feature, FeatureCounts};
-use crate::text::{Document, Language};
+use crate::text::Language;
 
 /// One ad-hoc topic. At least one of `keywords`, `examples` or
 /// `description` must hold text for the topic to match anything.
@@ -30,14 +30,21 @@ pub struct Topic<'a> {
     pub description: &'a str,
 }
 
-/// The cosine similarity of `doc` with each topic, in the topics' order.
-pub fn score(doc: &Document<'_>, topics: &[Topic<'_>], idf: impl Fn(Feature) -> f32) -> Vec<f64> {
+/// The cosine similarity of a document with each topic, in the topics'
+/// order. `document` holds the document's feature counts
+/// ([`features::extract`]) in `language`, the language the topics are read in.
+pub fn score(
+    document: &[(Feature, f32)],
+    language: Language,
+    topics: &[Topic<'_>],
+    idf: impl Fn(Feature) -> f32,
+) -> Vec<f64> {
     let weigh = |counts: &[(Feature, f32)]| features::tfidf(counts, |f| Some(idf(f)));
-    let document = weigh(&features::extract(doc));
+    let document = weigh(document);
     topics
         .iter()
         .map(|topic| {
-            let vector = weigh(&topic_counts(topic, doc.language));
+            let vector = weigh(&topic_counts(topic, language));
             f64::from(features::dot(&document, &vector)).clamp(0.0, 1.0)
         })
         .collect()
@@ -55,8 +62,7 @@ fn topic_counts(topic: &Topic<'_>, language: Language) -> FeatureCounts {
         .chain(topic.examples.iter().map(String::as_str))
         .chain(std::iter::once(topic.description));
     for text in texts.filter(|t| !t.trim().is_empty()) {
-        let doc = Document::analyze(text, Some(language));
-        counts.extend(features::extract(&doc));
+        counts.extend(features::extract(text, language));
     }
     counts.sort_unstable_by_key(|&(f, _)| f);
     let mut merged: FeatureCounts = Vec::with_capacity(counts.len());
@@ -76,8 +82,12 @@ mod tests {
     const TEXT: &str = "The striker scored twice as the home team won the cup final. \
         Fans cheered the goalkeeper after the penalty shoot-out.";
 
-    fn en(text: &str) -> Document<'_> {
-        Document::analyze(text, Language::from_code("en"))
+    fn english() -> Language {
+        Language::from_code("en").unwrap()
+    }
+
+    fn en(text: &str) -> FeatureCounts {
+        features::extract(text, english())
     }
 
     fn strings(words: &[&str]) -> Vec<String> {
@@ -103,7 +113,7 @@ mod tests {
                 description: "",
             },
         ];
-        let scores = score(&doc, &topics, |_| 1.0);
+        let scores = score(&doc, english(), &topics, |_| 1.0);
         assert!(scores[0] > 0.2, "{scores:?}");
         assert_eq!(scores[1], 0.0);
     }
@@ -118,7 +128,7 @@ mod tests {
             examples: &[],
             description: "",
         }];
-        assert!(score(&doc, &topics, |_| 1.0)[0] > 0.5);
+        assert!(score(&doc, english(), &topics, |_| 1.0)[0] > 0.5);
     }
 
     #[test]
@@ -145,7 +155,7 @@ mod tests {
                 description: "  ",
             },
         ];
-        let scores = score(&doc, &topics, |_| 2.0);
+        let scores = score(&doc, english(), &topics, |_| 2.0);
         assert!(scores[0] > 0.0 && scores[1] > 0.0, "{scores:?}");
         assert_eq!(scores[2], 0.0);
         assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
@@ -161,6 +171,6 @@ mod tests {
             examples: &examples,
             description: "",
         }];
-        assert!((score(&doc, &topics, |_| 1.0)[0] - 1.0).abs() < 1e-4);
+        assert!((score(&doc, english(), &topics, |_| 1.0)[0] - 1.0).abs() < 1e-4);
     }
 }

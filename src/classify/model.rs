@@ -1,14 +1,14 @@
 //! A trained classification model: what it knows ([`ModelMeta`]), how it
 //! scores a document, and its file format.
 //!
-//! # File format, version 1
+//! # File format, version 2
 //!
 //! All integers and floats are little-endian; there is no padding.
 //!
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `b"TAMODEL\0"` |
-//! | 4 | `u32` format version, `1` |
+//! | 4 | `u32` format version, `2` |
 //! | 4 | `u32` length `H` of the header |
 //! | `H` | the header: a UTF-8 JSON object, described below |
 //! | `4·F` | `u32` feature ids (hash buckets), strictly increasing |
@@ -44,6 +44,16 @@
 //! Writing is deterministic: the same model always gives the same bytes,
 //! and reading then writing a file this crate wrote gives it back
 //! unchanged.
+//!
+//! # Versions
+//!
+//! - 2: features read the text's words without segmenting it, and a
+//!   bigram's bucket comes from the hash of its two words' hashes (see
+//!   [`super::features`]).
+//! - 1: bigrams stopped at sentence ends and hashed the second word with
+//!   the first's hash as seed. The layout is the same, but the buckets
+//!   differ, so version 1 files are refused as incompatible: retrain them
+//!   with `textanalysis train`.
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +66,7 @@ use super::linear::{self, Platt};
 pub const MAGIC: &[u8; 8] = b"TAMODEL\0";
 
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The buckets of the lookup index: the top bits of a feature.
 const INDEX_BITS: u32 = 12;
@@ -725,7 +735,7 @@ pub(crate) mod tests {
         let e = Model::from_bytes(&bytes).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "incompatible model format version 7, this build reads 1"
+            "incompatible model format version 7, this build reads 2"
         );
     }
 
@@ -870,11 +880,11 @@ pub(crate) mod tests {
     fn load_names_the_file() {
         let path =
             std::env::temp_dir().join(format!("textanalysis-model-{}.tam", std::process::id()));
-        std::fs::write(&path, b"TAMODEL\0\x02\0\0\0").unwrap();
+        std::fs::write(&path, b"TAMODEL\0\x01\0\0\0").unwrap();
         let e = Model::load(&path).unwrap_err().to_string();
         std::fs::remove_file(&path).unwrap();
         assert!(
-            e.contains(&path.display().to_string()) && e.contains("version 2"),
+            e.contains(&path.display().to_string()) && e.contains("version 1"),
             "{e}"
         );
         let e = Model::load(&path).unwrap_err().to_string();

@@ -32,7 +32,6 @@ use super::features::{self, FeatureCounts};
 use super::linear::{self, Platt, Rows, Vectorizer, XorShift};
 use super::metrics::Evaluation;
 use super::model::{Model, ModelError, ModelMeta, Parts};
-use crate::text::Document;
 
 /// The held-out share used when none is given, and for calibration when
 /// `holdout` is 0.
@@ -163,17 +162,13 @@ pub fn train(
         done: 0,
         total,
     });
-    let features = parallel_map(
-        total,
-        |i| features::extract(&Document::analyze(&examples[i].text, None)),
-        &mut |done| {
-            progress(Progress {
-                stage: Stage::Analysing,
-                done,
-                total,
-            })
-        },
-    );
+    let features = parallel_map(total, |i| features_of(&examples[i].text), &mut |done| {
+        progress(Progress {
+            stage: Stage::Analysing,
+            done,
+            total,
+        })
+    });
 
     let meta = ModelMeta {
         name: options.name.clone(),
@@ -297,13 +292,16 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
     let n = labels.len();
     let predicted = parallel_map(
         examples.len(),
-        |i| {
-            let doc = Document::analyze(&examples[i].text, None);
-            distribution(model, &features::extract(&doc), multi_label, n)
-        },
+        |i| distribution(model, &features_of(&examples[i].text), multi_label, n),
         &mut |_| {},
     );
     Evaluation::compute(labels, &gold, &predicted, multi_label)
+}
+
+/// The features of a training or evaluation text, in its detected
+/// language, as the service extracts them.
+pub fn features_of(text: &str) -> FeatureCounts {
+    features::detect_and_extract(text, None).1
 }
 
 /// A probability for each of `n` labels (0 past the model's labels).
@@ -623,9 +621,8 @@ mod tests {
             ("Rain and wind are forecast for tomorrow.", 2),
             ("Bake the bread and season the soup.", 0),
         ] {
-            let doc = Document::analyze(text, None);
             assert_eq!(
-                model.classify(&features::extract(&doc), false)[0].0,
+                model.classify(&features_of(text), false)[0].0,
                 label,
                 "{text}"
             );
@@ -641,7 +638,7 @@ mod tests {
             "zzz qqq",
             "Snow.",
         ] {
-            let f = features::extract(&Document::analyze(text, None));
+            let f = features_of(text);
             let single = model.classify(&f, false);
             assert_eq!(single.len(), 3);
             assert!((single.iter().map(|p| p.1).sum::<f64>() - 1.0).abs() < 1e-9);
@@ -676,8 +673,10 @@ mod tests {
         let (model, evaluation) = train_quietly(&examples, &options()).unwrap();
         assert!(model.meta().multi_label);
         assert!(evaluation.confusion.is_empty());
-        let doc = Document::analyze("The match was stopped by heavy rain and wind.", None);
-        let p = model.classify(&features::extract(&doc), false);
+        let p = model.classify(
+            &features_of("The match was stopped by heavy rain and wind."),
+            false,
+        );
         assert!(p.iter().all(|(_, p)| (0.0..=1.0).contains(p)));
         assert!(p[..2].iter().all(|(l, _)| *l == 1 || *l == 2), "{p:?}");
     }

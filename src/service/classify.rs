@@ -4,13 +4,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::validate::{check_sentence_count, check_text, language};
+use super::validate::{check_text, language};
 use crate::classify::registry::Registry;
 use crate::classify::{Model, adhoc, features};
 use crate::config::Limits;
 use crate::error::{Error, Violation};
 use crate::proto::v1 as pb;
-use crate::text::{Document, Language};
+use crate::text::Language;
 
 /// What a valid Classify request scores against.
 enum Target {
@@ -70,15 +70,17 @@ impl ClassifyCall {
         })
     }
 
-    /// Analyses the text once and scores it.
-    pub fn run(self, limits: &Limits, models: &Registry) -> Result<pb::ClassifyResponse, Error> {
-        let doc = Document::analyze(&self.text, self.language);
-        check_sentence_count("text", &doc, limits)?;
+    /// Reads the text's words once and scores them. Classification needs
+    /// no sentences, so the text is not segmented (and the sentence limit,
+    /// which bounds the sentence-level work of the other analyses, does not
+    /// apply: this work is linear in the text, which is bounded).
+    pub fn run(self, models: &Registry) -> Result<pb::ClassifyResponse, Error> {
+        let (language, counts) = features::detect_and_extract(&self.text, self.language);
         let (mut scores, model): (Vec<(String, f64)>, pb::ModelRef) = match &self.target {
             Target::Model(name, model) => {
                 let labels = &model.meta().labels;
                 let scores = model
-                    .classify(&features::extract(&doc), self.multi_label)
+                    .classify(&counts, self.multi_label)
                     .into_iter()
                     .filter_map(|(i, p)| labels.get(i).map(|l| (l.clone(), p)))
                     .collect();
@@ -106,7 +108,7 @@ impl ClassifyCall {
                         .builtin()
                         .map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()))
                 };
-                let scores = adhoc::score(&doc, &adhoc_topics, idf);
+                let scores = adhoc::score(&counts, language, &adhoc_topics, idf);
                 let pairs = topics.iter().map(|t| t.label.clone()).zip(scores).collect();
                 let reference = pb::ModelRef {
                     name: String::new(),
@@ -131,7 +133,7 @@ impl ClassifyCall {
         Ok(pb::ClassifyResponse {
             topics,
             model: Some(model),
-            language: doc.language.code().to_owned(),
+            language: language.code().to_owned(),
         })
     }
 }

@@ -52,12 +52,11 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         &self,
         request: Request<pb::ClassifyRequest>,
     ) -> Result<Response<pb::ClassifyResponse>, Status> {
-        let limits = self.limits;
         // The request keeps the model set it started with, even if a reload
         // swaps in another meanwhile.
         let models = self.models.current();
-        let call = classify::ClassifyCall::validate(request.into_inner(), &limits, &models)?;
-        let response = run_blocking(move || call.run(&limits, &models)).await??;
+        let call = classify::ClassifyCall::validate(request.into_inner(), &self.limits, &models)?;
+        let response = run_blocking(move || call.run(&models)).await??;
         Ok(Response::new(response))
     }
 
