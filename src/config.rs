@@ -137,6 +137,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: Limits,
 
+    #[command(flatten)]
+    pub concurrency: Concurrency,
+
     /// Directory of models to load, each `NAME.tam` as model NAME (a
     /// ConfigMap or volume in Kubernetes). Reloaded on SIGHUP.
     #[arg(long, env = "TEXTANALYSIS_MODELS_DIR")]
@@ -193,6 +196,40 @@ pub struct Limits {
     pub max_message_bytes: usize,
 }
 
+/// How many analyses run at once and how many may wait for a turn (see
+/// `service::admission`).
+#[derive(Debug, Clone, Copy, Args, PartialEq, Eq, Default)]
+pub struct Concurrency {
+    /// Most analyses running at once [default: the number of cores].
+    #[arg(long, env = "TEXTANALYSIS_MAX_IN_FLIGHT")]
+    pub max_in_flight: Option<usize>,
+
+    /// Most analyses waiting for a turn; beyond them requests are refused
+    /// at once with RESOURCE_EXHAUSTED [default: 8 per analysis in flight].
+    #[arg(long, env = "TEXTANALYSIS_MAX_QUEUED")]
+    pub max_queued: Option<usize>,
+}
+
+/// Waiting analyses allowed per running one when `--max-queued` is unset:
+/// a news-sized analysis takes about a millisecond, so a full queue costs a
+/// newcomer some 10 ms of waiting, not seconds.
+pub const QUEUED_PER_IN_FLIGHT: usize = 8;
+
+impl Concurrency {
+    /// The limit on running analyses, at least 1.
+    pub fn in_flight(&self) -> usize {
+        self.max_in_flight
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .max(1)
+    }
+
+    /// The limit on waiting analyses.
+    pub fn queued(&self) -> usize {
+        self.max_queued
+            .unwrap_or(QUEUED_PER_IN_FLIGHT * self.in_flight())
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
@@ -212,6 +249,7 @@ impl Default for ServeArgs {
             log_format: LogFormat::Text,
             log: None,
             limits: Limits::default(),
+            concurrency: Concurrency::default(),
             models_dir: None,
             models: Vec::new(),
             default_model: None,

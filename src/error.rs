@@ -7,6 +7,11 @@
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation};
 
+/// The retry delay an overloaded server suggests (`google.rpc.RetryInfo`):
+/// a news-sized analysis takes about a millisecond, so the queue has moved
+/// on well before this.
+pub const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// An error a request can end with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
@@ -16,6 +21,16 @@ pub enum Error {
     /// A named thing (a model) does not exist.
     #[error("not found: {0}")]
     NotFound(String),
+    /// Every analysis slot is busy and the queue is full: try again later.
+    #[error(
+        "server busy: {in_flight} analyses running and {queued} waiting; retry after a short backoff"
+    )]
+    Overloaded {
+        /// Analyses running (the limit).
+        in_flight: usize,
+        /// Requests waiting (the queue's limit).
+        queued: usize,
+    },
     /// A bug on the server's side (a panicked analysis task).
     #[error("internal error: {0}")]
     Internal(String),
@@ -63,6 +78,11 @@ impl From<Error> for Status {
                 Status::with_error_details(Code::InvalidArgument, message, details)
             }
             Error::NotFound(_) => Status::not_found(message),
+            Error::Overloaded { .. } => {
+                let details = ErrorDetails::with_retry_info(Some(RETRY_AFTER));
+                use tonic_types::StatusExt;
+                Status::with_error_details(Code::ResourceExhausted, message, details)
+            }
             Error::Internal(_) => Status::internal(message),
         }
     }

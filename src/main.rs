@@ -46,6 +46,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     tokio::spawn(reload_on_sighup(models.clone()));
     let config = ServerConfig {
         limits: args.limits,
+        concurrency: args.concurrency,
         shutdown_grace: args.shutdown_grace,
         models,
     };

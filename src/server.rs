@@ -13,9 +13,9 @@ use tonic::transport::Server;
 use tonic_health::server::HealthReporter;
 
 use crate::classify::registry::ModelStore;
-use crate::config::Limits;
+use crate::config::{Concurrency, Limits};
 use crate::proto::v1 as pb;
-use crate::service::TextAnalysis;
+use crate::service::{Admission, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
 
 /// Full name of the analysis service, as health checks and probes name it.
@@ -26,6 +26,8 @@ pub const SERVICE_NAME: &str = "textanalysis.v1.TextAnalysisService";
 pub struct ServerConfig {
     /// Request limits.
     pub limits: Limits,
+    /// Analyses running at once and waiting.
+    pub concurrency: Concurrency,
     /// Longest wait for in-flight requests once shutdown begins.
     pub shutdown_grace: Duration,
     /// The classification models, shared with whoever reloads them.
@@ -43,6 +45,7 @@ impl Default for ServerConfig {
             .unwrap_or_else(|e| panic!("the built-in model must load: {e}"));
         Self {
             limits: Limits::default(),
+            concurrency: Concurrency::default(),
             shutdown_grace: Duration::from_secs(25),
             models: Arc::new(models),
         }
@@ -74,14 +77,20 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    let analysis = pb::text_analysis_service_server::TextAnalysisServiceServer::new(
-        TextAnalysis::new(config.limits, config.models.clone()),
-    )
-    .max_decoding_message_size(config.limits.max_message_bytes)
-    .accept_compressed(CompressionEncoding::Gzip)
-    .accept_compressed(CompressionEncoding::Zstd)
-    .send_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Zstd);
+    let analysis =
+        pb::text_analysis_service_server::TextAnalysisServiceServer::new(TextAnalysis::new(
+            config.limits,
+            config.models.clone(),
+            Arc::new(Admission::new(
+                config.concurrency.in_flight(),
+                config.concurrency.queued(),
+            )),
+        ))
+        .max_decoding_message_size(config.limits.max_message_bytes)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd);
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
     let router = Server::builder()
@@ -101,7 +110,12 @@ pub async fn run(
         .set_service_status("", tonic_health::ServingStatus::Serving)
         .await;
     if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, "serving");
+        tracing::info!(
+            %addr,
+            max_in_flight = config.concurrency.in_flight(),
+            max_queued = config.concurrency.queued(),
+            "serving"
+        );
     }
 
     let serving = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {

@@ -6,6 +6,7 @@
 //! the analysis on the blocking pool so that the async reactor keeps
 //! answering health checks and cheap calls while the cores are busy.
 
+mod admission;
 mod classify;
 mod compare;
 mod summarize;
@@ -14,6 +15,8 @@ mod validate;
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
+
+pub use admission::Admission;
 
 use crate::classify::registry::ModelStore;
 use crate::config::Limits;
@@ -27,12 +30,38 @@ pub use summarize::DEFAULT_SUMMARY_SENTENCES;
 pub struct TextAnalysis {
     limits: Limits,
     models: Arc<ModelStore>,
+    admission: Arc<Admission>,
 }
 
 impl TextAnalysis {
-    /// A service enforcing `limits` and classifying with `models`.
-    pub fn new(limits: Limits, models: Arc<ModelStore>) -> Self {
-        Self { limits, models }
+    /// A service enforcing `limits`, classifying with `models` and running
+    /// analyses as `admission` lets them.
+    pub fn new(limits: Limits, models: Arc<ModelStore>, admission: Arc<Admission>) -> Self {
+        Self {
+            limits,
+            models,
+            admission,
+        }
+    }
+
+    /// Runs CPU-bound analysis off the reactor once admitted, holding the
+    /// permit until the analysis has returned. A panic inside is a bug of
+    /// ours, reported as INTERNAL; the server keeps serving.
+    async fn run_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Status> {
+        let permit = self.admission.admit().await?;
+        tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "analysis task failed");
+            Status::from(Error::Internal("analysis task failed".into()))
+        })
     }
 }
 
@@ -44,7 +73,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
     ) -> Result<Response<pb::SummarizeResponse>, Status> {
         let limits = self.limits;
         let call = summarize::SummarizeCall::validate(request.into_inner(), &limits)?;
-        let response = run_blocking(move || call.run(&limits)).await??;
+        let response = self.run_blocking(move || call.run(&limits)).await??;
         Ok(Response::new(response))
     }
 
@@ -56,7 +85,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         // swaps in another meanwhile.
         let models = self.models.current();
         let call = classify::ClassifyCall::validate(request.into_inner(), &self.limits, &models)?;
-        let response = run_blocking(move || call.run(&models)).await??;
+        let response = self.run_blocking(move || call.run(&models)).await??;
         Ok(Response::new(response))
     }
 
@@ -73,18 +102,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
     ) -> Result<Response<pb::CompareResponse>, Status> {
         let limits = self.limits;
         let call = compare::CompareCall::validate(request.into_inner(), &limits)?;
-        let response = run_blocking(move || call.run(&limits)).await??;
+        let response = self.run_blocking(move || call.run(&limits)).await??;
         Ok(Response::new(response))
     }
-}
-
-/// Runs CPU-bound analysis off the reactor. A panic inside is a bug of ours,
-/// reported as INTERNAL; the server keeps serving.
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Status> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
-        tracing::error!(error = %e, "analysis task failed");
-        Status::from(Error::Internal("analysis task failed".into()))
-    })
 }
