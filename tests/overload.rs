@@ -21,16 +21,20 @@ fn summarize(text: String) -> SummarizeRequest {
     }
 }
 
-#[tokio::test]
-async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_completes() {
-    let server = TestServer::start_with(ServerConfig {
+async fn start(max_in_flight: usize, max_queued: usize) -> TestServer {
+    TestServer::start_with(ServerConfig {
         concurrency: Concurrency {
-            max_in_flight: Some(1),
-            max_queued: Some(0),
+            max_in_flight: Some(max_in_flight),
+            max_queued: Some(max_queued),
         },
         ..ServerConfig::default()
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_completes() {
+    let server = start(1, 0).await;
     // A long analysis holds the only slot (900 KB: a second or more in a
     // debug build).
     let long_text = WIRE_STYLE.repeat(900_000 / WIRE_STYLE.len());
@@ -100,14 +104,7 @@ async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_complet
 
 #[tokio::test]
 async fn queued_requests_wait_for_a_turn_instead_of_failing() {
-    let server = TestServer::start_with(ServerConfig {
-        concurrency: Concurrency {
-            max_in_flight: Some(1),
-            max_queued: Some(16),
-        },
-        ..ServerConfig::default()
-    })
-    .await;
+    let server = start(1, 16).await;
     let mut calls = Vec::new();
     for _ in 0..8 {
         let mut client = server.client().await;
