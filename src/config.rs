@@ -159,6 +159,12 @@ pub struct ServeArgs {
     /// below Kubernetes' terminationGracePeriodSeconds.
     #[arg(long, env = "TEXTANALYSIS_SHUTDOWN_GRACE", default_value = "25s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+
+    /// Longest time a request may take, waiting included, when its client
+    /// sets no shorter deadline (`grpc-timeout`); past it the analysis is
+    /// stopped and the request ends with DEADLINE_EXCEEDED.
+    #[arg(long, env = "TEXTANALYSIS_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
 }
 
 /// Request limits. A request over one of them is refused with a status that
@@ -254,6 +260,7 @@ impl Default for ServeArgs {
             models: Vec::new(),
             default_model: None,
             shutdown_grace: Duration::from_secs(25),
+            request_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -31,6 +31,11 @@ pub enum Error {
         /// Requests waiting (the queue's limit).
         queued: usize,
     },
+    /// The request's deadline (its `grpc-timeout`, or the server's
+    /// `--request-timeout`) passed before the analysis finished; the
+    /// analysis was stopped.
+    #[error("deadline exceeded: the analysis did not finish in time and was stopped")]
+    DeadlineExceeded,
     /// A bug on the server's side (a panicked analysis task).
     #[error("internal error: {0}")]
     Internal(String),
@@ -83,6 +88,7 @@ impl From<Error> for Status {
                 use tonic_types::StatusExt;
                 Status::with_error_details(Code::ResourceExhausted, message, details)
             }
+            Error::DeadlineExceeded => Status::deadline_exceeded(message),
             Error::Internal(_) => Status::internal(message),
         }
     }

@@ -12,6 +12,7 @@ pub mod classify;
 pub mod commands;
 pub mod compare;
 pub mod config;
+pub mod deadline;
 pub mod error;
 pub mod offsets;
 pub mod proto;

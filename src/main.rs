@@ -48,6 +48,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         limits: args.limits,
         concurrency: args.concurrency,
         shutdown_grace: args.shutdown_grace,
+        request_timeout: args.request_timeout,
         models,
     };
     match server::run(listener, config, shutdown_signal()).await {

@@ -15,7 +15,7 @@ use tonic_health::server::HealthReporter;
 use crate::classify::registry::ModelStore;
 use crate::config::{Concurrency, Limits};
 use crate::proto::v1 as pb;
-use crate::service::{Admission, TextAnalysis};
+use crate::service::{Admission, Arrival, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
 
 /// Full name of the analysis service, as health checks and probes name it.
@@ -30,6 +30,9 @@ pub struct ServerConfig {
     pub concurrency: Concurrency,
     /// Longest wait for in-flight requests once shutdown begins.
     pub shutdown_grace: Duration,
+    /// Longest time a request may take when its client sets no shorter
+    /// deadline.
+    pub request_timeout: Duration,
     /// The classification models, shared with whoever reloads them.
     pub models: Arc<ModelStore>,
 }
@@ -47,6 +50,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             concurrency: Concurrency::default(),
             shutdown_grace: Duration::from_secs(25),
+            request_timeout: Duration::from_secs(30),
             models: Arc::new(models),
         }
     }
@@ -85,6 +89,7 @@ pub async fn run(
                 config.concurrency.in_flight(),
                 config.concurrency.queued(),
             )),
+            config.request_timeout,
         ))
         .max_decoding_message_size(config.limits.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)
@@ -95,6 +100,7 @@ pub async fn run(
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
     let router = Server::builder()
         .layer(RequestLogLayer)
+        .layer(tower::util::MapRequestLayer::new(stamp_arrival))
         .layer(tower::util::MapResponseLayer::new(
             oversized_is_resource_exhausted,
         ))
@@ -138,6 +144,17 @@ pub async fn run(
         }
         Err(_) => Err(ServeError::DrainTimeout(config.shutdown_grace)),
     }
+}
+
+/// Records when a request's headers arrived, before its body is read, so
+/// that its deadline counts from there (see [`crate::service::Arrival`]).
+fn stamp_arrival<B>(
+    mut request: tonic::codegen::http::Request<B>,
+) -> tonic::codegen::http::Request<B> {
+    request
+        .extensions_mut()
+        .insert(Arrival(std::time::Instant::now()));
+    request
 }
 
 /// tonic refuses a message over `max_decoding_message_size` with

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use common::{TestServer, write_toy_model};
 use textanalysis::classify::registry::{ModelSources, ModelStore};
+use textanalysis::config::Concurrency;
 use textanalysis::proto::v1::{ClassifyRequest, ClassifyResponse, ListModelsRequest, Topic};
 use textanalysis::server::ServerConfig;
 use tonic::Code;
@@ -220,6 +221,12 @@ async fn start_with_toy_model_dir() -> (tempfile::TempDir, Arc<ModelStore>, Test
     );
     let server = TestServer::start_with(ServerConfig {
         models: store.clone(),
+        // Room for every request of the reload test at once: none may be
+        // refused for load.
+        concurrency: Concurrency {
+            max_in_flight: None,
+            max_queued: Some(64),
+        },
         ..ServerConfig::default()
     })
     .await;

@@ -5,9 +5,8 @@
 mod common;
 
 use common::{TestServer, WIRE_STYLE};
-use textanalysis::config::Concurrency;
 use textanalysis::proto::v1::{ListModelsRequest, SummarizeAlgorithm, SummarizeRequest};
-use textanalysis::server::{SERVICE_NAME, ServerConfig};
+use textanalysis::server::SERVICE_NAME;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 use tonic_types::StatusExt;
@@ -21,20 +20,9 @@ fn summarize(text: String) -> SummarizeRequest {
     }
 }
 
-async fn start(max_in_flight: usize, max_queued: usize) -> TestServer {
-    TestServer::start_with(ServerConfig {
-        concurrency: Concurrency {
-            max_in_flight: Some(max_in_flight),
-            max_queued: Some(max_queued),
-        },
-        ..ServerConfig::default()
-    })
-    .await
-}
-
 #[tokio::test]
 async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_completes() {
-    let server = start(1, 0).await;
+    let server = TestServer::start_with_concurrency(1, 0).await;
     // A long analysis holds the only slot (900 KB: a second or more in a
     // debug build).
     let long_text = WIRE_STYLE.repeat(900_000 / WIRE_STYLE.len());
@@ -104,7 +92,7 @@ async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_complet
 
 #[tokio::test]
 async fn queued_requests_wait_for_a_turn_instead_of_failing() {
-    let server = start(1, 16).await;
+    let server = TestServer::start_with_concurrency(1, 16).await;
     let mut calls = Vec::new();
     for _ in 0..8 {
         let mut client = server.client().await;

@@ -28,6 +28,7 @@
 //!    sentence. Order does not matter, so reordered paragraphs align.
 
 use super::vectors::SentenceVectors;
+use crate::deadline::Deadline;
 
 /// Terms in more B sentences than this generate no candidates (they still
 /// count in the cosine of candidates found through other terms). Same
@@ -90,8 +91,14 @@ pub struct AlignResult {
 }
 
 /// Aligns the sentences of A (`va`) with those of B (`vb`); `terms` is the
-/// size of the joint term space.
-pub fn align(va: &SentenceVectors, vb: &SentenceVectors, terms: usize) -> AlignResult {
+/// size of the joint term space. Once `deadline` passes, the remaining A
+/// sentences get no candidates (see [`crate::deadline`]).
+pub fn align(
+    va: &SentenceVectors,
+    vb: &SentenceVectors,
+    terms: usize,
+    deadline: Deadline,
+) -> AlignResult {
     let (na, nb) = (va.len(), vb.len());
     // Inverted index of B, compressed rows by term.
     let mut counts = vec![0usize; terms + 1];
@@ -127,7 +134,13 @@ pub fn align(va: &SentenceVectors, vb: &SentenceVectors, terms: usize) -> AlignR
     let mut mark = vec![usize::MAX; nb];
     let mut touched: Vec<u32> = Vec::new();
     let mut candidates: Vec<Vec<(usize, f64)>> = Vec::with_capacity(na);
+    let mut stopped = false;
     for i in 0..na {
+        stopped = stopped || deadline.expired_at_round(i);
+        if stopped {
+            candidates.push(Vec::new());
+            continue;
+        }
         touched.clear();
         for &t in va.get(i).0 {
             let t = t as usize;
@@ -255,7 +268,7 @@ mod tests {
         let va = SentenceVectors::new(&pa, &space.a_ids, &space.idf);
         let vb = SentenceVectors::new(&pb, &space.b_ids, &space.idf);
         (
-            align(&va, &vb, space.len()),
+            align(&va, &vb, space.len(), Deadline::NONE),
             a.sentences.len(),
             b.sentences.len(),
         )

@@ -252,7 +252,7 @@ pub fn compare_detailed(
     let measures = similarity::Measures::new(&space, &pa, &pb);
     let va = vectors::SentenceVectors::new(&pa, &space.a_ids, &space.idf);
     let vb = vectors::SentenceVectors::new(&pb, &space.b_ids, &space.idf);
-    let aligned = align::align(&va, &vb, space.len());
+    let aligned = align::align(&va, &vb, space.len(), a.deadline);
 
     let words = |p: &prepare::Prepared<'_, '_>, s: &[usize]| -> usize {
         s.iter().map(|&i| p.sentence_len(i)).sum()

@@ -6,6 +6,7 @@ use std::ops::Range;
 use super::validate::{check_sentence_count, check_text, language, offset_unit, to_u32};
 use crate::compare::{self, CompareOptions, DiffOp, Thresholds, Verdict};
 use crate::config::Limits;
+use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
@@ -63,14 +64,14 @@ impl CompareCall {
     }
 
     /// Analyses each text once and compares them.
-    pub fn run(self, limits: &Limits) -> Result<pb::CompareResponse, Error> {
+    pub fn run(self, limits: &Limits, deadline: Deadline) -> Result<pb::CompareResponse, Error> {
         // Both texts are read in one language, so that their stems match:
         // the requested one, else the one detected in A.
         let language = self
             .language
             .unwrap_or_else(|| Language::detect(&self.text_a));
-        let a = Document::analyze(&self.text_a, Some(language));
-        let b = Document::analyze(&self.text_b, Some(language));
+        let a = Document::analyze_until(&self.text_a, Some(language), deadline);
+        let b = Document::analyze_until(&self.text_b, Some(language), deadline);
         check_sentence_count("text_a", &a, limits)?;
         check_sentence_count("text_b", &b, limits)?;
         let result = compare::compare(&a, &b, &self.options);

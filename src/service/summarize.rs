@@ -5,6 +5,7 @@ use super::validate::{
     check_sentence_count, check_text, language, offset_unit, to_u32, unknown_enum,
 };
 use crate::config::Limits;
+use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
@@ -86,8 +87,8 @@ impl SummarizeCall {
         }
     }
 
-    pub fn run(self, limits: &Limits) -> Result<pb::SummarizeResponse, Error> {
-        let doc = Document::analyze(&self.text, self.language);
+    pub fn run(self, limits: &Limits, deadline: Deadline) -> Result<pb::SummarizeResponse, Error> {
+        let doc = Document::analyze_until(&self.text, self.language, deadline);
         check_sentence_count("text", &doc, limits)?;
         let summary = summarize::summarize(&doc, &self.options);
         let mut starts: Vec<usize> = summary.sentences.iter().map(|s| s.span.start).collect();

@@ -65,6 +65,7 @@
 //! alike (9 times more), where all-pairs comparison would have grown from
 //! 640,000 to 70 million pairs (108 times more).
 
+use crate::deadline::Deadline;
 use crate::text::{Document, TermId};
 
 /// Terms found in more sentences than this generate no candidate pairs (they
@@ -113,6 +114,8 @@ pub struct SentenceVectors {
     log_lengths: Vec<f64>,
     /// Size of the document's vocabulary: every term id is below it.
     vocabulary_len: usize,
+    /// The document's deadline, for the graph built from these vectors.
+    deadline: Deadline,
 }
 
 impl SentenceVectors {
@@ -162,6 +165,7 @@ impl SentenceVectors {
             lengths,
             log_lengths,
             vocabulary_len,
+            deadline: doc.deadline,
         }
     }
 
@@ -246,6 +250,9 @@ pub struct Graph {
     edges: Vec<(usize, f64)>,
     /// Sum of the weights of each row.
     strength: Vec<f64>,
+    /// Building and ranking stop early once it passes (see
+    /// [`crate::deadline`]).
+    deadline: Deadline,
 }
 
 impl Graph {
@@ -322,6 +329,9 @@ impl Graph {
             Vec::with_capacity(n.saturating_mul(limits.max_neighbours.min(n)));
 
         for i in 0..n {
+            if vectors.deadline.expired_at_round(i) {
+                break;
+            }
             touched.clear();
             for (&term, &wi) in vectors.terms(i).iter().zip(vectors.weights(i)) {
                 let t = term as usize;
@@ -380,7 +390,9 @@ impl Graph {
             }
             kept.extend(scored.iter().map(|&(j, w)| (i, j, w)));
         }
-        Self::from_edges(n, &kept)
+        let mut graph = Self::from_edges(n, &kept);
+        graph.deadline = vectors.deadline;
+        graph
     }
 
     /// The undirected graph on `n` nodes holding every edge of `edges` (in
@@ -438,6 +450,7 @@ impl Graph {
             offsets: compact_offsets,
             edges: rows,
             strength,
+            deadline: Deadline::NONE,
         }
     }
 
@@ -467,6 +480,9 @@ impl Graph {
         let mut next = vec![0.0; n];
         let mut share = vec![0.0; n];
         for _ in 0..MAX_ITERATIONS {
+            if self.deadline.expired() {
+                break;
+            }
             let mut dangling = 0.0;
             for ((s, &p), &strength) in share.iter_mut().zip(&rank).zip(&self.strength) {
                 if strength > 0.0 {

@@ -6,6 +6,7 @@ use std::ops::Range;
 use foldhash::HashMap;
 
 use super::{Language, segment, tokenize};
+use crate::deadline::Deadline;
 
 /// Index of a term in a [`Document`]'s vocabulary.
 pub type TermId = u32;
@@ -37,12 +38,23 @@ pub struct Document<'a> {
     pub vocabulary: Vec<String>,
     /// For each term id, the number of sentences it occurs in.
     pub sentence_frequency: Vec<u32>,
+    /// The deadline of the request that analyses this document: analysis
+    /// and every later stage stop early once it passes (see
+    /// [`crate::deadline`]).
+    pub deadline: Deadline,
 }
 
 impl<'a> Document<'a> {
     /// Segments and tokenizes `text`. With `language` `None` the language is
     /// detected.
     pub fn analyze(text: &'a str, language: Option<Language>) -> Self {
+        Self::analyze_until(text, language, Deadline::NONE)
+    }
+
+    /// [`Document::analyze`] for a request with a deadline: once it passes,
+    /// analysis stops (the document then lacks its last sentences) and the
+    /// document carries the deadline to the stages that use it.
+    pub fn analyze_until(text: &'a str, language: Option<Language>, deadline: Deadline) -> Self {
         let language = language.unwrap_or_else(|| Language::detect(text));
         // Each distinct word form is folded, checked and stemmed once: later
         // occurrences (most words of a text) cost one lookup of the slice.
@@ -51,7 +63,13 @@ impl<'a> Document<'a> {
         let mut vocabulary = Vec::new();
         let mut sentence_frequency: Vec<u32> = Vec::new();
         let mut sentences = Vec::new();
-        for span in segment::sentences(text) {
+        for (round, span) in segment::sentences_until(text, deadline)
+            .into_iter()
+            .enumerate()
+        {
+            if deadline.expired_at_round(round) {
+                break;
+            }
             let mut terms = Vec::new();
             let mut word_count = 0;
             for (_, word) in tokenize::words(&text[span.clone()]) {
@@ -92,6 +110,7 @@ impl<'a> Document<'a> {
             sentences,
             vocabulary,
             sentence_frequency,
+            deadline,
         }
     }
 

@@ -50,6 +50,8 @@
 
 use std::ops::Range;
 
+use crate::deadline::Deadline;
+
 /// Terminators of cased scripts: they end a sentence only when what follows
 /// allows it (rule 2).
 const SOFT_TERMINATORS: &[char] = &['.', '!', '?', '…', '‼', '⁇', '⁈', '⁉'];
@@ -194,8 +196,17 @@ const MAX_ADDRESS_BYTES: usize = 64;
 /// and holds at least one alphanumeric character. Runs in linear time and
 /// never panics.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    sentences_until(text, Deadline::NONE)
+}
+
+/// [`sentences`], stopping (with the sentences found so far) once
+/// `deadline` passes; see [`crate::deadline`].
+pub fn sentences_until(text: &str, deadline: Deadline) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for block in blocks(text) {
+    for (round, block) in blocks(text).into_iter().enumerate() {
+        if deadline.expired_at_round(round) {
+            break;
+        }
         split_block(text, block, &mut out);
     }
     out

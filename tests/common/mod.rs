@@ -23,6 +23,19 @@ impl TestServer {
         Self::start_with(ServerConfig::default()).await
     }
 
+    /// Starts a server with default settings but for the number of
+    /// analyses in flight and waiting.
+    pub async fn start_with_concurrency(max_in_flight: usize, max_queued: usize) -> Self {
+        Self::start_with(ServerConfig {
+            concurrency: textanalysis::config::Concurrency {
+                max_in_flight: Some(max_in_flight),
+                max_queued: Some(max_queued),
+            },
+            ..ServerConfig::default()
+        })
+        .await
+    }
+
     /// Starts a server with `config` on 127.0.0.1:0.
     pub async fn start_with(config: ServerConfig) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

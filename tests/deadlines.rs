@@ -1,0 +1,107 @@
+//! Deadlines: a client's `grpc-timeout` and the server's request timeout end
+//! an analysis with DEADLINE_EXCEEDED, and the analysis really stops.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TestServer, WIRE_STYLE};
+use textanalysis::proto::v1::{SummarizeAlgorithm, SummarizeRequest};
+use textanalysis::server::ServerConfig;
+use tonic::Request;
+
+/// A long analysis: 900 KB, a second or more in a debug build.
+fn long_request() -> SummarizeRequest {
+    SummarizeRequest {
+        text: WIRE_STYLE.repeat(900_000 / WIRE_STYLE.len()),
+        algorithm: SummarizeAlgorithm::Textrank as i32,
+        language: "en".into(),
+        ..Default::default()
+    }
+}
+
+fn short_request() -> SummarizeRequest {
+    SummarizeRequest {
+        text: WIRE_STYLE.to_owned(),
+        language: "en".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_analysis_answers_deadline_exceeded_and_frees_its_slot() {
+    // One slot, one place in the queue: the request after the expired one
+    // waits exactly until the expired analysis has stopped.
+    let server = TestServer::start_with_concurrency(1, 1).await;
+    let mut client = server.client().await;
+
+    let started = Instant::now();
+    client
+        .summarize(long_request())
+        .await
+        .expect("without a deadline the analysis completes");
+    let full = started.elapsed();
+
+    let mut request = Request::new(long_request());
+    request.set_timeout(full / 4);
+    let status = client.summarize(request).await.expect_err("deadline");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+    let answered = Instant::now();
+
+    client
+        .summarize(short_request())
+        .await
+        .expect("the next request is served once the slot is free");
+    let freed = answered.elapsed();
+    assert!(
+        freed < full / 2,
+        "the expired analysis kept its slot for {freed:?} (a whole one takes {full:?})"
+    );
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_request_timeout_applies_without_a_client_deadline() {
+    let server = TestServer::start_with(ServerConfig {
+        request_timeout: Duration::from_millis(20),
+        ..ServerConfig::default()
+    })
+    .await;
+    let mut client = server.client().await;
+    let status = client
+        .summarize(long_request())
+        .await
+        .expect_err("server timeout");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+    assert!(status.message().contains("stopped"), "{status:?}");
+    // Short requests still fit in the timeout.
+    client
+        .summarize(short_request())
+        .await
+        .expect("a short analysis finishes in time");
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_for_a_turn_counts_against_the_deadline() {
+    let server = TestServer::start_with_concurrency(1, 4).await;
+    let mut long_client = server.client().await;
+    let long = tokio::spawn(async move { long_client.summarize(long_request()).await });
+    // Retry until the short request finds the slot taken: then it waits in
+    // the queue, and its deadline passes there.
+    let mut client = server.client().await;
+    let status = loop {
+        assert!(!long.is_finished(), "the long analysis ended first");
+        let mut request = Request::new(short_request());
+        request.set_timeout(Duration::from_millis(200));
+        match client.summarize(request).await {
+            Ok(_) => continue,
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+    long.await
+        .expect("task")
+        .expect("the long analysis, with no deadline, completes");
+    server.stop().await.expect("clean stop");
+}
