@@ -140,6 +140,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub concurrency: Concurrency,
 
+    #[command(flatten)]
+    pub connections: Connections,
+
     /// Directory of models to load, each `NAME.tam` as model NAME (a
     /// ConfigMap or volume in Kubernetes). Reloaded on SIGHUP.
     #[arg(long, env = "TEXTANALYSIS_MODELS_DIR")]
@@ -216,6 +219,51 @@ pub struct Concurrency {
     pub max_queued: Option<usize>,
 }
 
+/// HTTP/2 connection settings: how long a connection may live, how many
+/// calls it may carry at once, and how idle ones are checked.
+#[derive(Debug, Clone, Copy, Args, PartialEq, Eq)]
+pub struct Connections {
+    /// Most concurrent calls (HTTP/2 streams) on one connection.
+    #[arg(
+        long,
+        env = "TEXTANALYSIS_MAX_CONCURRENT_STREAMS",
+        default_value_t = 128
+    )]
+    pub max_concurrent_streams: u32,
+
+    /// Age after which a connection is asked to go away (GOAWAY) once its
+    /// calls finish, so that clients reconnect and load spreads over new
+    /// replicas (L4 load balancing pins a connection to one pod).
+    #[arg(long, env = "TEXTANALYSIS_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
+    pub max_connection_age: Duration,
+
+    /// How long calls on an aged connection may still take before it is
+    /// closed.
+    #[arg(long, env = "TEXTANALYSIS_MAX_CONNECTION_AGE_GRACE", default_value = "30s", value_parser = parse_duration)]
+    pub max_connection_age_grace: Duration,
+
+    /// Interval of the server's HTTP/2 keepalive pings.
+    #[arg(long, env = "TEXTANALYSIS_KEEPALIVE_INTERVAL", default_value = "60s", value_parser = parse_duration)]
+    pub keepalive_interval: Duration,
+
+    /// How long a keepalive ping may go unanswered before the connection
+    /// is closed.
+    #[arg(long, env = "TEXTANALYSIS_KEEPALIVE_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
+    pub keepalive_timeout: Duration,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Self {
+            max_concurrent_streams: 128,
+            max_connection_age: Duration::from_secs(300),
+            max_connection_age_grace: Duration::from_secs(30),
+            keepalive_interval: Duration::from_secs(60),
+            keepalive_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
 /// Waiting analyses allowed per running one when `--max-queued` is unset:
 /// a news-sized analysis takes about a millisecond, so a full queue costs a
 /// newcomer some 10 ms of waiting, not seconds.
@@ -256,6 +304,7 @@ impl Default for ServeArgs {
             log: None,
             limits: Limits::default(),
             concurrency: Concurrency::default(),
+            connections: Connections::default(),
             models_dir: None,
             models: Vec::new(),
             default_model: None,

@@ -47,6 +47,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let config = ServerConfig {
         limits: args.limits,
         concurrency: args.concurrency,
+        connections: args.connections,
         shutdown_grace: args.shutdown_grace,
         request_timeout: args.request_timeout,
         models,

@@ -13,7 +13,7 @@ use tonic::transport::Server;
 use tonic_health::server::HealthReporter;
 
 use crate::classify::registry::ModelStore;
-use crate::config::{Concurrency, Limits};
+use crate::config::{Concurrency, Connections, Limits};
 use crate::proto::v1 as pb;
 use crate::service::{Admission, Arrival, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
@@ -28,6 +28,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Analyses running at once and waiting.
     pub concurrency: Concurrency,
+    /// HTTP/2 connection settings.
+    pub connections: Connections,
     /// Longest wait for in-flight requests once shutdown begins.
     pub shutdown_grace: Duration,
     /// Longest time a request may take when its client sets no shorter
@@ -49,6 +51,7 @@ impl Default for ServerConfig {
         Self {
             limits: Limits::default(),
             concurrency: Concurrency::default(),
+            connections: Connections::default(),
             shutdown_grace: Duration::from_secs(25),
             request_timeout: Duration::from_secs(30),
             models: Arc::new(models),
@@ -98,7 +101,13 @@ pub async fn run(
         .send_compressed(CompressionEncoding::Zstd);
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
+    let connections = config.connections;
     let router = Server::builder()
+        .max_concurrent_streams(connections.max_concurrent_streams)
+        .max_connection_age(connections.max_connection_age)
+        .max_connection_age_grace(connections.max_connection_age_grace)
+        .http2_keepalive_interval(Some(connections.keepalive_interval))
+        .http2_keepalive_timeout(Some(connections.keepalive_timeout))
         .layer(RequestLogLayer)
         .layer(tower::util::MapRequestLayer::new(stamp_arrival))
         .layer(tower::util::MapResponseLayer::new(
