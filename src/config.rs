@@ -125,6 +125,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TEXTANALYSIS_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
 
+    /// Address to serve Prometheus metrics on, at `/metrics` (e.g.
+    /// `0.0.0.0:9090`); none are served when unset.
+    #[arg(long, env = "TEXTANALYSIS_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Log format.
     #[arg(long, env = "TEXTANALYSIS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -300,6 +305,7 @@ impl Default for ServeArgs {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
+            metrics_listen: None,
             log_format: LogFormat::Text,
             log: None,
             limits: Limits::default(),

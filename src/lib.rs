@@ -14,6 +14,7 @@ pub mod compare;
 pub mod config;
 pub mod deadline;
 pub mod error;
+pub mod metrics;
 pub mod offsets;
 pub mod proto;
 pub mod server;

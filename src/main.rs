@@ -43,6 +43,16 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let metrics_listener = match args.metrics_listen {
+        None => None,
+        Some(addr) => match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => Some(l),
+            Err(e) => {
+                tracing::error!(metrics_listen = %addr, error = %e, "cannot listen");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     tokio::spawn(reload_on_sighup(models.clone()));
     let config = ServerConfig {
         limits: args.limits,
@@ -52,7 +62,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         request_timeout: args.request_timeout,
         models,
     };
-    match server::run(listener, config, shutdown_signal()).await {
+    match server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "server stopped");

@@ -14,6 +14,7 @@ use tonic_health::server::HealthReporter;
 
 use crate::classify::registry::ModelStore;
 use crate::config::{Concurrency, Connections, Limits};
+use crate::metrics::{self, Metrics};
 use crate::proto::v1 as pb;
 use crate::service::{Admission, Arrival, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
@@ -83,16 +84,52 @@ pub async fn run(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    run_with_metrics(listener, None, config, shutdown).await
+}
+
+/// [`run`], also serving Prometheus metrics at `/metrics` on
+/// `metrics_listener` (if any) until the drain ends.
+pub async fn run_with_metrics(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let metrics = Arc::new(Metrics::default());
+    let admission = Arc::new(Admission::new(
+        config.concurrency.in_flight(),
+        config.concurrency.queued(),
+    ));
+    let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    if let Some(metrics_listener) = metrics_listener {
+        if let Ok(addr) = metrics_listener.local_addr() {
+            tracing::info!(%addr, "serving metrics at /metrics");
+        }
+        let serve = metrics::serve(
+            metrics_listener,
+            metrics.clone(),
+            admission.clone(),
+            async {
+                let _ = metrics_stopped.await;
+            },
+        );
+        tokio::spawn(async move {
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "metrics endpoint failed");
+            }
+        });
+    }
+    // Metrics stay up while the server drains, and stop with it.
+    let _stop_metrics_on_return = metrics_stop;
+
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     let analysis =
         pb::text_analysis_service_server::TextAnalysisServiceServer::new(TextAnalysis::new(
             config.limits,
             config.models.clone(),
-            Arc::new(Admission::new(
-                config.concurrency.in_flight(),
-                config.concurrency.queued(),
-            )),
+            admission,
             config.request_timeout,
+            metrics.clone(),
         ))
         .max_decoding_message_size(config.limits.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)
@@ -108,7 +145,7 @@ pub async fn run(
         .max_connection_age_grace(connections.max_connection_age_grace)
         .http2_keepalive_interval(Some(connections.keepalive_interval))
         .http2_keepalive_timeout(Some(connections.keepalive_timeout))
-        .layer(RequestLogLayer)
+        .layer(RequestLogLayer::new(metrics))
         .layer(tower::util::MapRequestLayer::new(stamp_arrival))
         .layer(tower::util::MapResponseLayer::new(
             oversized_is_resource_exhausted,

@@ -1,9 +1,11 @@
 //! Logs: the subscriber set-up and one span per request.
 //!
 //! Each request gets an `rpc` span with the method; when it ends, one event
-//! records its gRPC status code and latency. Request text is never logged at
+//! records its gRPC status code and latency, and the same goes to the
+//! [`Metrics`]. Request text is never logged at
 //! info level (texts are users' data and can be a megabyte each).
 
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -13,6 +15,7 @@ use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+use crate::metrics::Metrics;
 
 /// Installs the global subscriber. `filter` takes precedence over
 /// `RUST_LOG`; with neither, `info`.
@@ -34,15 +37,28 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> Result<(), String> {
     result.map_err(|e| format!("cannot install the log subscriber: {e}"))
 }
 
-/// Tower layer that wraps every request in a span and logs its outcome.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RequestLogLayer;
+/// Tower layer that wraps every request in a span, logs its outcome and
+/// records it in the metrics.
+#[derive(Debug, Clone)]
+pub struct RequestLogLayer {
+    metrics: Arc<Metrics>,
+}
+
+impl RequestLogLayer {
+    /// A layer recording into `metrics`.
+    pub fn new(metrics: Arc<Metrics>) -> Self {
+        Self { metrics }
+    }
+}
 
 impl<S> Layer<S> for RequestLogLayer {
     type Service = RequestLog<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RequestLog { inner }
+        RequestLog {
+            inner,
+            metrics: self.metrics.clone(),
+        }
     }
 }
 
@@ -50,6 +66,7 @@ impl<S> Layer<S> for RequestLogLayer {
 #[derive(Debug, Clone)]
 pub struct RequestLog<S> {
     inner: S,
+    metrics: Arc<Metrics>,
 }
 
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for RequestLog<S>
@@ -76,10 +93,12 @@ where
         // The clone that was made ready is the one that serves this call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
+        let metrics = self.metrics.clone();
         Box::pin(
             async move {
                 let result = inner.call(request).await;
-                let latency_ms = started.elapsed().as_secs_f64() * 1e3;
+                let seconds = started.elapsed().as_secs_f64();
+                let latency_ms = seconds * 1e3;
                 match &result {
                     Ok(response) => {
                         // Errors of unary calls travel in the headers of a
@@ -93,6 +112,7 @@ where
                             .and_then(|v| v.parse::<i32>().ok())
                             .unwrap_or(0);
                         let code = tonic::Code::from_i32(code);
+                        metrics.record(&method, code, seconds);
                         tracing::info!(code = ?code, latency_ms, "request finished");
                     }
                     Err(error) => {

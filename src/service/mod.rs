@@ -24,6 +24,7 @@ use crate::classify::registry::ModelStore;
 use crate::config::Limits;
 use crate::deadline::Deadline;
 use crate::error::Error;
+use crate::metrics::Metrics;
 use crate::proto::v1 as pb;
 
 pub use summarize::DEFAULT_SUMMARY_SENTENCES;
@@ -35,7 +36,12 @@ pub struct TextAnalysis {
     models: Arc<ModelStore>,
     admission: Arc<Admission>,
     request_timeout: Duration,
+    metrics: Arc<Metrics>,
 }
+
+const SUMMARIZE: &str = "/textanalysis.v1.TextAnalysisService/Summarize";
+const CLASSIFY: &str = "/textanalysis.v1.TextAnalysisService/Classify";
+const COMPARE: &str = "/textanalysis.v1.TextAnalysisService/Compare";
 
 /// How long before a client's deadline the server answers
 /// DEADLINE_EXCEEDED (at most a tenth of the timeout): at the deadline
@@ -59,12 +65,14 @@ impl TextAnalysis {
         models: Arc<ModelStore>,
         admission: Arc<Admission>,
         request_timeout: Duration,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             limits,
             models,
             admission,
             request_timeout,
+            metrics,
         }
     }
 
@@ -103,7 +111,13 @@ impl TextAnalysis {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Status> {
         let answer_by = deadline.instant();
-        let permit = within(answer_by, self.admission.admit()).await??;
+        let permit = within(answer_by, self.admission.admit())
+            .await?
+            .inspect_err(|e| {
+                if matches!(e, Error::Overloaded { .. }) {
+                    self.metrics.refused();
+                }
+            })?;
         let task = tokio::task::spawn_blocking(move || {
             let result = work();
             drop(permit);
@@ -128,6 +142,8 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
     ) -> Result<Response<pb::SummarizeResponse>, Status> {
         let limits = self.limits;
         let deadline = self.deadline_of(&request);
+        self.metrics
+            .text_bytes(SUMMARIZE, request.get_ref().text.len());
         let call = summarize::SummarizeCall::validate(request.into_inner(), &limits)?;
         let response = self
             .run_blocking(deadline, move || call.run(&limits, deadline))
@@ -143,6 +159,8 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         // swaps in another meanwhile.
         let models = self.models.current();
         let deadline = self.deadline_of(&request);
+        self.metrics
+            .text_bytes(CLASSIFY, request.get_ref().text.len());
         let call = classify::ClassifyCall::validate(request.into_inner(), &self.limits, &models)?;
         // Classification reads the text once, linearly (some 30 ms for
         // 1 MiB), so it is not stopped midway; its answer still respects
@@ -166,6 +184,8 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
     ) -> Result<Response<pb::CompareResponse>, Status> {
         let limits = self.limits;
         let deadline = self.deadline_of(&request);
+        let texts = request.get_ref().text_a.len() + request.get_ref().text_b.len();
+        self.metrics.text_bytes(COMPARE, texts);
         let call = compare::CompareCall::validate(request.into_inner(), &limits)?;
         let response = self
             .run_blocking(deadline, move || call.run(&limits, deadline))

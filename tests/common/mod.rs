@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
 use textanalysis::server::{self, ServeError, ServerConfig};
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
@@ -38,12 +39,29 @@ impl TestServer {
 
     /// Starts a server with `config` on 127.0.0.1:0.
     pub async fn start_with(config: ServerConfig) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        Self::start_serving(config, None).await
+    }
+
+    /// Starts a default server that also serves metrics, on another
+    /// ephemeral port, whose address it returns.
+    pub async fn start_with_metrics() -> (Self, SocketAddr) {
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an ephemeral port");
+        let metrics_addr = metrics.local_addr().expect("local address");
+        (
+            Self::start_serving(ServerConfig::default(), Some(metrics)).await,
+            metrics_addr,
+        )
+    }
+
+    async fn start_serving(config: ServerConfig, metrics: Option<TcpListener>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(listener, config, async {
+        let handle = tokio::spawn(server::run_with_metrics(listener, metrics, config, async {
             let _ = rx.await;
         }));
         Self {
