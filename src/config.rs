@@ -32,6 +32,8 @@ pub struct Cli {
 }
 
 /// Subcommands.
+// Parsed once at start-up: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gRPC server (the default).
@@ -129,6 +131,20 @@ pub struct ServeArgs {
     /// `0.0.0.0:9090`); none are served when unset.
     #[arg(long, env = "TEXTANALYSIS_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+
+    /// PEM certificate chain to serve TLS with (with `--tls-key`);
+    /// plaintext when unset, for meshes whose sidecars terminate mTLS.
+    #[arg(long, env = "TEXTANALYSIS_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "TEXTANALYSIS_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// PEM certificates of the CAs whose client certificates are accepted:
+    /// mutual TLS, every client must present a certificate they signed.
+    #[arg(long, env = "TEXTANALYSIS_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
 
     /// Log format.
     #[arg(long, env = "TEXTANALYSIS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -306,6 +322,9 @@ impl Default for ServeArgs {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
             metrics_listen: None,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
             log_format: LogFormat::Text,
             log: None,
             limits: Limits::default(),

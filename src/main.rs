@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Parser;
 use textanalysis::classify::registry::{ModelSources, ModelStore};
 use textanalysis::config::{Cli, Command, EvalCommand, ServeArgs};
-use textanalysis::server::{self, ServerConfig};
+use textanalysis::server::{self, ServerConfig, Tls};
 
 fn main() -> ExitCode {
     match Cli::parse().into_command() {
@@ -53,6 +53,13 @@ async fn serve(args: ServeArgs) -> ExitCode {
             }
         },
     };
+    let tls = match load_tls(&args) {
+        Ok(tls) => tls,
+        Err(message) => {
+            tracing::error!("{message}");
+            return ExitCode::from(2);
+        }
+    };
     tokio::spawn(reload_on_sighup(models.clone()));
     let config = ServerConfig {
         limits: args.limits,
@@ -60,6 +67,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         connections: args.connections,
         shutdown_grace: args.shutdown_grace,
         request_timeout: args.request_timeout,
+        tls,
         models,
     };
     match server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await {
@@ -121,4 +129,20 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Reads the TLS files the flags name; an unreadable file stops start-up
+/// with a message naming it.
+fn load_tls(args: &ServeArgs) -> Result<Option<Tls>, String> {
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    Ok(Some(Tls {
+        cert: read(cert)?,
+        key: read(key)?,
+        client_ca: args.tls_client_ca.as_deref().map(read).transpose()?,
+    }))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::Server;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::server::HealthReporter;
 
 use crate::classify::registry::ModelStore;
@@ -36,6 +36,8 @@ pub struct ServerConfig {
     /// Longest time a request may take when its client sets no shorter
     /// deadline.
     pub request_timeout: Duration,
+    /// TLS, when the server terminates it itself.
+    pub tls: Option<Tls>,
     /// The classification models, shared with whoever reloads them.
     pub models: Arc<ModelStore>,
 }
@@ -55,7 +57,40 @@ impl Default for ServerConfig {
             connections: Connections::default(),
             shutdown_grace: Duration::from_secs(25),
             request_timeout: Duration::from_secs(30),
+            tls: None,
             models: Arc::new(models),
+        }
+    }
+}
+
+/// The server's TLS identity, and the CAs of accepted client certificates
+/// for mutual TLS; all PEM.
+#[derive(Clone)]
+pub struct Tls {
+    /// Certificate chain.
+    pub cert: Vec<u8>,
+    /// Private key.
+    pub key: Vec<u8>,
+    /// CA certificates that client certificates must chain to; `None`
+    /// accepts clients without certificates.
+    pub client_ca: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Tls {
+    /// Never prints the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tls")
+            .field("mutual", &self.client_ca.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tls {
+    fn server_config(&self) -> ServerTlsConfig {
+        let config = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert, &self.key));
+        match &self.client_ca {
+            Some(ca) => config.client_ca_root(Certificate::from_pem(ca)),
+            None => config,
         }
     }
 }
@@ -139,7 +174,11 @@ pub async fn run_with_metrics(
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
     let connections = config.connections;
-    let router = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = &config.tls {
+        builder = builder.tls_config(tls.server_config())?;
+    }
+    let router = builder
         .max_concurrent_streams(connections.max_concurrent_streams)
         .max_connection_age(connections.max_connection_age)
         .max_connection_age_grace(connections.max_connection_age_grace)
