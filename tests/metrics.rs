@@ -4,27 +4,8 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE};
+use common::{TestServer, WIRE_STYLE, scrape};
 use textanalysis::proto::v1::SummarizeRequest;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// GETs `/metrics` with a plain HTTP/1.1 request.
-async fn scrape(addr: std::net::SocketAddr) -> String {
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connect to the metrics port");
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-        .await
-        .expect("send");
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .await
-        .expect("read the response");
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    response
-}
 
 #[tokio::test]
 async fn metrics_count_calls_codes_latency_and_text() {

@@ -183,3 +183,22 @@ pub fn write_toy_model(path: &std::path::Path, name: &str) {
     let (model, _) = train(&toy_examples(30), &options, &mut |_| {}).expect("toy model trains");
     std::fs::write(path, model.to_bytes()).expect("write the toy model");
 }
+
+/// GETs `/metrics` with a plain HTTP/1.1 request.
+pub async fn scrape(addr: std::net::SocketAddr) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connect to the metrics port");
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("send");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("read the response");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+}

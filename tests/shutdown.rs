@@ -1,0 +1,81 @@
+//! Graceful shutdown under load: once shutdown begins, health turns
+//! NOT_SERVING at once, and every accepted analysis still completes.
+
+mod common;
+
+use common::{TestServer, WIRE_STYLE, scrape};
+use textanalysis::proto::v1::SummarizeRequest;
+use textanalysis::server::SERVICE_NAME;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+
+/// The number on the metrics line starting with `name `.
+fn gauge(metrics: &str, name: &str) -> i64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepted_analyses_complete_after_shutdown_begins() {
+    let (mut server, metrics) = TestServer::start_with_metrics().await;
+    let mut health = HealthClient::new(server.channel().await);
+    let client = server.client().await;
+    let calls: Vec<_> = (0..6)
+        .map(|_| {
+            let mut client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .summarize(SummarizeRequest {
+                        text: WIRE_STYLE.repeat(300),
+                        ..Default::default()
+                    })
+                    .await
+            })
+        })
+        .collect();
+    // Wait until the server has accepted every call (running or queued).
+    loop {
+        let text = scrape(metrics).await;
+        let accepted = gauge(&text, "textanalysis_analyses_in_flight")
+            + gauge(&text, "textanalysis_analyses_queued");
+        if accepted == 6 {
+            break;
+        }
+        assert!(
+            !calls.iter().any(|c| c.is_finished()),
+            "a call ended before all were accepted"
+        );
+        tokio::task::yield_now().await;
+    }
+
+    // A health stream opened before shutdown (new calls are refused after).
+    let mut watch = health
+        .watch(HealthCheckRequest {
+            service: SERVICE_NAME.into(),
+        })
+        .await
+        .expect("watch")
+        .into_inner();
+    let first = watch.message().await.expect("stream").expect("status");
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+    server.begin_shutdown();
+    let next = watch.message().await.expect("stream").expect("status");
+    assert_eq!(next.status, ServingStatus::NotServing as i32);
+    drop(watch);
+    drop(health);
+
+    for call in calls {
+        let summary = call
+            .await
+            .expect("task")
+            .expect("an accepted analysis completes during the drain");
+        assert!(!summary.into_inner().sentences.is_empty());
+    }
+    drop(client);
+    server
+        .stop()
+        .await
+        .expect("drained within the grace period");
+}
