@@ -50,6 +50,9 @@ pub struct Word {
     /// Whether the word is a content word (not a stopword of the document's
     /// language).
     pub content: bool,
+    /// Whether the word is an English negation ([`is_negation`]); always
+    /// false in documents of other languages.
+    pub negation: bool,
 }
 
 /// A document prepared for comparison.
@@ -80,6 +83,7 @@ impl<'d, 'a> Prepared<'d, 'a> {
         let mut trigrams = Vec::with_capacity(text.len());
         let mut normal = Vec::with_capacity(32);
         let mut folded = String::with_capacity(32);
+        let english = doc.language.code() == "en";
         for sentence in &doc.sentences {
             let first = words.len();
             // A span outside the text would be a pipeline bug: treat the
@@ -107,6 +111,7 @@ impl<'d, 'a> Prepared<'d, 'a> {
                     hash: xxh3_64(&normal),
                     numeric: word.bytes().any(|b| b.is_ascii_digit()),
                     content,
+                    negation: english && is_negation(&folded),
                 });
             }
             sentence_words.push(first..words.len());
@@ -139,6 +144,24 @@ impl<'d, 'a> Prepared<'d, 'a> {
     /// Number of words of sentence `index`.
     pub fn sentence_len(&self, index: usize) -> usize {
         self.sentence_words.get(index).map_or(0, |r| r.len())
+    }
+}
+
+/// English negation words: a verb form ending in "n't" ("didn't", "can't";
+/// typographic apostrophes are already plain in `folded`), or one of the
+/// words below.
+pub const NEGATIONS: [&str; 10] = [
+    "not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "without",
+];
+
+/// Whether the case-folded word `folded` negates (see [`NEGATIONS`]).
+pub fn is_negation(folded: &str) -> bool {
+    // Most words fail the first test: every negation ends in 'e', 'g', 'o',
+    // 'r', 't' or 'y'.
+    match folded.as_bytes().last() {
+        Some(b't') => folded.ends_with("n't") || NEGATIONS.contains(&folded),
+        Some(b'e' | b'g' | b'o' | b'r' | b'y') => NEGATIONS.contains(&folded),
+        _ => false,
     }
 }
 
@@ -239,6 +262,21 @@ mod tests {
         assert_eq!(ha, hb);
         assert_eq!(pa.shingles, pb.shingles);
         assert_eq!(pa.trigrams, pb.trigrams);
+    }
+
+    #[test]
+    fn negations_are_marked_in_english_only() {
+        let doc = en("He didn’t go, and nobody cannot say no. Notably, he knows.");
+        let p = Prepared::new(&doc);
+        let marked: Vec<&str> = p
+            .words
+            .iter()
+            .filter(|w| w.negation)
+            .map(|w| &doc.text[w.start..w.end])
+            .collect();
+        assert_eq!(marked, ["didn’t", "nobody", "cannot", "no"]);
+        let german = Document::analyze("Er hat no nicht gesagt.", Language::from_code("de"));
+        assert!(Prepared::new(&german).words.iter().all(|w| !w.negation));
     }
 
     #[test]
