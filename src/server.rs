@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
@@ -209,7 +210,19 @@ pub async fn run_with_metrics(
         );
     }
 
-    let serving = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
+    // tonic applies its `tcp_nodelay` setting only to listeners it binds
+    // itself: set it on each accepted connection, or Nagle's algorithm holds
+    // a response's last segment until the client's delayed ACK (tens of
+    // milliseconds per small response).
+    let incoming = TcpListenerStream::new(listener).map(|conn| {
+        if let Ok(stream) = &conn
+            && let Err(e) = stream.set_nodelay(true)
+        {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+        conn
+    });
+    let serving = router.serve_with_incoming_shutdown(incoming, async {
         // A dropped sender also means "stop".
         let _ = drain_rx.await;
     });

@@ -51,7 +51,7 @@
 //! 3. [`Verdict::Related`]: `score` is at least [`Thresholds::related`].
 //!    Default 0.4, that is 2 on the STS 0–5 scale ("not equivalent, but
 //!    share some details"); on BBC News, 95% of random different-story
-//!    pairs of the same category score below 0.22.
+//!    pairs of the same category score below 0.18.
 //! 4. [`Verdict::Unrelated`] otherwise.
 
 pub mod align;
@@ -130,7 +130,7 @@ pub enum Verdict {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Similarity {
     /// Overall similarity calibrated to human judgement (STS Benchmark
-    /// gold / 5); see [`similarity`].
+    /// gold / 5) and to paraphrase (MSRP); see [`similarity`].
     pub score: f64,
     /// tf-idf cosine over stemmed content words.
     pub cosine: f64,

@@ -50,6 +50,9 @@ pub struct Word {
     /// Whether the word is a content word (not a stopword of the document's
     /// language).
     pub content: bool,
+    /// Whether the word is an English negation ([`is_negation`]); always
+    /// false in documents of other languages.
+    pub negation: bool,
 }
 
 /// A document prepared for comparison.
@@ -80,6 +83,7 @@ impl<'d, 'a> Prepared<'d, 'a> {
         let mut trigrams = Vec::with_capacity(text.len());
         let mut normal = Vec::with_capacity(32);
         let mut folded = String::with_capacity(32);
+        let english = doc.language.code() == "en";
         for sentence in &doc.sentences {
             let first = words.len();
             // A span outside the text would be a pipeline bug: treat the
@@ -107,11 +111,12 @@ impl<'d, 'a> Prepared<'d, 'a> {
                     hash: xxh3_64(&normal),
                     numeric: word.bytes().any(|b| b.is_ascii_digit()),
                     content,
+                    negation: english && is_negation(&folded),
                 });
             }
             sentence_words.push(first..words.len());
         }
-        trigrams.sort_unstable();
+        radix_sort_u24(&mut trigrams);
         let shingles = shingles(&words);
         let term_hashes = doc
             .vocabulary
@@ -142,6 +147,24 @@ impl<'d, 'a> Prepared<'d, 'a> {
     }
 }
 
+/// English negation words: a verb form ending in "n't" ("didn't", "can't";
+/// typographic apostrophes are already plain in `folded`), or one of the
+/// words below.
+pub const NEGATIONS: [&str; 10] = [
+    "not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "without",
+];
+
+/// Whether the case-folded word `folded` negates (see [`NEGATIONS`]).
+pub fn is_negation(folded: &str) -> bool {
+    // Most words fail the first test: every negation ends in 'e', 'g', 'o',
+    // 'r', 't' or 'y'.
+    match folded.as_bytes().last() {
+        Some(b't') => folded.ends_with("n't") || NEGATIONS.contains(&folded),
+        Some(b'e' | b'g' | b'o' | b'r' | b'y') => NEGATIONS.contains(&folded),
+        _ => false,
+    }
+}
+
 /// Writes the normal form of `word` into `out` (see the module docs).
 fn normalise(word: &str, out: &mut Vec<u8>) {
     out.clear();
@@ -161,6 +184,33 @@ fn normalise(word: &str, out: &mut Vec<u8>) {
         // Not reached for UAX #29 words, which hold an alphanumeric
         // character; keep the folded word rather than an empty one.
         out.extend_from_slice(tokenize::fold(word).as_bytes());
+    }
+}
+
+/// Sorts values below 2²⁴ (packed trigrams) by three passes of LSD radix
+/// sort, one per byte: linear time, several times cheaper than a comparison
+/// sort for the thousands of trigrams of an article.
+fn radix_sort_u24(v: &mut Vec<u32>) {
+    if v.len() < 256 {
+        v.sort_unstable();
+        return;
+    }
+    let mut buf = vec![0u32; v.len()];
+    for shift in [0, 8, 16] {
+        let mut starts = [0usize; 256];
+        for &x in v.iter() {
+            starts[((x >> shift) & 0xff) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in &mut starts {
+            (*c, sum) = (sum, sum + *c);
+        }
+        for &x in v.iter() {
+            let bucket = &mut starts[((x >> shift) & 0xff) as usize];
+            buf[*bucket] = x;
+            *bucket += 1;
+        }
+        std::mem::swap(v, &mut buf);
     }
 }
 
@@ -239,6 +289,40 @@ mod tests {
         assert_eq!(ha, hb);
         assert_eq!(pa.shingles, pb.shingles);
         assert_eq!(pa.trigrams, pb.trigrams);
+    }
+
+    #[test]
+    fn radix_sort_sorts_trigrams() {
+        for n in [0, 5, 255, 256, 3000] {
+            let mut state = 0x2545_F491_4F6C_DD1Du64;
+            let mut v: Vec<u32> = (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state % (1 << 24)) as u32
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            radix_sort_u24(&mut v);
+            assert_eq!(v, expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn negations_are_marked_in_english_only() {
+        let doc = en("He didn’t go, and nobody cannot say no. Notably, he knows.");
+        let p = Prepared::new(&doc);
+        let marked: Vec<&str> = p
+            .words
+            .iter()
+            .filter(|w| w.negation)
+            .map(|w| &doc.text[w.start..w.end])
+            .collect();
+        assert_eq!(marked, ["didn’t", "nobody", "cannot", "no"]);
+        let german = Document::analyze("Er hat no nicht gesagt.", Language::from_code("de"));
+        assert!(Prepared::new(&german).words.iter().all(|w| !w.negation));
     }
 
     #[test]
