@@ -1,0 +1,133 @@
+//! Properties of the analysis core on arbitrary text (proptest): offsets
+//! slice the input exactly in every unit, every score is finite and in its
+//! range, and counts stay within their bounds. No analysis panics.
+
+use proptest::prelude::*;
+use textanalysis::classify::{features, registry};
+use textanalysis::compare::{CompareOptions, compare};
+use textanalysis::offsets::{OffsetIndex, OffsetUnit};
+use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize};
+use textanalysis::text::{Document, Language};
+
+/// Text built from pieces that exercise the pipeline: words, sentence
+/// ends, abbreviations, quotes, line breaks, accents, combining marks,
+/// emoji, CJK and right-to-left scripts.
+fn text() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "The",
+        "talks",
+        "ended",
+        "in",
+        "Geneva",
+        "Dr.",
+        "U.S.",
+        "3.5",
+        " ",
+        " ",
+        "  ",
+        ". ",
+        "? ",
+        "! ",
+        "\n",
+        "\n\n",
+        "\"",
+        "“",
+        "”",
+        "’s",
+        "—",
+        "café",
+        "e\u{301}",
+        "👍🏽",
+        "🇫🇷",
+        "会议。",
+        "مرحبا.",
+        "Ünïcödé",
+        "\t",
+        "…",
+        "(",
+        ")",
+        ",",
+    ]);
+    prop::collection::vec(piece, 0..80).prop_map(|pieces| pieces.concat())
+}
+
+fn slice_in_unit(text: &str, unit: OffsetUnit, offset: usize, length: usize) -> String {
+    match unit {
+        OffsetUnit::Utf8Byte => text[offset..offset + length].to_owned(),
+        OffsetUnit::CodePoint => text.chars().skip(offset).take(length).collect(),
+        OffsetUnit::Utf16CodeUnit => {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            String::from_utf16(&units[offset..offset + length]).expect("whole characters")
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn sentences_slice_the_text_exactly_in_every_unit(text in text()) {
+        let doc = Document::analyze(&text, Language::from_code("en"));
+        let mut previous_end = 0;
+        for sentence in &doc.sentences {
+            let span = sentence.span.clone();
+            prop_assert!(span.start >= previous_end && span.start < span.end);
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            let slice = &text[span.clone()];
+            prop_assert_eq!(slice.trim(), slice);
+            previous_end = span.end;
+            for unit in [OffsetUnit::Utf8Byte, OffsetUnit::CodePoint, OffsetUnit::Utf16CodeUnit] {
+                let index = OffsetIndex::new(&text, unit, doc.sentences.iter().map(|s| s.span.start));
+                let (offset, length) = index.span(&span);
+                prop_assert_eq!(slice_in_unit(&text, unit, offset, length), slice);
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_are_bounded_ranked_and_finite(text in text(), max in 1usize..5) {
+        let doc = Document::analyze(&text, None);
+        for algorithm in [Algorithm::TextRank, Algorithm::LexRank, Algorithm::Centroid, Algorithm::Lead] {
+            let options = SummarizeOptions { max_sentences: max, algorithm, ..Default::default() };
+            let summary = summarize(&doc, &options);
+            prop_assert_eq!(summary.sentence_count, doc.sentences.len());
+            prop_assert!(summary.sentences.len() <= max.min(doc.sentences.len()));
+            for s in &summary.sentences {
+                prop_assert!(s.score.is_finite() && s.score >= 0.0);
+                prop_assert!(s.rank >= 1 && s.rank <= doc.sentences.len());
+                prop_assert_eq!(&s.span, &doc.sentences[s.index].span);
+            }
+        }
+    }
+
+    #[test]
+    fn comparisons_stay_in_range(a in text(), b in text()) {
+        let en = Language::from_code("en");
+        let (da, db) = (Document::analyze(&a, en), Document::analyze(&b, en));
+        let options = CompareOptions { alignment: true, diff: true, signatures: true, ..Default::default() };
+        let c = compare(&da, &db, &options);
+        let s = c.similarity;
+        for value in [s.score, s.cosine, s.jaccard, s.containment_a, s.containment_b] {
+            prop_assert!(value.is_finite() && (0.0..=1.0).contains(&value), "{:?}", s);
+        }
+        for alignment in &c.alignments {
+            prop_assert!(alignment.similarity.is_finite());
+            prop_assert!(alignment.a.iter().all(|&i| i < da.sentences.len()));
+            prop_assert!(alignment.b.iter().all(|&j| j < db.sentences.len()));
+        }
+        prop_assert!(c.unique_a.iter().all(|&i| i < da.sentences.len()));
+        prop_assert!(c.unique_b.iter().all(|&j| j < db.sentences.len()));
+    }
+
+    #[test]
+    fn classification_gives_probabilities(text in text()) {
+        let model = registry::builtin().expect("the built-in model loads");
+        let (_, counts) = features::detect_and_extract(&text, None);
+        let single = model.classify(&counts, false);
+        let total: f64 = single.iter().map(|(_, p)| p).sum();
+        prop_assert!((total - 1.0).abs() < 1e-9, "{:?}", single);
+        for (_, p) in single.iter().chain(&model.classify(&counts, true)) {
+            prop_assert!(p.is_finite() && (0.0..=1.0).contains(p));
+        }
+    }
+}
