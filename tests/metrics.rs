@@ -6,10 +6,11 @@ mod common;
 
 use common::{TestServer, WIRE_STYLE, scrape};
 use textanalysis::proto::v1::SummarizeRequest;
+use textanalysis::server::ServerConfig;
 
 #[tokio::test]
 async fn metrics_count_calls_codes_latency_and_text() {
-    let (server, metrics_addr) = TestServer::start_with_metrics().await;
+    let (server, metrics_addr) = TestServer::start_with_metrics(ServerConfig::default()).await;
     let mut client = server.client().await;
     client
         .summarize(SummarizeRequest {

@@ -4,9 +4,10 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE};
+use common::{TestServer, WIRE_STYLE, metric, scrape};
+use textanalysis::config::Concurrency;
 use textanalysis::proto::v1::{ListModelsRequest, SummarizeAlgorithm, SummarizeRequest};
-use textanalysis::server::SERVICE_NAME;
+use textanalysis::server::{SERVICE_NAME, ServerConfig};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 use tonic_types::StatusExt;
@@ -22,7 +23,14 @@ fn summarize(text: String) -> SummarizeRequest {
 
 #[tokio::test]
 async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_completes() {
-    let server = TestServer::start_with_concurrency(1, 0).await;
+    let (server, metrics) = TestServer::start_with_metrics(ServerConfig {
+        concurrency: Concurrency {
+            max_in_flight: Some(1),
+            max_queued: Some(0),
+        },
+        ..ServerConfig::default()
+    })
+    .await;
     // A long analysis holds the only slot (900 KB: a second or more in a
     // debug build).
     let long_text = WIRE_STYLE.repeat(900_000 / WIRE_STYLE.len());
@@ -59,6 +67,12 @@ async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_complet
         .get_details_retry_info()
         .expect("a RetryInfo detail");
     assert!(retry.retry_delay.is_some_and(|d| !d.is_zero()));
+
+    // The metrics show the running analysis and count the refusal (and any
+    // refusal of the long request itself).
+    let text = scrape(metrics).await;
+    assert_eq!(metric(&text, "textanalysis_analyses_in_flight"), 1);
+    assert!(metric(&text, "textanalysis_analyses_refused_total") >= 1);
 
     // Health and ListModels are not analyses: they answer meanwhile.
     let mut health = HealthClient::new(server.channel().await);

@@ -3,23 +3,15 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE, scrape};
+use common::{TestServer, WIRE_STYLE, metric, scrape};
 use textanalysis::proto::v1::SummarizeRequest;
-use textanalysis::server::SERVICE_NAME;
+use textanalysis::server::{SERVICE_NAME, ServerConfig};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
-/// The number on the metrics line starting with `name `.
-fn gauge(metrics: &str, name: &str) -> i64 {
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accepted_analyses_complete_after_shutdown_begins() {
-    let (mut server, metrics) = TestServer::start_with_metrics().await;
+    let (mut server, metrics) = TestServer::start_with_metrics(ServerConfig::default()).await;
     let mut health = HealthClient::new(server.channel().await);
     let client = server.client().await;
     let calls: Vec<_> = (0..6)
@@ -38,8 +30,8 @@ async fn accepted_analyses_complete_after_shutdown_begins() {
     // Wait until the server has accepted every call (running or queued).
     loop {
         let text = scrape(metrics).await;
-        let accepted = gauge(&text, "textanalysis_analyses_in_flight")
-            + gauge(&text, "textanalysis_analyses_queued");
+        let accepted = metric(&text, "textanalysis_analyses_in_flight")
+            + metric(&text, "textanalysis_analyses_queued");
         if accepted == 6 {
             break;
         }

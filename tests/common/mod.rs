@@ -42,15 +42,15 @@ impl TestServer {
         Self::start_serving(config, None).await
     }
 
-    /// Starts a default server that also serves metrics, on another
+    /// Starts a server with `config` that also serves metrics, on another
     /// ephemeral port, whose address it returns.
-    pub async fn start_with_metrics() -> (Self, SocketAddr) {
+    pub async fn start_with_metrics(config: ServerConfig) -> (Self, SocketAddr) {
         let metrics = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
         let metrics_addr = metrics.local_addr().expect("local address");
         (
-            Self::start_serving(ServerConfig::default(), Some(metrics)).await,
+            Self::start_serving(config, Some(metrics)).await,
             metrics_addr,
         )
     }
@@ -201,4 +201,13 @@ pub async fn scrape(addr: std::net::SocketAddr) -> String {
         .expect("read the response");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     response
+}
+
+/// The value on the metrics line that starts with `name ` (a metric
+/// without labels).
+pub fn metric(metrics: &str, name: &str) -> i64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
 }
