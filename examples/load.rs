@@ -1,0 +1,177 @@
+//! A load generator for the running server: N concurrent callers send the
+//! same request for a fixed time, and the generator reports throughput, the
+//! latency percentiles (HDR histogram) and the share of each status code.
+//!
+//! ```text
+//! cargo run --release --example load -- --method summarize --text FILE \
+//!     --concurrency 16 --seconds 5 [--addr 127.0.0.1:50051]
+//! ```
+//!
+//! `--method` is `summarize`, `classify`, `compare` (the text against
+//! itself with its first sentence dropped) or `health` (an empty health
+//! check: the cost of the gRPC plumbing itself). One line of Markdown table
+//! goes to standard output. `scripts/load.sh` runs the whole matrix.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
+use textanalysis::proto::v1::{ClassifyRequest, CompareRequest, SummarizeRequest};
+use tonic::transport::Channel;
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+
+struct Args {
+    addr: String,
+    method: String,
+    text: String,
+    concurrency: usize,
+    seconds: f64,
+}
+
+fn args() -> Result<Args, String> {
+    let mut args = Args {
+        addr: "127.0.0.1:50051".into(),
+        method: "health".into(),
+        text: String::new(),
+        concurrency: 1,
+        seconds: 5.0,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--addr" => args.addr = value,
+            "--method" => args.method = value,
+            "--text" => {
+                args.text = std::fs::read_to_string(&value)
+                    .map_err(|e| format!("cannot read {value}: {e}"))?
+            }
+            "--concurrency" => args.concurrency = value.parse().map_err(|_| "bad --concurrency")?,
+            "--seconds" => args.seconds = value.parse().map_err(|_| "bad --seconds")?,
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+    }
+    if args.method != "health" && args.text.is_empty() {
+        return Err("--text FILE is needed for analyses".into());
+    }
+    Ok(args)
+}
+
+/// One call; `Ok` or the status code's name.
+async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String> {
+    let mut client = TextAnalysisServiceClient::new(channel.clone());
+    let result = match method {
+        "summarize" => client
+            .summarize(SummarizeRequest {
+                text: text.to_owned(),
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
+        "classify" => client
+            .classify(ClassifyRequest {
+                text: text.to_owned(),
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
+        "compare" => {
+            let edited = text.split_once(". ").map_or(text, |(_, rest)| rest);
+            client
+                .compare(CompareRequest {
+                    text_a: text.to_owned(),
+                    text_b: edited.to_owned(),
+                    ..Default::default()
+                })
+                .await
+                .map(|_| ())
+        }
+        _ => HealthClient::new(channel.clone())
+            .check(HealthCheckRequest::default())
+            .await
+            .map(|_| ()),
+    };
+    result.map_err(|status| format!("{:?}", status.code()))
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("load: {e}");
+            std::process::exit(2);
+        }
+    };
+    let channel = Channel::from_shared(format!("http://{}", args.addr))
+        .expect("address")
+        .connect()
+        .await
+        .unwrap_or_else(|e| {
+            eprintln!("load: cannot connect to {}: {e}", args.addr);
+            std::process::exit(2)
+        });
+    let deadline = Instant::now() + Duration::from_secs_f64(args.seconds);
+    let started = Instant::now();
+    let callers: Vec<_> = (0..args.concurrency)
+        .map(|_| {
+            let (channel, method, text) = (channel.clone(), args.method.clone(), args.text.clone());
+            tokio::spawn(async move {
+                let mut ok = Histogram::<u64>::new(3).expect("histogram");
+                let mut refused = Histogram::<u64>::new(3).expect("histogram");
+                let mut codes: BTreeMap<String, u64> = BTreeMap::new();
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let result = call(&channel, &method, &text).await;
+                    let micros = t.elapsed().as_micros() as u64;
+                    match result {
+                        Ok(()) => ok.record(micros).expect("in range"),
+                        Err(code) => {
+                            refused.record(micros).expect("in range");
+                            *codes.entry(code).or_default() += 1;
+                        }
+                    }
+                }
+                (ok, refused, codes)
+            })
+        })
+        .collect();
+    let mut ok = Histogram::<u64>::new(3).expect("histogram");
+    let mut refused = Histogram::<u64>::new(3).expect("histogram");
+    let mut codes: BTreeMap<String, u64> = BTreeMap::new();
+    for caller in callers {
+        let (o, r, c) = caller.await.expect("caller");
+        ok.add(o).expect("merge");
+        refused.add(r).expect("merge");
+        for (code, n) in c {
+            *codes.entry(code).or_default() += n;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let total = ok.len() + refused.len();
+    let ms = |h: &Histogram<u64>, q: f64| {
+        if h.is_empty() {
+            "–".to_owned()
+        } else {
+            format!("{:.2}", h.value_at_quantile(q) as f64 / 1e3)
+        }
+    };
+    let others: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    println!(
+        "| {} | {} | {:.0} | {:.0} | {} | {} | {:.1}% | {} | {} |",
+        args.method,
+        args.concurrency,
+        total as f64 / elapsed,
+        ok.len() as f64 / elapsed,
+        ms(&ok, 0.5),
+        ms(&ok, 0.99),
+        100.0 * refused.len() as f64 / total.max(1) as f64,
+        ms(&refused, 0.99),
+        if others.is_empty() {
+            "–".to_owned()
+        } else {
+            others.join(", ")
+        },
+    );
+}

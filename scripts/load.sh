@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Load figures of the release server on this machine, with the generator
+# (examples/load.rs) on the same machine: throughput and p50/p99 latency of
+# Summarize, Classify, Compare and an empty health check at 1, 16 and 64
+# concurrent calls; the same under 10x overload (a server limited to one
+# analysis in flight and no queue, driven by 20 callers, with a health check
+# measured meanwhile); and the server's resident memory idle, under load and
+# after 100,000 mixed requests.
+#
+#   scripts/load.sh [TEXT] [SECONDS]   (default: the wire story, 5 s a cell)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/scripts/tools.sh"
+text="${1:-$root/../shared/data/wire_pair/a.txt}"
+seconds="${2:-5}"
+cargo build --release --locked --bin textanalysis --example load --manifest-path "$root/Cargo.toml" >&2
+bin="$root/target/release/textanalysis"
+load="$root/target/release/examples/load"
+rss() { awk '/^VmRSS/ {print $2 / 1024 " MiB"}' "/proc/$1/status"; }
+
+header() {
+  echo "| method | in flight | calls/s | OK/s | p50 ms | p99 ms | refused | refusal p99 ms | refusals |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+}
+
+start_server "$bin"
+trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true' EXIT
+echo "Text: $(wc -c <"$text") bytes. Server RSS idle: $(rss "$SERVER_PID")."
+echo
+header
+for method in health summarize classify compare; do
+  for n in 1 16 64; do
+    "$load" --addr "$SERVER_ADDR" --method "$method" --text "$text" --concurrency "$n" --seconds "$seconds"
+  done
+done
+echo
+echo "Server RSS after the matrix: $(rss "$SERVER_PID")."
+# 100,000 mixed requests, then memory again.
+for method in summarize classify compare health; do
+  "$load" --addr "$SERVER_ADDR" --method "$method" --text "$text" --concurrency 16 --seconds "$((seconds * 2))" >/dev/null
+done
+echo "Server RSS after the mixed run: $(rss "$SERVER_PID")."
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true
+
+echo
+echo "Overload: one analysis in flight, no queue, 20 callers, health checked meanwhile."
+echo
+start_server "$bin" --max-in-flight 1 --max-queued 0
+header
+"$load" --addr "$SERVER_ADDR" --method health --concurrency 1 --seconds "$seconds" &
+health=$!
+"$load" --addr "$SERVER_ADDR" --method summarize --text "$text" --concurrency 20 --seconds "$seconds"
+wait "$health"
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true
+trap - EXIT
