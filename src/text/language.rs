@@ -288,12 +288,19 @@ fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Langu
     if count < STOPWORD_MIN_WORDS {
         return None;
     }
-    let mut order: Vec<usize> = (0..hits.len()).collect();
-    order.sort_unstable_by(|&a, &b| hits[b].cmp(&hits[a]));
-    let (best, runner_up) = (hits[order[0]], hits.get(order[1]).copied().unwrap_or(0));
-    let decisive =
-        f64::from(best) >= STOPWORD_MIN_SHARE * count as f64 && best >= STOPWORD_MARGIN * runner_up;
-    decisive.then(|| Language::for_supported(profiles.codes[order[0]]))
+    // The winner and the runner-up's count, in one pass.
+    let (mut winner, mut best, mut runner_up) = (0, 0, 0);
+    for (i, &h) in hits.iter().enumerate() {
+        if h > best {
+            (winner, best, runner_up) = (i, h, best);
+        } else if h > runner_up {
+            runner_up = h;
+        }
+    }
+    let decisive = best > 0
+        && f64::from(best) >= STOPWORD_MIN_SHARE * count as f64
+        && best >= STOPWORD_MARGIN * runner_up;
+    decisive.then(|| Language::for_supported(profiles.codes[winner]))
 }
 
 /// Every supported language's stopwords in one map, for detection: a
