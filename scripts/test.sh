@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: formatting, lints, the proto lint, every Rust test
+# The one test command: formatting, lints, the proto lint and breaking-change
+# check against the last released contract, every Rust test
 # (unit, integration against the real server, the binary), and the README's
 # grpcurl examples against the real binary. Installs what it needs itself.
 set -euo pipefail
@@ -18,6 +19,9 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "buf lint"
 "$BUF" lint
+
+step "buf breaking against the last released contract (proto/baseline/)"
+"$BUF" breaking --against proto/baseline/textanalysis-v1.binpb
 
 step "cargo test"
 cargo test --locked --lib --bins --tests
