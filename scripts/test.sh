@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, the proto lint and breaking-change
-# check against the last released contract, every Rust test
-# (unit, integration against the real server, the binary), and the README's
-# grpcurl examples against the real binary. Installs what it needs itself.
+# check, every Rust test (unit, integration against the real server, the
+# binary), the README's grpcurl examples and the Python and Node example
+# clients against the real binary. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,4 +38,7 @@ rm -f "$rebuilt"
 
 step "README grpcurl examples"
 scripts/readme-examples.sh "$bin"
+
+step "example clients, generated from proto/ (Python, Node), against the real binary"
+scripts/check-clients.sh "$bin"
 
