@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command: formatting, lints, the proto lint, every Rust test
-# (unit, integration against the real server, the binary), and the README's
-# grpcurl examples against the real binary. Installs what it needs itself.
+# The one test command: formatting, lints, the proto lint and breaking-change
+# check, every Rust test (unit, integration against the real server, the
+# binary), the README's grpcurl examples and the Python and Node example
+# clients against the real binary. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,18 +20,25 @@ cargo clippy --all-targets --locked -- -D warnings
 step "buf lint"
 "$BUF" lint
 
+step "buf breaking against the last released contract (proto/baseline/)"
+"$BUF" breaking --against proto/baseline/textanalysis-v1.binpb
+
 step "cargo test"
 cargo test --locked --lib --bins --tests
 cargo test --locked --doc
 
 cargo build --locked --bin textanalysis
+bin="${CARGO_TARGET_DIR:-target}/debug/textanalysis"
 
 step "the built-in news model rebuilds bit for bit"
 rebuilt="$(mktemp)"
-TEXTANALYSIS_BIN=target/debug/textanalysis scripts/build-news-model.sh "$rebuilt" >/dev/null
+TEXTANALYSIS_BIN="$bin" scripts/build-news-model.sh "$rebuilt" >/dev/null
 cmp "$rebuilt" models/news.tam
 rm -f "$rebuilt"
 
 step "README grpcurl examples"
-scripts/readme-examples.sh target/debug/textanalysis
+scripts/readme-examples.sh "$bin"
+
+step "example clients, generated from proto/ (Python, Node), against the real binary"
+scripts/check-clients.sh "$bin"
 

@@ -1,0 +1,328 @@
+#!/usr/bin/env node
+// A Node.js client of textanalysis: @grpc/grpc-js with @grpc/proto-loader,
+// which reads proto/ at run time (no generated code to keep).
+//
+// The tested reference for JavaScript callers: scripts/check-clients.sh runs
+//
+//     node examples/node/client.js ADDR [TESTDATA_DIR]
+//
+// against the real server. It calls every RPC and the health check on the
+// texts and expectations of examples/clients-testdata/, asks for offsets in
+// UTF-16 code units (what JavaScript strings index) and checks that every
+// returned sentence is exactly its own slice of the input. Exits 1 on any
+// mismatch.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+const healthProtoPath = require('grpc-health-check').protoPath;
+
+const PROTO_ROOT = path.resolve(__dirname, '..', '..', 'proto');
+const TIMEOUT_MS = 30_000;
+// More sentences than the test texts have: a summary of every sentence.
+const EVERY_SENTENCE = 100;
+const UNITS = ['OFFSET_UNIT_UTF16_CODE_UNIT', 'OFFSET_UNIT_CODE_POINT', 'OFFSET_UNIT_UTF8_BYTE'];
+
+// Field names as in the proto, enums as their names, 64-bit integers as
+// strings, and every field present with its default.
+const LOADER_OPTIONS = { keepCase: true, enums: String, longs: String, defaults: true, oneofs: true };
+
+function load(file, includeDirs) {
+  return grpc.loadPackageDefinition(protoLoader.loadSync(file, { ...LOADER_OPTIONS, includeDirs }));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// The slice of `text` at `offset`, `length` counted in `unit`. UTF-16 code
+// units are JavaScript's own indexing; the other two go through code points
+// or UTF-8 bytes, and a UTF-8 slice that cuts a character fails to decode.
+function unitSlice(text, unit, offset, length) {
+  switch (unit) {
+    case 'OFFSET_UNIT_UTF16_CODE_UNIT':
+      return text.slice(offset, offset + length);
+    case 'OFFSET_UNIT_CODE_POINT':
+      return Array.from(text)
+        .slice(offset, offset + length)
+        .join('');
+    default:
+      return utf8.decode(Buffer.from(text, 'utf8').subarray(offset, offset + length));
+  }
+}
+
+function unitLength(text, unit) {
+  switch (unit) {
+    case 'OFFSET_UNIT_UTF16_CODE_UNIT':
+      return text.length;
+    case 'OFFSET_UNIT_CODE_POINT':
+      return Array.from(text).length;
+    default:
+      return Buffer.byteLength(text, 'utf8');
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// A sentence reference (offset, length, text) is exactly its slice.
+function checkRef(text, unit, ref, what) {
+  const got = unitSlice(text, unit, ref.offset, ref.length);
+  expect(
+    got === ref.text,
+    `${what}: slice ${ref.offset}+${ref.length} in ${unit} is ${JSON.stringify(got)}, text is ${JSON.stringify(ref.text)}`,
+  );
+  expect(ref.text.trim() !== '', `${what}: empty sentence`);
+}
+
+function call(client, method, request) {
+  return new Promise((resolve, reject) => {
+    client[method](request, { deadline: Date.now() + TIMEOUT_MS }, (err, reply) =>
+      err ? reject(err) : resolve(reply),
+    );
+  });
+}
+
+const sorted = (xs) => [...xs].sort();
+const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
+
+class Checks {
+  constructor(addr, dataDir) {
+    const { textanalysis } = load('textanalysis/v1/text_analysis.proto', [PROTO_ROOT]);
+    const health = load(healthProtoPath, []).grpc.health.v1;
+    this.stub = new textanalysis.v1.TextAnalysisService(addr, grpc.credentials.createInsecure());
+    this.health = new health.Health(addr, grpc.credentials.createInsecure());
+    this.dataDir = dataDir;
+    this.cases = JSON.parse(this.text('cases.json'));
+  }
+
+  close() {
+    this.stub.close();
+    this.health.close();
+  }
+
+  text(name) {
+    return fs.readFileSync(path.join(this.dataDir, name), 'utf8');
+  }
+
+  async healthCheck() {
+    for (const service of this.cases.health_services) {
+      const reply = await call(this.health, 'Check', { service });
+      expect(reply.status === 'SERVING', `health of ${JSON.stringify(service)}: ${reply.status}`);
+    }
+  }
+
+  async listModels() {
+    const want = this.cases.models;
+    const reply = await call(this.stub, 'ListModels', {});
+    const model = reply.models.find((m) => m.name === want.default);
+    expect(model, `models listed: ${reply.models.map((m) => m.name)}`);
+    expect(model.is_default, 'the default model is not marked default');
+    expect(same(sorted(model.labels), want.labels), `labels: ${model.labels}`);
+    expect(
+      model.accuracy > 0 && model.accuracy <= 1 && model.macro_f1 > 0 && model.macro_f1 <= 1,
+      'accuracy or macro-F1 out of (0, 1]',
+    );
+    expect(reply.models.filter((m) => m.is_default).length === 1, 'not exactly one default model');
+  }
+
+  async summarize(unit, fields) {
+    const c = this.cases.summarize;
+    const text = this.text(c.text);
+    const reply = await call(this.stub, 'Summarize', { text, offset_unit: unit, ...fields });
+    expect(reply.sentence_count === c.sentence_count, `sentence_count ${reply.sentence_count}`);
+    expect(reply.language === c.language, `language ${reply.language}`);
+    expect(reply.algorithm !== 'SUMMARIZE_ALGORITHM_UNSPECIFIED', 'algorithm not named');
+    for (const s of reply.sentences) {
+      checkRef(text, unit, s, `sentence ${s.index}`);
+      expect(Number.isFinite(s.score), `sentence ${s.index}: score ${s.score}`);
+    }
+    return { text, reply };
+  }
+
+  // Every sentence, in document order, in UTF-16 code units: each is its own
+  // slice of the string, and they follow each other without overlap.
+  async summarizeAllSentences() {
+    const { reply } = await this.summarize('OFFSET_UNIT_UTF16_CODE_UNIT', { max_sentences: EVERY_SENTENCE });
+    const n = reply.sentence_count;
+    const range = (from) => Array.from({ length: n }, (_, i) => i + from);
+    expect(
+      same(
+        reply.sentences.map((s) => s.index),
+        range(0),
+      ),
+      'not every sentence in document order',
+    );
+    expect(
+      same(
+        reply.sentences.map((s) => s.rank).sort((x, y) => x - y),
+        range(1),
+      ),
+      'ranks are not 1..n',
+    );
+    reply.sentences.slice(1).forEach((after, i) => {
+      const before = reply.sentences[i];
+      expect(before.offset + before.length <= after.offset, `sentences ${before.index} and ${after.index} overlap`);
+    });
+  }
+
+  async summarizeBestTwo() {
+    const { reply } = await this.summarize('OFFSET_UNIT_UTF16_CODE_UNIT', {
+      max_sentences: 2,
+      algorithm: 'SUMMARIZE_ALGORITHM_TEXTRANK',
+      order: 'SUMMARY_ORDER_RANK',
+    });
+    expect(
+      same(
+        reply.sentences.map((s) => s.rank),
+        [1, 2],
+      ),
+      `ranks ${reply.sentences.map((s) => s.rank)}`,
+    );
+    expect(reply.algorithm === 'SUMMARIZE_ALGORITHM_TEXTRANK', 'not TextRank');
+    expect(reply.sentences[0].score >= reply.sentences[1].score, 'best first is not best');
+  }
+
+  // The same sentences in the three units: each slices correctly in its own
+  // unit, and the units really differ on this text.
+  async offsetUnitsDiffer() {
+    const replies = await Promise.all(UNITS.map((unit) => this.summarize(unit, { max_sentences: EVERY_SENTENCE })));
+    const text = replies[0].text;
+    const lengths = UNITS.map((unit) => unitLength(text, unit));
+    expect(new Set(lengths).size === 3, `the text's lengths in the three units do not differ: ${lengths}`);
+    const sentences = replies.map(({ reply }) => reply.sentences);
+    const texts = sentences.map((ss) => ss.map((s) => s.text));
+    expect(same(texts[0], texts[1]) && same(texts[0], texts[2]), 'the units changed the sentences');
+    const distinct = texts[0].filter(
+      (_, i) =>
+        new Set(sentences.map((ss) => ss[i].offset)).size === 3 &&
+        new Set(sentences.map((ss) => ss[i].length)).size === 3,
+    );
+    expect(distinct.length > 0, 'no sentence whose offset and length differ in all three units');
+  }
+
+  async classifyDefaultModel() {
+    const c = this.cases.classify_model;
+    const reply = await call(this.stub, 'Classify', { text: this.text(c.text) });
+    const labels = reply.topics.map((t) => t.label);
+    expect(labels[0] === c.expected_label, `topics ${labels}`);
+    expect(
+      reply.model.name === this.cases.models.default && !reply.model.ad_hoc,
+      `model ${JSON.stringify(reply.model)}`,
+    );
+    const scores = reply.topics.map((t) => t.score);
+    expect(
+      same(
+        scores,
+        [...scores].sort((x, y) => y - x),
+      ),
+      'scores not best first',
+    );
+    const total = scores.reduce((x, y) => x + y, 0);
+    expect(Math.abs(total - 1) < 1e-6, `probabilities sum to ${total}`);
+  }
+
+  async classifyAdHocTopics() {
+    const c = this.cases.classify_topics;
+    const reply = await call(this.stub, 'Classify', { text: this.text(c.text), topics: c.topics });
+    const labels = reply.topics.map((t) => t.label);
+    expect(labels[0] === c.expected_label, `topics ${labels}`);
+    expect(same(sorted(labels), sorted(c.topics.map((t) => t.label))), `topics ${labels}`);
+    expect(reply.model.ad_hoc, 'model not marked ad hoc');
+    expect(
+      reply.topics.every((t) => t.score >= 0 && t.score <= 1),
+      'similarity out of [0, 1]',
+    );
+    expect(reply.topics[0].score > reply.topics[1].score, 'no clear best topic');
+  }
+
+  async compare() {
+    const unit = 'OFFSET_UNIT_UTF16_CODE_UNIT';
+    for (const c of this.cases.compare) {
+      const [a, b] = [this.text(c.a), this.text(c.b)];
+      const reply = await call(this.stub, 'Compare', { text_a: a, text_b: b, offset_unit: unit, include_diff: true });
+      const what = `${c.a} / ${c.b}`;
+      expect(reply.verdict === c.verdict, `${what}: verdict ${reply.verdict}`);
+      for (const name of ['score', 'cosine', 'jaccard', 'containment_a', 'containment_b']) {
+        const value = reply.similarity[name];
+        expect(value >= 0 && value <= 1, `${what}: ${name} ${value}`);
+      }
+      for (const pair of reply.alignments) {
+        checkRef(a, unit, pair.a, `${what}: aligned a ${pair.a.index}`);
+        checkRef(b, unit, pair.b, `${what}: aligned b ${pair.b.index}`);
+        for (const span of pair.diff) {
+          const got =
+            span.op === 'DIFF_OP_INSERT'
+              ? unitSlice(b, unit, span.b_offset, span.b_length)
+              : unitSlice(a, unit, span.a_offset, span.a_length);
+          expect(got === span.text, `${what}: diff span ${JSON.stringify(span.text)} slices as ${JSON.stringify(got)}`);
+        }
+      }
+      reply.unique_a.forEach((ref) => checkRef(a, unit, ref, `${what}: unique a ${ref.index}`));
+      reply.unique_b.forEach((ref) => checkRef(b, unit, ref, `${what}: unique b ${ref.index}`));
+      if (c.verdict === 'VERDICT_NEAR_DUPLICATE') {
+        expect(
+          reply.alignments.length && reply.unique_a.length && reply.unique_b.length,
+          `${what}: no alignment or nothing unique`,
+        );
+        expect(
+          reply.alignments.some((p) => p.diff.some((s) => s.op !== 'DIFF_OP_EQUAL')),
+          `${what}: no edit found`,
+        );
+      }
+    }
+  }
+
+  // Bad requests are refused with the documented codes.
+  async errors() {
+    const cases = [
+      ['Summarize', { text: '  ' }, grpc.status.INVALID_ARGUMENT],
+      ['Classify', { text: 'Some text.', model: 'no-such-model' }, grpc.status.NOT_FOUND],
+    ];
+    for (const [method, request, code] of cases) {
+      const outcome = await call(this.stub, method, request).then(
+        () => null,
+        (err) => err,
+      );
+      expect(outcome, `${method} ${JSON.stringify(request)} was not refused`);
+      expect(outcome.code === code, `${method} ${JSON.stringify(request)}: code ${outcome.code} instead of ${code}`);
+    }
+  }
+}
+
+async function main(argv) {
+  if (argv.length < 1 || argv.length > 2) {
+    console.error('usage: node examples/node/client.js ADDR [TESTDATA_DIR]');
+    return 2;
+  }
+  const checks = new Checks(argv[0], argv[1] ?? path.resolve(__dirname, '..', 'clients-testdata'));
+  const names = [
+    'healthCheck',
+    'listModels',
+    'summarizeAllSentences',
+    'summarizeBestTwo',
+    'offsetUnitsDiffer',
+    'classifyDefaultModel',
+    'classifyAdHocTopics',
+    'compare',
+    'errors',
+  ];
+  let failed = 0;
+  for (const name of names) {
+    try {
+      await checks[name]();
+      console.log(`ok     ${name}`);
+    } catch (err) {
+      failed += 1;
+      console.log(`FAILED ${name}: ${err.message}`);
+    }
+  }
+  checks.close();
+  console.log(`node-client: ${names.length - failed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
