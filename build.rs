@@ -6,6 +6,11 @@ use std::{env, path::PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
+    // The analysis core alone (no `server` feature) has no use for the
+    // generated code.
+    if env::var_os("CARGO_FEATURE_SERVER").is_none() {
+        return Ok(());
+    }
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     let mut config = tonic_prost_build::Config::new();
     config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);

@@ -2,7 +2,8 @@
 # The one test command: formatting, lints, the proto lint and breaking-change
 # check, every Rust test (unit, integration against the real server, the
 # binary), the README's grpcurl examples and the Python and Node example
-# clients against the real binary. Installs what it needs itself.
+# clients against the real binary, and a short run of every fuzz target.
+# Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ source scripts/tools.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+(cd fuzz && cargo fmt -- --check)
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
@@ -42,3 +44,5 @@ scripts/readme-examples.sh "$bin"
 step "example clients, generated from proto/ (Python, Node), against the real binary"
 scripts/check-clients.sh "$bin"
 
+step "fuzz every target for a short, fixed time (scripts/fuzz.sh)"
+TEXTANALYSIS_BIN="$bin" scripts/fuzz.sh "${FUZZ_SECONDS:-15}"

@@ -6,19 +6,30 @@
 //! validates proto messages, calls the core and maps errors to statuses once
 //! ([`error`]); [`server`] assembles the server (health, reflection, layers,
 //! shutdown) so that the binary and the tests start exactly the same thing.
+//!
+//! The gRPC layer, the configuration and the command line are the `server`
+//! feature (on by default); without it the crate is the analysis core alone.
 #![forbid(unsafe_code)]
 
 pub mod classify;
+#[cfg(feature = "server")]
 pub mod commands;
 pub mod compare;
+#[cfg(feature = "server")]
 pub mod config;
 pub mod deadline;
+#[cfg(feature = "server")]
 pub mod error;
+#[cfg(feature = "server")]
 pub mod metrics;
 pub mod offsets;
+#[cfg(feature = "server")]
 pub mod proto;
+#[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "server")]
 pub mod service;
 pub mod summarize;
+#[cfg(feature = "server")]
 pub mod telemetry;
 pub mod text;
