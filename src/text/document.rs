@@ -3,7 +3,10 @@
 
 use std::ops::Range;
 
+use std::hash::BuildHasher;
+
 use foldhash::HashMap;
+use hashbrown::HashTable;
 
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
@@ -56,12 +59,14 @@ impl<'a> Document<'a> {
     /// document carries the deadline to the stages that use it.
     pub fn analyze_until(text: &'a str, language: Option<Language>, deadline: Deadline) -> Self {
         let language = language.unwrap_or_else(|| Language::detect(text));
+        let mut vocabulary = Vocabulary::with_capacity(text.len() / 20);
         // Each distinct word form is folded, checked and stemmed once: later
         // occurrences (most words of a text) cost one lookup of the slice.
-        let mut forms: HashMap<&'a str, Option<TermId>> = HashMap::default();
-        let mut ids: HashMap<String, TermId> = HashMap::default();
-        let mut vocabulary = Vec::new();
-        let mut sentence_frequency: Vec<u32> = Vec::new();
+        let mut forms: HashMap<&'a str, Option<TermId>> =
+            HashMap::with_capacity_and_hasher(text.len() / 10, Default::default());
+        let mut folded = String::new();
+        // Buffers reused from sentence to sentence.
+        let (mut terms, mut seen): (Vec<TermId>, Vec<TermId>) = Default::default();
         let mut sentences = Vec::new();
         for (round, span) in segment::sentences_until(text, deadline)
             .into_iter()
@@ -70,37 +75,28 @@ impl<'a> Document<'a> {
             if deadline.expired_at_round(round) {
                 break;
             }
-            let mut terms = Vec::new();
+            terms.clear();
             let mut word_count = 0;
             for (_, word) in tokenize::words(&text[span.clone()]) {
                 word_count += 1;
                 let id = *forms.entry(word).or_insert_with(|| {
-                    let folded = tokenize::fold(word);
+                    tokenize::fold_into(word, &mut folded);
                     if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
                         return None;
                     }
-                    let next = vocabulary.len() as TermId;
-                    Some(language.stem_with(&folded, |term| match ids.get(term) {
-                        Some(&id) => id,
-                        None => {
-                            ids.insert(term.to_owned(), next);
-                            vocabulary.push(term.to_owned());
-                            sentence_frequency.push(0);
-                            next
-                        }
-                    }))
+                    Some(language.stem_with(&folded, |term| vocabulary.id(term)))
                 });
                 terms.extend(id);
             }
-            let mut seen: Vec<TermId> = terms.clone();
+            seen.clone_from(&terms);
             seen.sort_unstable();
             seen.dedup();
-            for id in seen {
-                sentence_frequency[id as usize] += 1;
+            for &id in &seen {
+                vocabulary.sentence_frequency[id as usize] += 1;
             }
             sentences.push(Sentence {
                 span,
-                terms,
+                terms: terms.clone(),
                 word_count,
             });
         }
@@ -108,8 +104,8 @@ impl<'a> Document<'a> {
             text,
             language,
             sentences,
-            vocabulary,
-            sentence_frequency,
+            vocabulary: vocabulary.terms,
+            sentence_frequency: vocabulary.sentence_frequency,
             deadline,
         }
     }
@@ -126,6 +122,50 @@ impl<'a> Document<'a> {
         let n = self.sentences.len() as f64;
         let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
         (1.0 + n / sf).ln()
+    }
+}
+
+/// A document's terms while it is analysed: each term string is stored
+/// once, in `terms`, and found again through a table of ids hashed by the
+/// string they index (a map keyed by the string would store it twice).
+struct Vocabulary {
+    terms: Vec<String>,
+    sentence_frequency: Vec<u32>,
+    ids: HashTable<TermId>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Vocabulary {
+    fn with_capacity(terms: usize) -> Self {
+        Self {
+            terms: Vec::with_capacity(terms),
+            sentence_frequency: Vec::with_capacity(terms),
+            ids: HashTable::with_capacity(terms),
+            hasher: Default::default(),
+        }
+    }
+
+    /// The id of `term`, added if new.
+    fn id(&mut self, term: &str) -> TermId {
+        let Self {
+            terms,
+            sentence_frequency,
+            ids,
+            hasher,
+        } = self;
+        let hash = hasher.hash_one(term);
+        let entry = ids.entry(
+            hash,
+            |&id| terms[id as usize] == term,
+            |&id| hasher.hash_one(&terms[id as usize]),
+        );
+        *entry
+            .or_insert_with(|| {
+                terms.push(term.to_owned());
+                sentence_frequency.push(0);
+                (terms.len() - 1) as TermId
+            })
+            .get()
     }
 }
 

@@ -242,19 +242,27 @@ impl Line {
 
 /// Splits `text` into lines at any line terminator ("\r\n" counts once).
 fn lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
     let mut lines = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let ends_line = match c {
-            '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => true,
-            '\r' => !matches!(chars.peek(), Some((_, '\n'))),
-            _ => false,
+    let mut at = 0;
+    // Bytes, not chars: a char is decoded only at a non-ASCII byte.
+    while at < bytes.len() {
+        let (ends_line, len) = match bytes[at] {
+            b'\n' | 0x0B | 0x0C => (true, 1),
+            b'\r' => (bytes.get(at + 1) != Some(&b'\n'), 1),
+            b if b.is_ascii() => (false, 1),
+            _ => match char_in(text, at, text.len()) {
+                Some(c @ ('\u{85}' | '\u{2028}' | '\u{2029}')) => (true, c.len_utf8()),
+                Some(c) => (false, c.len_utf8()),
+                None => (false, 1),
+            },
         };
         if ends_line {
             lines.push(Line::new(text, start..at));
-            start = at + c.len_utf8();
+            start = at + len;
         }
+        at += len;
     }
     lines.push(Line::new(text, start..text.len()));
     lines
@@ -367,8 +375,6 @@ struct Candidate<'t> {
     block_end: usize,
     /// Start of the sentence the run may end.
     sentence_start: usize,
-    /// First alphanumeric char of that sentence so far.
-    first_alnum: Option<usize>,
     /// Start of the terminator run.
     start: usize,
     /// End of the terminator run.
@@ -378,42 +384,68 @@ struct Candidate<'t> {
     end: usize,
 }
 
+impl Candidate<'_> {
+    /// The first alphanumeric char of the sentence before the run.
+    fn first_alnum(&self) -> Option<usize> {
+        let before = slice(self.text, &(self.sentence_start..self.start));
+        before
+            .char_indices()
+            .find(|&(_, c)| c.is_alphanumeric())
+            .map(|(at, _)| self.sentence_start + at)
+    }
+}
+
 /// Splits one block at its terminators (rules 2 to 4) and pushes the
 /// sentences to `out`.
 fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
     let mut sentence_start = block.start;
-    let mut first_alnum = None;
     let mut pos = block.start;
-    while let Some(c) = char_in(text, pos, block.end) {
-        if !is_terminator(c) {
-            if first_alnum.is_none() && c.is_alphanumeric() {
-                first_alnum = Some(pos);
-            }
-            pos += c.len_utf8();
-            continue;
-        }
-        let run_end = skip_while(text, pos, block.end, is_terminator);
+    while let Some(start) = next_terminator(text, pos, block.end) {
+        let run_end = skip_while(text, start, block.end, is_terminator);
         let end = skip_while(text, run_end, block.end, is_closer);
         let candidate = Candidate {
             text,
             block_end: block.end,
             sentence_start,
-            first_alnum,
-            start: pos,
+            start,
             run_end,
             end,
         };
         if ends_sentence(&candidate) {
             push_sentence(text, sentence_start..end, out);
             sentence_start = end;
-            first_alnum = None;
         }
         pos = end;
     }
     push_sentence(text, sentence_start..block.end, out);
 }
 
-/// Whether the terminator run of `c` ends its sentence.
+/// Where the next terminator at or after `from` (and before `end`) starts.
+///
+/// The hot loop of segmentation: it looks at bytes, not chars, and decodes
+/// a char only at a non-ASCII byte, as only three ASCII bytes can
+/// terminate a sentence.
+fn next_terminator(text: &str, from: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < end {
+        let b = bytes[at];
+        if b.is_ascii() {
+            if matches!(b, b'.' | b'!' | b'?') {
+                return Some(at);
+            }
+            at += 1;
+        } else {
+            let c = char_in(text, at, end)?;
+            if is_terminator(c) {
+                return Some(at);
+            }
+            at += c.len_utf8();
+        }
+    }
+    None
+}
+
 fn ends_sentence(c: &Candidate) -> bool {
     let run = slice(c.text, &(c.start..c.run_end));
     if run.chars().any(|ch| HARD_TERMINATORS.contains(&ch)) {
@@ -458,7 +490,7 @@ fn dot_ends_sentence(c: &Candidate, next_at: usize, next: char) -> bool {
     }
     if token.bytes().all(|b| b.is_ascii_digit()) {
         // "1. First item" numbers a list item; "in 2011. The" ends.
-        return !(token.len() <= 3 && c.first_alnum == Some(token_start));
+        return !(token.len() <= 3 && c.first_alnum() == Some(token_start));
     }
     if is_in(MONTHS, token) || token.eq_ignore_ascii_case("no") {
         return !next.is_ascii_digit();
