@@ -8,11 +8,15 @@
 //! ```
 //!
 //! `--method` is `summarize`, `classify`, `compare` (the text against
-//! itself with its first sentence dropped) or `health` (an empty health
-//! check: the cost of the gRPC plumbing itself). One line of Markdown table
-//! goes to standard output. `scripts/load.sh` runs the whole matrix.
+//! itself with its first sentence dropped), `health` (an empty health
+//! check: the cost of the gRPC plumbing itself) or `mixed` (the four in
+//! turn). `--requests N` stops after N calls instead of at the time limit.
+//! One line of Markdown table goes to standard output. `scripts/load.sh`
+//! runs the whole matrix.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
@@ -27,7 +31,11 @@ struct Args {
     text: String,
     concurrency: usize,
     seconds: f64,
+    requests: Option<u64>,
 }
+
+/// The methods `mixed` takes in turn.
+const MIXED: [&str; 4] = ["summarize", "classify", "compare", "health"];
 
 fn args() -> Result<Args, String> {
     let mut args = Args {
@@ -36,6 +44,7 @@ fn args() -> Result<Args, String> {
         text: String::new(),
         concurrency: 1,
         seconds: 5.0,
+        requests: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -49,6 +58,7 @@ fn args() -> Result<Args, String> {
             }
             "--concurrency" => args.concurrency = value.parse().map_err(|_| "bad --concurrency")?,
             "--seconds" => args.seconds = value.parse().map_err(|_| "bad --seconds")?,
+            "--requests" => args.requests = Some(value.parse().map_err(|_| "bad --requests")?),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -112,18 +122,32 @@ async fn main() {
             eprintln!("load: cannot connect to {}: {e}", args.addr);
             std::process::exit(2)
         });
-    let deadline = Instant::now() + Duration::from_secs_f64(args.seconds);
+    let deadline = match args.requests {
+        Some(_) => None,
+        None => Some(Instant::now() + Duration::from_secs_f64(args.seconds)),
+    };
+    let budget = args.requests.unwrap_or(u64::MAX);
+    let issued = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let callers: Vec<_> = (0..args.concurrency)
         .map(|_| {
             let (channel, method, text) = (channel.clone(), args.method.clone(), args.text.clone());
+            let issued = issued.clone();
             tokio::spawn(async move {
                 let mut ok = Histogram::<u64>::new(3).expect("histogram");
                 let mut refused = Histogram::<u64>::new(3).expect("histogram");
                 let mut codes: BTreeMap<String, u64> = BTreeMap::new();
-                while Instant::now() < deadline {
+                loop {
+                    let n = issued.fetch_add(1, Ordering::Relaxed);
+                    if n >= budget || deadline.is_some_and(|d| Instant::now() >= d) {
+                        break;
+                    }
+                    let method = match method.as_str() {
+                        "mixed" => MIXED[n as usize % MIXED.len()],
+                        other => other,
+                    };
                     let t = Instant::now();
-                    let result = call(&channel, &method, &text).await;
+                    let result = call(&channel, method, &text).await;
                     let micros = t.elapsed().as_micros() as u64;
                     match result {
                         Ok(()) => ok.record(micros).expect("in range"),

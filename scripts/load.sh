@@ -4,8 +4,9 @@
 # Summarize, Classify, Compare and an empty health check at 1, 16 and 64
 # concurrent calls; the same under 10x overload (a server limited to one
 # analysis in flight and no queue, driven by 20 callers, with a health check
-# measured meanwhile); and the server's resident memory idle, under load and
-# after 100,000 mixed requests.
+# measured meanwhile); and the server's resident memory idle, at its peak
+# under load, and after each of two runs of 100,000 mixed requests (flat
+# when it does not grow between the two).
 #
 #   scripts/load.sh [TEXT] [SECONDS]   (default: the wire story, 5 s a cell)
 set -euo pipefail
@@ -17,6 +18,7 @@ cargo build --release --locked --bin textanalysis --example load --manifest-path
 bin="$root/target/release/textanalysis"
 load="$root/target/release/examples/load"
 rss() { awk '/^VmRSS/ {print $2 / 1024 " MiB"}' "/proc/$1/status"; }
+peak() { awk '/^VmHWM/ {print $2 / 1024 " MiB"}' "/proc/$1/status"; }
 
 header() {
   echo "| method | in flight | calls/s | OK/s | p50 ms | p99 ms | refused | refusal p99 ms | refusals |"
@@ -34,12 +36,15 @@ for method in health summarize classify compare; do
   done
 done
 echo
-echo "Server RSS after the matrix: $(rss "$SERVER_PID")."
-# 100,000 mixed requests, then memory again.
-for method in summarize classify compare health; do
-  "$load" --addr "$SERVER_ADDR" --method "$method" --text "$text" --concurrency 16 --seconds "$((seconds * 2))" >/dev/null
+echo "Server RSS after the matrix: $(rss "$SERVER_PID"), peak $(peak "$SERVER_PID")."
+# 100,000 mixed requests (Summarize, Classify, Compare and health in turn),
+# twice, with memory after each.
+echo
+header
+for run in 1 2; do
+  "$load" --addr "$SERVER_ADDR" --method mixed --text "$text" --concurrency 16 --requests 100000
+  echo "Server RSS after mixed run $run (100,000 requests): $(rss "$SERVER_PID"), peak $(peak "$SERVER_PID")."
 done
-echo "Server RSS after the mixed run: $(rss "$SERVER_PID")."
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true
 
 echo
