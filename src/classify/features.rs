@@ -63,7 +63,11 @@ fn bucket(hash: u64) -> Feature {
 /// is not a stopword, case-folded and stemmed, and each pair of adjacent
 /// such words (stopwords between them are skipped).
 pub fn extract(text: &str, language: Language) -> FeatureCounts {
-    counts(tokenize::words(text).map(|(_, word)| word), language)
+    counts(
+        tokenize::words(text).map(|(_, word)| word),
+        text.len() / 6,
+        language,
+    )
 }
 
 /// The language of `text` (`language`, or the detected one when `None`)
@@ -75,13 +79,20 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
         language.unwrap_or_else(|| Language::detect_with_words(text, words.iter().copied()));
     (
         language,
-        counts(words.iter().map(|&(_, word)| word), language),
+        counts(words.iter().map(|&(_, word)| word), words.len(), language),
     )
 }
 
-fn counts<'t>(words: impl Iterator<Item = &'t str>, language: Language) -> FeatureCounts {
-    let mut terms = Terms::new(language);
-    let mut features: Vec<Feature> = Vec::new();
+/// The counts of [`extract`] from the words; `words_hint`, about how many
+/// there are, sizes the buffers once.
+fn counts<'t>(
+    words: impl Iterator<Item = &'t str>,
+    words_hint: usize,
+    language: Language,
+) -> FeatureCounts {
+    let mut terms = Terms::new(language, words_hint / 2);
+    // A unigram and a bigram for each content word.
+    let mut features: Vec<Feature> = Vec::with_capacity(2 * words_hint);
     let mut previous: Option<u64> = None;
     for word in words {
         let Some(hash) = terms.hash(word) else {
@@ -114,10 +125,11 @@ struct Terms<'a> {
 }
 
 impl<'a> Terms<'a> {
-    fn new(language: Language) -> Self {
+    /// Room for about `forms` distinct word forms.
+    fn new(language: Language, forms: usize) -> Self {
         Self {
             language,
-            forms: HashMap::default(),
+            forms: HashMap::with_capacity_and_hasher(forms, Default::default()),
             folded: String::new(),
         }
     }
