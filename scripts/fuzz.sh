@@ -48,7 +48,9 @@ done
 cargo fuzz build -s none -a
 for target in "${targets[@]}"; do
   corpus="fuzz/corpus/$target"
-  mkdir -p "$corpus" "fuzz/regressions/$target"
+  # A target may have no committed seeds yet (git keeps no empty folder), and
+  # libFuzzer stops on an input folder that does not exist.
+  mkdir -p "$corpus" "fuzz/regressions/$target" "fuzz/seeds/$target"
   inputs=("fuzz/seeds/$target" "fuzz/regressions/$target")
   [ "$target" = model_file ] && inputs+=("$models")
   echo "fuzz: $target for ${seconds}s" >&2

