@@ -76,7 +76,7 @@ impl<'a> Document<'a> {
                 word_count += 1;
                 let id = *forms.entry(word).or_insert_with(|| {
                     let folded = tokenize::fold(word);
-                    if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
+                    if !is_content_word(language, &folded) {
                         return None;
                     }
                     let next = vocabulary.len() as TermId;
@@ -114,6 +114,13 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// Whether a case-folded word is a content word of the document's
+    /// language, one that the analysis turns into a term: not a stopword,
+    /// with a letter or digit.
+    pub fn is_content_word(&self, folded: &str) -> bool {
+        is_content_word(self.language, folded)
+    }
+
     /// The text of sentence `index`.
     pub fn sentence_text(&self, index: usize) -> &'a str {
         &self.text[self.sentences[index].span.clone()]
@@ -127,6 +134,11 @@ impl<'a> Document<'a> {
         let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
         (1.0 + n / sf).ln()
     }
+}
+
+/// See [`Document::is_content_word`].
+fn is_content_word(language: Language, folded: &str) -> bool {
+    !language.is_stopword(folded) && folded.chars().any(char::is_alphanumeric)
 }
 
 #[cfg(test)]
