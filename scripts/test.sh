@@ -24,13 +24,15 @@ cargo test --locked --lib --bins --tests
 cargo test --locked --doc
 
 cargo build --locked --bin textanalysis
+# Where cargo put it: a worktree may build into its own CARGO_TARGET_DIR.
+bin="${CARGO_TARGET_DIR:-target}/debug/textanalysis"
 
 step "the built-in news model rebuilds bit for bit"
 rebuilt="$(mktemp)"
-TEXTANALYSIS_BIN=target/debug/textanalysis scripts/build-news-model.sh "$rebuilt" >/dev/null
+TEXTANALYSIS_BIN="$bin" scripts/build-news-model.sh "$rebuilt" >/dev/null
 cmp "$rebuilt" models/news.tam
 rm -f "$rebuilt"
 
 step "README grpcurl examples"
-scripts/readme-examples.sh target/debug/textanalysis
+scripts/readme-examples.sh "$bin"
 
