@@ -1,5 +1,7 @@
-//! Benchmarks of the text pipeline and of every summarization algorithm on
-//! synthetic English news copy (`common`) of about 5 KB, 100 KB and 1 MiB.
+//! Benchmarks of the text pipeline, of furniture removal and of every
+//! summarization algorithm (default options: furniture removed, 3
+//! sentences) on synthetic English news copy (`common`) of about 5 KB,
+//! 100 KB and 1 MiB.
 //!
 //! Run with `cargo bench --bench summarize`; `-- --test` runs every
 //! benchmark once as a smoke test.
@@ -10,6 +12,7 @@ use std::hint::black_box;
 
 use common::{SIZES, configure, news};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use textanalysis::summarize::view::View;
 use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize};
 use textanalysis::text::{Document, Language, segment};
 
@@ -46,6 +49,17 @@ fn benches(c: &mut Criterion) {
         .iter()
         .map(|(label, text)| (*label, Document::analyze(text, english)))
         .collect();
+    // Furniture removal alone (every `summarize/*` below includes it, as
+    // the service's default does).
+    let mut group = c.benchmark_group("furniture");
+    for (label, doc) in &docs {
+        configure(&mut group, doc.text.len());
+        group.bench_with_input(BenchmarkId::from_parameter(label), doc, |b, doc| {
+            b.iter(|| View::without_furniture(black_box(doc)))
+        });
+    }
+    group.finish();
+
     for algorithm in Algorithm::ALL {
         let mut group = c.benchmark_group(format!("summarize/{algorithm:?}"));
         let options = SummarizeOptions {

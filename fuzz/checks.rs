@@ -68,17 +68,28 @@ pub fn segment(data: &[u8]) {
     assert_spans_convert(text, &spans);
 }
 
-/// Summarize with options from the first five bytes: the summary is
-/// bounded by every limit, ranked, finite, and its spans are the
-/// document's.
+/// Summarize with options from the first seven bytes (algorithm, limits,
+/// language, furniture, query, diversity, key phrases): the summary is
+/// bounded by every limit and budget, ranked, finite, its spans lie in the
+/// document's sentences, and its key phrases in the text.
 pub fn summarize(data: &[u8]) {
-    let Some((options, text)) = split_options::<5>(data) else {
+    let Some((options, text)) = split_options::<7>(data) else {
         return;
     };
     let algorithm = Algorithm::ALL[usize::from(options[0]) % Algorithm::ALL.len()];
     let max_sentences = usize::from(options[1] % 16) + 1;
+    let keyphrases = usize::from(options[1] >> 4);
     let max_words = (options[2] > 0).then(|| usize::from(options[2]));
     let ratio = (options[3] > 0).then(|| f64::from(options[3]) / 255.0);
+    let flags = options[5];
+    let query = (flags & 2 != 0).then(|| {
+        text.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let max_chars = (options[6] > 0).then(|| 4 * usize::from(options[6]));
+    let unit = UNITS[usize::from(options[4]) % UNITS.len()];
     let doc = Document::analyze(&text, language(options[4]));
     let summary = summarize_doc(
         &doc,
@@ -86,29 +97,39 @@ pub fn summarize(data: &[u8]) {
             max_sentences,
             ratio,
             max_words,
+            max_chars,
+            char_unit: unit,
             algorithm,
+            keep_boilerplate: flags & 1 != 0,
+            diversity: f64::from(flags >> 2) / 63.0,
+            query,
+            keyphrases,
             ..Default::default()
         },
     );
     let n = doc.sentences.len();
     assert_eq!(summary.sentence_count, n);
-    assert!(summary.sentences.len() <= max_sentences.min(n));
-    if n > 0 {
+    assert!(summary.removed_sentences <= n);
+    let candidates = n - summary.removed_sentences;
+    assert!(summary.sentences.len() <= max_sentences.min(candidates));
+    if candidates > 0 && max_words.is_none() && max_chars.is_none() {
         assert!(!summary.sentences.is_empty(), "a document has a summary");
     }
     if let Some(ratio) = ratio {
-        let most = ((n as f64) * ratio).ceil().max(1.0) as usize;
+        let most = ((candidates as f64) * ratio).ceil().max(1.0) as usize;
         assert!(summary.sentences.len() <= most);
     }
-    if let Some(budget) = max_words
-        && summary.sentences.len() > 1
-    {
-        let words: usize = summary
-            .sentences
-            .iter()
-            .map(|s| doc.sentences[s.index].word_count)
-            .sum();
+    let texts = summary.sentences.iter().map(|s| &text[s.span.clone()]);
+    if let Some(budget) = max_words {
+        let words: usize = texts.clone().map(|t| tokenize::words(t).count()).sum();
         assert!(words <= budget, "{words} words over a budget of {budget}");
+    }
+    if let Some(budget) = max_chars {
+        let chars: usize = texts.map(|t| unit.len(t)).sum();
+        assert!(
+            chars <= budget,
+            "{chars} {unit:?} over a budget of {budget}"
+        );
     }
     let mut ranks: Vec<usize> = summary.sentences.iter().map(|s| s.rank).collect();
     ranks.sort_unstable();
@@ -117,7 +138,19 @@ pub fn summarize(data: &[u8]) {
     for s in &summary.sentences {
         assert!(s.score.is_finite() && s.score >= 0.0);
         assert!(s.rank >= 1 && s.rank <= n);
-        assert_eq!(s.span, doc.sentences[s.index].span);
+        let sentence = &doc.sentences[s.index].span;
+        assert!(sentence.start <= s.span.start && s.span.end <= sentence.end && !s.span.is_empty());
+    }
+    assert!(summary.keyphrases.len() <= keyphrases);
+    for phrase in &summary.keyphrases {
+        assert!(phrase.score.is_finite() && phrase.score > 0.0 && phrase.score <= 1.0);
+        assert!(phrase.count >= phrase.occurrences.len());
+        for span in std::iter::once(&phrase.first).chain(&phrase.occurrences) {
+            assert!(
+                text.get(span.clone()).is_some_and(|t| !t.is_empty()),
+                "{span:?}"
+            );
+        }
     }
 }
 

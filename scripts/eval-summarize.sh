@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release server, starts it, and prints the ROUGE table of every
-# Summarize algorithm on ../shared/data/cnndm_dev100.jsonl (or the file given).
+# Summarize algorithm, with furniture removed and kept, on
+# ../shared/data/cnndm_dev100.jsonl (or the file given).
 #
 #   scripts/eval-summarize.sh [DATA.jsonl]
 set -euo pipefail
@@ -10,6 +11,6 @@ source "$root/scripts/tools.sh"
 export PATH="$TOOLS_BIN:$PATH"
 
 cargo build --release --locked --bin textanalysis --manifest-path "$root/Cargo.toml" >&2
-start_server "$root/target/release/textanalysis"
+start_server "${CARGO_TARGET_DIR:-$root/target}/release/textanalysis"
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 "$TOOLS_BIN/python" "$root/scripts/eval_summarize.py" "$SERVER_ADDR" "$data"

@@ -4,9 +4,16 @@
 Sends each article of the data file to the server with grpcurl (3 sentences,
 document order) and scores the summaries against the reference highlights
 with Google's rouge-score (mean ROUGE-1, ROUGE-2 and ROUGE-Lsum F1, Porter
-stemming, highlights and summaries split into sentences for Lsum), the field's reference implementation. LEAD is the service's own
-LEAD-3 (first three sentences by its segmenter), the baseline every method
-is compared with, scored in the same run.
+stemming, highlights and summaries split into sentences for Lsum), the
+field's reference implementation. Every algorithm runs twice: with the
+service's default furniture removal, and with `keep_boilerplate` (the text
+as it is); PACSUM also with redundancy control (`diversity` 0.3). LEAD with
+`keep_boilerplate` is the classic LEAD-3 baseline (the first three sentences
+by the service's segmenter), scored in the same run.
+
+A second table gives ROUGE-1 on the even- and odd-numbered articles
+separately: PACSUM's parameters were chosen on the even half
+(scripts/tune-pacsum.sh), so the odd half is data they were not chosen on.
 
 Usage: eval_summarize.py ADDRESS DATA.jsonl   (run by scripts/eval-summarize.sh)
 """
@@ -20,7 +27,12 @@ from rouge_score import rouge_scorer
 
 ALGORITHMS = ["SUMMARIZE_ALGORITHM_LEAD", "SUMMARIZE_ALGORITHM_TEXTRANK",
               "SUMMARIZE_ALGORITHM_LEXRANK", "SUMMARIZE_ALGORITHM_CENTROID",
-              "SUMMARIZE_ALGORITHM_UNSPECIFIED"]
+              "SUMMARIZE_ALGORITHM_PACSUM"]
+
+# (algorithm, keep_boilerplate, diversity): every algorithm with furniture
+# removed and kept, PACSUM with redundancy control, and the default.
+RUNS = ([(a, keep, None) for a in ALGORITHMS for keep in (False, True)]
+        + [("SUMMARIZE_ALGORITHM_PACSUM", False, 0.3), ("SUMMARIZE_ALGORITHM_UNSPECIFIED", False, None)])
 
 
 KEYS = ["rouge1", "rouge2", "rougeLsum"]
@@ -31,8 +43,12 @@ def highlight_lines(highlights):
     return "\n".join(re.split(r"(?<=\s\.)\s+", highlights.strip()))
 
 
-def summarize(address, text, algorithm):
-    request = json.dumps({"text": text, "max_sentences": 3, "algorithm": algorithm})
+def summarize(address, text, algorithm, keep_boilerplate, diversity):
+    request = {"text": text, "max_sentences": 3, "algorithm": algorithm,
+               "keep_boilerplate": keep_boilerplate}
+    if diversity is not None:
+        request["diversity"] = diversity
+    request = json.dumps(request)
     out = subprocess.run(
         ["grpcurl", "-plaintext", "-max-msg-sz", str(16 << 20), "-d", "@", address,
          "textanalysis.v1.TextAnalysisService/Summarize"],
@@ -47,24 +63,52 @@ def main():
         rows = [json.loads(line) for line in f if line.strip()]
     scorer = rouge_scorer.RougeScorer(KEYS, use_stemmer=True)
     print(f"{len(rows)} articles from {path}\n")
-    print("| algorithm | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-Lsum F1 |")
-    print("|---|---:|---:|---:|")
-    for algorithm in ALGORITHMS:
+    print("| algorithm | furniture | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-Lsum F1 |")
+    print("|---|---|---:|---:|---:|")
+    halves = []
+    per_article = {}
+    for algorithm, keep, diversity in RUNS:
         totals = {k: 0.0 for k in KEYS}
+        half_r1 = [0.0, 0.0]
+        r1 = []
         ran = ""
-        for row in rows:
-            ran, sentences = summarize(address, row["article"], algorithm)
+        for i, row in enumerate(rows):
+            ran, sentences = summarize(address, row["article"], algorithm, keep, diversity)
             # ROUGE-Lsum splits both sides into sentences on newlines.
             scores = scorer.score(highlight_lines(row["highlights"]), "\n".join(sentences))
             for k in KEYS:
                 totals[k] += scores[k].fmeasure
+            half_r1[i % 2] += scores["rouge1"].fmeasure
+            r1.append(100 * scores["rouge1"].fmeasure)
         name = algorithm.removeprefix("SUMMARIZE_ALGORITHM_")
         if name == "UNSPECIFIED":
             name = f"default ({ran.removeprefix('SUMMARIZE_ALGORITHM_')})"
-        elif name == "LEAD":
+        elif name == "LEAD" and keep:
             name = "LEAD-3 (baseline)"
+        if diversity is not None:
+            name += f", diversity {diversity}"
+        furniture = "kept" if keep else "removed"
         cells = " | ".join(f"{100 * totals[k] / len(rows):.2f}" for k in KEYS)
-        print(f"| {name} | {cells} |", flush=True)
+        print(f"| {name} | {furniture} | {cells} |", flush=True)
+        sizes = [len(rows[0::2]), len(rows[1::2])]
+        halves.append((name, furniture, [100 * h / n for h, n in zip(half_r1, sizes)]))
+        per_article[(name, furniture)] = r1
+    print("\n| algorithm | furniture | ROUGE-1 F1, even articles | ROUGE-1 F1, odd articles |")
+    print("|---|---|---:|---:|")
+    for name, furniture, (even, odd) in halves:
+        print(f"| {name} | {furniture} | {even:.2f} | {odd:.2f} |")
+
+    # The default against each LEAD, article by article: the mean difference
+    # and its standard error.
+    default = next(v for (name, _), v in per_article.items() if name.startswith("default"))
+    print()
+    for baseline in [("LEAD-3 (baseline)", "kept"), ("LEAD", "removed")]:
+        diffs = [d - b for d, b in zip(default, per_article[baseline])]
+        n = len(diffs)
+        mean = sum(diffs) / n
+        se = (sum((x - mean) ** 2 for x in diffs) / (n - 1) / n) ** 0.5 if n > 1 else 0.0
+        print(f"default minus {baseline[0]}, furniture {baseline[1]}: ROUGE-1 {mean:+.2f} "
+              f"(standard error {se:.2f}, {n} articles)")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ cargo test --locked --lib --bins --tests
 cargo test --locked --doc
 
 cargo build --locked --bin textanalysis
+# Where cargo put it: a worktree may build into its own CARGO_TARGET_DIR.
 bin="${CARGO_TARGET_DIR:-target}/debug/textanalysis"
 
 step "the built-in news model rebuilds bit for bit"

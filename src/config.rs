@@ -219,6 +219,14 @@ pub struct Limits {
     #[arg(long, env = "TEXTANALYSIS_MAX_TOPICS", default_value_t = 64)]
     pub max_topics: usize,
 
+    /// Largest `max_keyphrases` a Summarize request may ask for.
+    #[arg(long, env = "TEXTANALYSIS_MAX_KEYPHRASES", default_value_t = 50)]
+    pub max_keyphrases: usize,
+
+    /// Largest Summarize `query`, in UTF-8 bytes.
+    #[arg(long, env = "TEXTANALYSIS_MAX_QUERY_BYTES", default_value_t = 1024)]
+    pub max_query_bytes: usize,
+
     /// Largest gRPC message accepted, in bytes; larger messages are refused
     /// with RESOURCE_EXHAUSTED before they are decoded. Must leave room for
     /// the text limit (Compare carries two texts).
@@ -312,6 +320,8 @@ impl Default for Limits {
             max_document_sentences: 50_000,
             max_summary_sentences: 1_000,
             max_topics: 64,
+            max_keyphrases: 50,
+            max_query_bytes: 1024,
             max_message_bytes: 4 << 20,
         }
     }

@@ -168,6 +168,30 @@ async fn unsupported_language() {
 }
 
 #[tokio::test]
+async fn summary_options_out_of_range() {
+    let server = TestServer::start().await;
+    for diversity in [-0.1, 1.5, f64::NAN, f64::INFINITY] {
+        let request = SummarizeRequest {
+            diversity: Some(diversity),
+            ..text("Some text.")
+        };
+        assert_rejected(&server, request, "diversity").await;
+    }
+    let request = SummarizeRequest {
+        query: "drought ".repeat(200),
+        ..text("Some text.")
+    };
+    assert_rejected(&server, request, "query").await;
+    let request = SummarizeRequest {
+        include_keyphrases: true,
+        max_keyphrases: 51,
+        ..text("Some text.")
+    };
+    assert_rejected(&server, request, "max_keyphrases").await;
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
 async fn every_bad_field_is_reported_at_once() {
     let server = TestServer::start().await;
     let status = server

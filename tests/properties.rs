@@ -85,17 +85,48 @@ proptest! {
     }
 
     #[test]
-    fn summaries_are_bounded_ranked_and_finite(text in text(), max in 1usize..5) {
+    fn summaries_are_bounded_ranked_and_finite(
+        text in text(),
+        max in 1usize..5,
+        keep_boilerplate: bool,
+        diversity in 0.0f64..=1.0,
+        max_chars in prop::option::of(0usize..200),
+    ) {
         let doc = Document::analyze(&text, None);
-        for algorithm in [Algorithm::TextRank, Algorithm::LexRank, Algorithm::Centroid, Algorithm::Lead] {
-            let options = SummarizeOptions { max_sentences: max, algorithm, ..Default::default() };
+        for algorithm in Algorithm::ALL {
+            let options = SummarizeOptions {
+                max_sentences: max,
+                algorithm,
+                keep_boilerplate,
+                diversity,
+                max_chars,
+                char_unit: OffsetUnit::Utf16CodeUnit,
+                query: Some("talks in Geneva".into()),
+                keyphrases: 5,
+                ..Default::default()
+            };
             let summary = summarize(&doc, &options);
             prop_assert_eq!(summary.sentence_count, doc.sentences.len());
+            prop_assert!(summary.sentences.len() + summary.removed_sentences <= doc.sentences.len());
             prop_assert!(summary.sentences.len() <= max.min(doc.sentences.len()));
+            let mut chars = 0;
             for s in &summary.sentences {
                 prop_assert!(s.score.is_finite() && s.score >= 0.0);
                 prop_assert!(s.rank >= 1 && s.rank <= doc.sentences.len());
-                prop_assert_eq!(&s.span, &doc.sentences[s.index].span);
+                // The sentence, or its tail once furniture is cut off.
+                let whole = &doc.sentences[s.index].span;
+                prop_assert!(s.span.end == whole.end && s.span.start >= whole.start && s.span.start < s.span.end);
+                prop_assert!(text.is_char_boundary(s.span.start));
+                chars += OffsetUnit::Utf16CodeUnit.len(&text[s.span.clone()]);
+            }
+            prop_assert!(max_chars.is_none_or(|limit| chars <= limit));
+            prop_assert!(summary.keyphrases.len() <= 5);
+            for k in &summary.keyphrases {
+                prop_assert!(k.score > 0.0 && k.score <= 1.0);
+                prop_assert!(!k.occurrences.is_empty() && k.occurrences.len() <= k.count);
+                for o in &k.occurrences {
+                    prop_assert!(text.is_char_boundary(o.start) && text.is_char_boundary(o.end) && o.start < o.end);
+                }
             }
         }
     }

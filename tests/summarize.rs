@@ -66,6 +66,7 @@ async fn every_algorithm_answers_and_names_itself() {
         SummarizeAlgorithm::Lexrank,
         SummarizeAlgorithm::Centroid,
         SummarizeAlgorithm::Lead,
+        SummarizeAlgorithm::Pacsum,
     ] {
         let response = summarize(
             &server,
@@ -211,6 +212,234 @@ async fn scripts_without_spaces_and_right_to_left_text_are_summarized() {
                 s.text
             );
         }
+    }
+    server.stop().await.expect("clean stop");
+}
+
+fn length_in(unit: OffsetUnit, s: &str) -> usize {
+    match unit {
+        OffsetUnit::CodePoint => s.chars().count(),
+        OffsetUnit::Utf16CodeUnit => s.encode_utf16().count(),
+        _ => s.len(),
+    }
+}
+
+#[tokio::test]
+async fn furniture_is_removed_by_default_and_kept_on_request() {
+    let server = TestServer::start().await;
+    let request = |keep_boilerplate| SummarizeRequest {
+        text: WIRE_STYLE.into(),
+        max_sentences: 50,
+        keep_boilerplate,
+        offset_unit: OffsetUnit::Utf16CodeUnit as i32,
+        ..Default::default()
+    };
+    let clean = summarize(&server, request(false)).await;
+    // The headline, the subhead and the comment box.
+    assert_eq!(clean.removed_sentence_count, 3, "{clean:?}");
+    assert_eq!(clean.sentences.len() + 3, clean.sentence_count as usize);
+    for s in &clean.sentences {
+        for furniture in [
+            "NWS",
+            "Leave a comment",
+            "No water, no peace",
+            "Ministers meet",
+        ] {
+            assert!(!s.text.contains(furniture), "{furniture:?} in {:?}", s.text);
+        }
+        assert_eq!(
+            slice(WIRE_STYLE, OffsetUnit::Utf16CodeUnit, s.offset, s.length),
+            s.text
+        );
+    }
+    // The dateline is cut off the first story sentence, which keeps its
+    // index among all sentences.
+    let first = &clean.sentences[0];
+    assert!(
+        first
+            .text
+            .starts_with("Ministers from six countries met in Geneva"),
+        "{first:?}"
+    );
+    assert_eq!(first.index, 1);
+
+    let kept = summarize(&server, request(true)).await;
+    assert_eq!(kept.removed_sentence_count, 0);
+    assert_eq!(kept.sentences.len(), kept.sentence_count as usize);
+    assert!(
+        kept.sentences[1]
+            .text
+            .starts_with("Freedonia (NWS): Ministers")
+    );
+    assert!(kept.sentences.iter().any(|s| s.text == "Leave a comment"));
+    server.stop().await.expect("clean stop");
+}
+
+/// Two near-copies of one sentence, which centrality ranks first.
+const REPEATS: &str = "Floods closed the main bridge across the river on Monday. \
+    Floods closed the main bridge across the river again on Monday. \
+    The river bridge floods every spring. \
+    Schools stayed open despite the floods. \
+    Farmers moved cattle away from the river.";
+
+#[tokio::test]
+async fn diversity_leaves_out_repeats() {
+    let server = TestServer::start().await;
+    let pick = |diversity| SummarizeRequest {
+        text: REPEATS.into(),
+        max_sentences: 2,
+        algorithm: SummarizeAlgorithm::Lexrank as i32,
+        diversity,
+        ..Default::default()
+    };
+    let indexes = |r: &SummarizeResponse| r.sentences.iter().map(|s| s.index).collect::<Vec<_>>();
+    let plain = summarize(&server, pick(None)).await;
+    assert_eq!(indexes(&plain), [0, 1]);
+    assert_eq!(indexes(&summarize(&server, pick(Some(0.0))).await), [0, 1]);
+    let diverse = indexes(&summarize(&server, pick(Some(0.7))).await);
+    assert_eq!(diverse.len(), 2);
+    assert!(
+        diverse.contains(&0) != diverse.contains(&1),
+        "one copy only: {diverse:?}"
+    );
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn a_query_biases_the_summary() {
+    let server = TestServer::start().await;
+    let ask = |query: &str| SummarizeRequest {
+        text: REPEATS.into(),
+        max_sentences: 1,
+        query: query.into(),
+        ..Default::default()
+    };
+    let plain = summarize(&server, ask("")).await;
+    assert!(!plain.query_used);
+    assert_eq!(plain.sentences[0].index, 0);
+    let schools = summarize(&server, ask("Did the schools stay open?")).await;
+    assert!(schools.query_used);
+    assert_eq!(schools.sentences[0].index, 3);
+    let unknown = summarize(&server, ask("volcano")).await;
+    assert!(!unknown.query_used);
+    assert_eq!(unknown.sentences, plain.sentences);
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn keyphrases_with_their_occurrences_in_every_unit() {
+    let server = TestServer::start().await;
+    let text = format!(
+        "{WIRE_STYLE}\nÉmilie’s café 👩‍👩‍👧 served the envoys. The envoys left Freedonia on Friday."
+    );
+    let none = summarize(
+        &server,
+        SummarizeRequest {
+            text: text.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(none.keyphrases.is_empty());
+    for unit in [
+        OffsetUnit::Utf8Byte,
+        OffsetUnit::CodePoint,
+        OffsetUnit::Utf16CodeUnit,
+    ] {
+        let response = summarize(
+            &server,
+            SummarizeRequest {
+                text: text.clone(),
+                include_keyphrases: true,
+                offset_unit: unit as i32,
+                ..Default::default()
+            },
+        )
+        .await;
+        let phrases = &response.keyphrases;
+        assert_eq!(phrases.len(), 10, "the default number");
+        assert_eq!(phrases[0].text, "Freedonia", "{phrases:#?}");
+        assert_eq!(phrases[0].score, 1.0);
+        assert!(
+            phrases
+                .windows(2)
+                .all(|w| w[0].score >= w[1].score && w[1].score > 0.0)
+        );
+        for phrase in phrases {
+            assert_eq!(phrase.occurrences.len() as u32, phrase.occurrence_count);
+            let first = &phrase.occurrences[0];
+            assert_eq!(slice(&text, unit, first.offset, first.length), phrase.text);
+            for o in &phrase.occurrences {
+                let found = slice(&text, unit, o.offset, o.length);
+                assert_eq!(
+                    found.split_whitespace().count(),
+                    phrase.text.split_whitespace().count()
+                );
+            }
+        }
+        let freedonia = &phrases[0];
+        // "the drought in Freedonia" and "left Freedonia"; not the headline
+        // nor the dateline: furniture takes no part.
+        assert_eq!(freedonia.occurrence_count, 2, "{freedonia:?}");
+    }
+    let two = summarize(
+        &server,
+        SummarizeRequest {
+            text: text.clone(),
+            include_keyphrases: true,
+            max_keyphrases: 2,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(two.keyphrases.len(), 2);
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn character_budget_counts_in_the_offset_unit() {
+    let server = TestServer::start().await;
+    // Sentences of 12, 14 and 12 code points, 12, 17 and 12 UTF-16 units,
+    // 13, 27 and 12 bytes ("👩‍👩‍👧" is 5 code points, 8 UTF-16 units, 18
+    // bytes). Sentences that do not fit are skipped, never cut.
+    let text = "Café opened. 👩‍👩‍👧 came by. Envoys left.";
+    for (unit, budget, expected) in [
+        (OffsetUnit::CodePoint, 26, vec![0, 1]),
+        (OffsetUnit::Utf16CodeUnit, 26, vec![0, 2]),
+        (OffsetUnit::Utf16CodeUnit, 41, vec![0, 1, 2]),
+        (OffsetUnit::Utf16CodeUnit, 40, vec![0, 1]),
+        (OffsetUnit::Utf8Byte, 13, vec![0]),
+        (OffsetUnit::Utf8Byte, 12, vec![2]),
+        (OffsetUnit::Utf8Byte, 11, vec![]),
+    ] {
+        let response = summarize(
+            &server,
+            SummarizeRequest {
+                text: text.into(),
+                max_sentences: 3,
+                max_chars: budget,
+                offset_unit: unit as i32,
+                algorithm: SummarizeAlgorithm::Lead as i32,
+                ..Default::default()
+            },
+        )
+        .await;
+        let indexes: Vec<u32> = response.sentences.iter().map(|s| s.index).collect();
+        assert_eq!(indexes, expected, "{unit:?} {budget}: {response:?}");
+        let used: usize = response
+            .sentences
+            .iter()
+            .map(|s| length_in(unit, &s.text))
+            .sum();
+        assert!(used <= budget as usize);
+        assert_eq!(
+            used,
+            response
+                .sentences
+                .iter()
+                .map(|s| s.length as usize)
+                .sum::<usize>()
+        );
     }
     server.stop().await.expect("clean stop");
 }

@@ -1,6 +1,7 @@
 //! The wire story republished by two outlets (`../shared/data/wire_pair/`,
 //! beside the checkout, as in CI): summaries slice the original exactly in
-//! every offset unit. The texts are read at test time, never copied here.
+//! every offset unit and carry none of the pages' furniture. The texts are
+//! read at test time, never copied here.
 
 mod common;
 
@@ -39,11 +40,12 @@ async fn wire_pair_summaries_slice_exactly_in_every_unit() {
             OffsetUnit::CodePoint,
             OffsetUnit::Utf16CodeUnit,
         ] {
-            for algorithm in [
-                SummarizeAlgorithm::Unspecified,
-                SummarizeAlgorithm::Textrank,
-                SummarizeAlgorithm::Lexrank,
-                SummarizeAlgorithm::Centroid,
+            for (algorithm, keep_boilerplate) in [
+                (SummarizeAlgorithm::Unspecified, false),
+                (SummarizeAlgorithm::Textrank, true),
+                (SummarizeAlgorithm::Lexrank, false),
+                (SummarizeAlgorithm::Centroid, true),
+                (SummarizeAlgorithm::Pacsum, true),
             ] {
                 let response = client
                     .summarize(SummarizeRequest {
@@ -51,6 +53,7 @@ async fn wire_pair_summaries_slice_exactly_in_every_unit() {
                         max_sentences: 50,
                         offset_unit: unit as i32,
                         algorithm: algorithm as i32,
+                        keep_boilerplate,
                         ..Default::default()
                     })
                     .await
@@ -58,7 +61,13 @@ async fn wire_pair_summaries_slice_exactly_in_every_unit() {
                     .into_inner();
                 assert_eq!(response.language, "en");
                 assert!(response.sentence_count >= 20, "{name}");
-                assert_eq!(response.sentences.len(), response.sentence_count as usize);
+                // Every sentence is returned, or removed as furniture.
+                let removed = response.removed_sentence_count as usize;
+                assert_eq!(removed == 0, keep_boilerplate, "{name}");
+                assert_eq!(
+                    response.sentences.len() + removed,
+                    response.sentence_count as usize
+                );
                 for s in &response.sentences {
                     assert_eq!(
                         slice(&text, unit, s.offset, s.length),
@@ -67,6 +76,91 @@ async fn wire_pair_summaries_slice_exactly_in_every_unit() {
                     );
                 }
             }
+        }
+    }
+    server.stop().await.expect("clean stop");
+}
+
+/// Furniture of the two pages: the dateline, headline and subheads, the
+/// photo caption and the comment box.
+const FURNITURE: [&str; 9] = [
+    "HRNW",
+    "World powers discuss mounting IS threat in Libya",
+    "No boots on the ground",
+    "Race for Sirte",
+    "Iraqi Kurdish and Turkmen",
+    "tank on May 1, 2016",
+    "Be the first to comment",
+    "Leave a comment",
+    "Your email address",
+];
+
+#[tokio::test]
+async fn wire_pair_summaries_carry_no_furniture() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    for name in ["a.txt", "b.txt"] {
+        let text = wire_text(name);
+        for algorithm in [
+            SummarizeAlgorithm::Unspecified,
+            SummarizeAlgorithm::Textrank,
+            SummarizeAlgorithm::Lexrank,
+            SummarizeAlgorithm::Centroid,
+            SummarizeAlgorithm::Lead,
+            SummarizeAlgorithm::Pacsum,
+        ] {
+            for max_sentences in [3, 50] {
+                let response = client
+                    .summarize(SummarizeRequest {
+                        text: text.clone(),
+                        max_sentences,
+                        algorithm: algorithm as i32,
+                        include_keyphrases: true,
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("summarize")
+                    .into_inner();
+                assert!(!response.sentences.is_empty());
+                for s in &response.sentences {
+                    for furniture in FURNITURE {
+                        assert!(
+                            !s.text.contains(furniture),
+                            "{name} {algorithm:?}: {furniture:?} in {:?}",
+                            s.text
+                        );
+                    }
+                    assert_eq!(
+                        &text[s.offset as usize..(s.offset + s.length) as usize],
+                        s.text
+                    );
+                }
+                for k in &response.keyphrases {
+                    assert!(
+                        !k.text.contains("HRNW") && !k.text.contains("Kurdish"),
+                        "{k:?}"
+                    );
+                }
+            }
+        }
+        // The first sentence of A keeps its story and loses its dateline.
+        if name == "a.txt" {
+            let lead = client
+                .summarize(SummarizeRequest {
+                    text: text.clone(),
+                    max_sentences: 1,
+                    algorithm: SummarizeAlgorithm::Lead as i32,
+                    ..Default::default()
+                })
+                .await
+                .expect("summarize")
+                .into_inner();
+            assert!(
+                lead.sentences[0]
+                    .text
+                    .starts_with("Major powers including the US")
+            );
+            assert_eq!(lead.sentences[0].index, 0);
         }
     }
     server.stop().await.expect("clean stop");

@@ -15,6 +15,10 @@ use crate::text::{Document, Language};
 /// Default number of summary sentences when a request sets none.
 pub const DEFAULT_SUMMARY_SENTENCES: usize = 3;
 
+/// Default number of key phrases when a request asks for them without a
+/// number.
+pub const DEFAULT_KEYPHRASES: usize = 10;
+
 /// A Summarize request that passed validation.
 pub struct SummarizeCall {
     text: String,
@@ -55,6 +59,7 @@ impl SummarizeCall {
             Ok(pb::SummarizeAlgorithm::Lexrank) => Some(Algorithm::LexRank),
             Ok(pb::SummarizeAlgorithm::Centroid) => Some(Algorithm::Centroid),
             Ok(pb::SummarizeAlgorithm::Lead) => Some(Algorithm::Lead),
+            Ok(pb::SummarizeAlgorithm::Pacsum) => Some(Algorithm::PacSum),
             Err(_) => {
                 violations.push(unknown_enum("algorithm", request.algorithm));
                 None
@@ -70,6 +75,37 @@ impl SummarizeCall {
         };
         let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
         let language = language("language", &request.language, &mut violations);
+        let diversity = match request.diversity {
+            None => 0.0,
+            Some(d) if d.is_finite() && (0.0..=1.0).contains(&d) => d,
+            Some(_) => {
+                violations.push(Violation::new("diversity", "must be in [0, 1]"));
+                0.0
+            }
+        };
+        if request.query.len() > limits.max_query_bytes {
+            violations.push(Violation::new(
+                "query",
+                format!(
+                    "is {} bytes, over the limit of {} bytes",
+                    request.query.len(),
+                    limits.max_query_bytes
+                ),
+            ));
+        }
+        let query = (!request.query.trim().is_empty()).then_some(request.query);
+        let keyphrases = match request.max_keyphrases as usize {
+            n if n > limits.max_keyphrases => {
+                violations.push(Violation::new(
+                    "max_keyphrases",
+                    format!("must be at most {}", limits.max_keyphrases),
+                ));
+                0
+            }
+            _ if !request.include_keyphrases => 0,
+            0 => DEFAULT_KEYPHRASES.min(limits.max_keyphrases),
+            n => n,
+        };
         match algorithm {
             Some(algorithm) if violations.is_empty() => Ok(Self {
                 text: request.text,
@@ -79,8 +115,14 @@ impl SummarizeCall {
                     max_sentences,
                     ratio,
                     max_words: (request.max_words > 0).then_some(request.max_words as usize),
+                    max_chars: (request.max_chars > 0).then_some(request.max_chars as usize),
+                    char_unit: offset_unit,
                     algorithm,
                     order,
+                    keep_boilerplate: request.keep_boilerplate,
+                    diversity,
+                    query,
+                    keyphrases,
                 },
             }),
             _ => Err(Error::InvalidArgument(violations)),
@@ -91,9 +133,41 @@ impl SummarizeCall {
         let doc = Document::analyze_until(&self.text, self.language, deadline);
         check_sentence_count("text", &doc, limits)?;
         let summary = summarize::summarize(&doc, &self.options);
-        let mut starts: Vec<usize> = summary.sentences.iter().map(|s| s.span.start).collect();
+        // Marks at every position the response converts, in order, so that
+        // conversion stays linear.
+        let mut starts: Vec<usize> = summary
+            .sentences
+            .iter()
+            .map(|s| s.span.start)
+            .chain(
+                summary
+                    .keyphrases
+                    .iter()
+                    .flat_map(|k| k.occurrences.iter().map(|o| o.start)),
+            )
+            .collect();
         starts.sort_unstable();
         let offsets = OffsetIndex::new(&self.text, self.offset_unit, starts);
+        let keyphrases = summary
+            .keyphrases
+            .iter()
+            .map(|k| pb::Keyphrase {
+                text: self.text[k.first.clone()].to_owned(),
+                score: k.score,
+                occurrence_count: to_u32(k.count),
+                occurrences: k
+                    .occurrences
+                    .iter()
+                    .map(|o| {
+                        let (offset, length) = offsets.span(o);
+                        pb::TextSpan {
+                            offset: to_u32(offset),
+                            length: to_u32(length),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
         let sentences = summary
             .sentences
             .iter()
@@ -112,6 +186,9 @@ impl SummarizeCall {
             language: doc.language.code().to_owned(),
             sentence_count: to_u32(summary.sentence_count),
             algorithm: proto_algorithm(summary.algorithm) as i32,
+            removed_sentence_count: to_u32(summary.removed_sentences),
+            keyphrases,
+            query_used: summary.query_used,
         })
     }
 }
@@ -122,5 +199,6 @@ fn proto_algorithm(algorithm: Algorithm) -> pb::SummarizeAlgorithm {
         Algorithm::LexRank => pb::SummarizeAlgorithm::Lexrank,
         Algorithm::Centroid => pb::SummarizeAlgorithm::Centroid,
         Algorithm::Lead => pb::SummarizeAlgorithm::Lead,
+        Algorithm::PacSum => pb::SummarizeAlgorithm::Pacsum,
     }
 }

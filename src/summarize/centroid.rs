@@ -9,7 +9,7 @@
 //! centroid holds the topic words rather than every word of the document;
 //! a threshold on raw weights depends on document length, so this module
 //! keeps the [`CENTROID_TERMS`] heaviest terms instead. Sentence vectors
-//! (`tf` = occurrences in the sentence, `idf` = [`Document::idf`]) are the
+//! (`tf` = occurrences in the sentence, `idf` = [`crate::text::Document::idf`]) are the
 //! ones TextRank and LexRank use, from [`super::graph::SentenceVectors`].
 //!
 //! No sentence is compared with another: one pass sums the vectors into a
@@ -19,7 +19,6 @@
 //! content-based scorers.
 
 use super::graph::SentenceVectors;
-use crate::text::Document;
 
 /// Terms kept in the centroid: the heaviest 100. A news story's topic is
 /// carried by a few dozen names and content words; keeping 100 leaves room
@@ -31,11 +30,11 @@ pub const CENTROID_TERMS: usize = 100;
 /// Cosine of every sentence's tf-idf vector with the document's centroid:
 /// in `[0, 1]`, 0 for sentences without content terms or without any
 /// centroid term.
-pub fn score(doc: &Document<'_>) -> Vec<f64> {
-    score_vectors(&SentenceVectors::new(doc), CENTROID_TERMS)
+pub fn score(vectors: &SentenceVectors) -> Vec<f64> {
+    score_vectors(vectors, CENTROID_TERMS)
 }
 
-/// [`score`] on precomputed vectors, keeping the `keep` heaviest terms.
+/// [`score`], keeping the `keep` heaviest terms.
 fn score_vectors(vectors: &SentenceVectors, keep: usize) -> Vec<f64> {
     let n = vectors.len();
     if n == 0 {
@@ -49,13 +48,7 @@ fn score_vectors(vectors: &SentenceVectors, keep: usize) -> Vec<f64> {
             if norms <= 0.0 {
                 return 0.0;
             }
-            let dot: f64 = vectors
-                .terms(i)
-                .iter()
-                .zip(vectors.weights(i))
-                .map(|(&t, &w)| w * centroid[t as usize])
-                .sum();
-            (dot / norms).clamp(0.0, 1.0)
+            (vectors.dot_dense(i, &centroid) / norms).clamp(0.0, 1.0)
         })
         .collect()
 }
@@ -91,14 +84,14 @@ fn centroid(vectors: &SentenceVectors, keep: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Language;
+    use crate::text::{Document, Language};
 
     fn analyze(text: &str) -> Document<'_> {
         Document::analyze(text, Language::from_code("en"))
     }
 
     fn scores(text: &str) -> Vec<f64> {
-        score(&analyze(text))
+        score(&SentenceVectors::new(&analyze(text)))
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! # Construction
 //!
 //! 1. [`SentenceVectors`]: every sentence as a sparse tf-idf vector (term ids
-//!    sorted, `tf` = occurrences in the sentence, `idf` = [`Document::idf`]),
+//!    sorted, `tf` = occurrences in the sentence, `idf` = [`crate::text::Document::idf`]),
 //!    with its norm, computed once and shared by TextRank, LexRank and the
 //!    centroid scorer.
 //! 2. An inverted index term → sentences, holding only terms found in at
@@ -65,8 +65,11 @@
 //! alike (9 times more), where all-pairs comparison would have grown from
 //! 640,000 to 70 million pairs (108 times more).
 
+use super::view::View;
 use crate::deadline::Deadline;
-use crate::text::{Document, TermId};
+#[cfg(test)]
+use crate::text::Document;
+use crate::text::TermId;
 
 /// Terms found in more sentences than this generate no candidate pairs (they
 /// still weigh in pairs found through other terms). 100 sentences is a
@@ -112,6 +115,9 @@ pub struct SentenceVectors {
     /// Natural log of `lengths` (0 for an empty sentence), for TextRank's
     /// normalisation: computed once per sentence rather than per pair.
     log_lengths: Vec<f64>,
+    /// Inverse sentence frequency of each term within the sentences (0 for
+    /// a term none of them has).
+    idf: Vec<f64>,
     /// Size of the document's vocabulary: every term id is below it.
     vocabulary_len: usize,
     /// The document's deadline, for the graph built from these vectors.
@@ -119,43 +125,64 @@ pub struct SentenceVectors {
 }
 
 impl SentenceVectors {
-    /// Builds the vectors of every sentence of `doc`, in one pass.
-    pub fn new(doc: &Document<'_>) -> Self {
-        let n = doc.sentences.len();
-        let total: usize = doc.sentences.iter().map(|s| s.terms.len()).sum();
-        let mut vocabulary_len = doc.vocabulary.len();
-        let idf: Vec<f64> = (0..vocabulary_len).map(|t| doc.idf(t as TermId)).collect();
+    /// Builds the vectors of every sentence of `view`. Inverse sentence
+    /// frequencies are counted within the view (`ln(1 + n / sf)`, as
+    /// [`crate::text::Document::idf`] counts them in the whole document), so furniture
+    /// left out of it does not weigh in.
+    pub fn of(view: &View<'_, '_>) -> Self {
+        let n = view.len();
+        let total: usize = view.sentences.iter().map(|s| s.terms.len()).sum();
+        // A term id outside the vocabulary would be a pipeline bug; the
+        // vocabulary grows to hold it rather than panic.
+        let vocabulary_len = view
+            .sentences
+            .iter()
+            .flat_map(|s| s.terms.iter())
+            .map(|&t| t as usize + 1)
+            .max()
+            .unwrap_or(0)
+            .max(view.doc.vocabulary.len());
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0);
         let mut terms = Vec::with_capacity(total);
         let mut weights = Vec::with_capacity(total);
-        let mut norms = Vec::with_capacity(n);
         let mut lengths = Vec::with_capacity(n);
         let mut log_lengths = Vec::with_capacity(n);
+        let mut frequency = vec![0u32; vocabulary_len];
+        // First the distinct terms of each sentence with their counts (in
+        // `weights` for now) and the sentence frequencies, then the weights.
         let mut sorted: Vec<TermId> = Vec::new();
-        for sentence in &doc.sentences {
+        for sentence in &view.sentences {
             sorted.clear();
-            sorted.extend_from_slice(&sentence.terms);
+            sorted.extend_from_slice(sentence.terms);
             sorted.sort_unstable();
-            let mut squares = 0.0;
             for run in sorted.chunk_by(|a, b| a == b) {
-                let term = run[0];
-                // A term id outside the vocabulary would be a pipeline bug;
-                // give it the largest possible idf rather than panic.
-                let idf = idf
-                    .get(term as usize)
-                    .copied()
-                    .unwrap_or_else(|| (1.0 + n as f64).ln());
-                let weight = run.len() as f64 * idf;
-                vocabulary_len = vocabulary_len.max(term as usize + 1);
-                terms.push(term);
-                weights.push(weight);
-                squares += weight * weight;
+                terms.push(run[0]);
+                weights.push(run.len() as f64);
+                frequency[run[0] as usize] += 1;
             }
             offsets.push(terms.len());
-            norms.push(f64::sqrt(squares));
             lengths.push(sentence.terms.len());
             log_lengths.push((sentence.terms.len().max(1) as f64).ln());
+        }
+        let idf: Vec<f64> = frequency
+            .iter()
+            .map(|&sf| {
+                if sf == 0 {
+                    0.0
+                } else {
+                    (1.0 + n as f64 / f64::from(sf)).ln()
+                }
+            })
+            .collect();
+        let mut norms = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut squares = 0.0;
+            for k in offsets[i]..offsets[i + 1] {
+                weights[k] *= idf[terms[k] as usize];
+                squares += weights[k] * weights[k];
+            }
+            norms.push(f64::sqrt(squares));
         }
         Self {
             offsets,
@@ -164,14 +191,26 @@ impl SentenceVectors {
             norms,
             lengths,
             log_lengths,
+            idf,
             vocabulary_len,
-            deadline: doc.deadline,
+            deadline: view.deadline(),
         }
+    }
+
+    /// [`Self::of`] every sentence of `doc`.
+    #[cfg(test)]
+    pub fn new(doc: &Document<'_>) -> Self {
+        Self::of(&View::all(doc))
     }
 
     /// Number of sentences.
     pub fn len(&self) -> usize {
         self.norms.len()
+    }
+
+    /// Whether there is no sentence.
+    pub fn is_empty(&self) -> bool {
+        self.norms.is_empty()
     }
 
     /// Size of the vocabulary: every term id is below it.
@@ -189,6 +228,30 @@ impl SentenceVectors {
         &self.weights[self.offsets[i]..self.offsets[i + 1]]
     }
 
+    /// Dot product of sentence `i`'s vector with `dense`, a vector over
+    /// the vocabulary.
+    pub fn dot_dense(&self, i: usize, dense: &[f64]) -> f64 {
+        self.terms(i)
+            .iter()
+            .zip(self.weights(i))
+            .map(|(&t, &w)| w * dense.get(t as usize).copied().unwrap_or(0.0))
+            .sum()
+    }
+
+    /// Dot product of sentences `i` and `j`, the slow way (a search per
+    /// term), to check the fast ones against.
+    #[cfg(test)]
+    pub fn dot_by_search(&self, i: usize, j: usize) -> f64 {
+        self.terms(i)
+            .iter()
+            .zip(self.weights(i))
+            .filter_map(|(t, w)| {
+                let p = self.terms(j).iter().position(|u| u == t)?;
+                Some(w * self.weights(j)[p])
+            })
+            .sum()
+    }
+
     /// Euclidean norm of sentence `i`'s vector.
     pub fn norm(&self, i: usize) -> f64 {
         self.norms[i]
@@ -204,6 +267,17 @@ impl SentenceVectors {
     /// included), 0 for a sentence without content terms.
     pub fn ln_term_count(&self, i: usize) -> f64 {
         self.log_lengths[i]
+    }
+
+    /// Inverse sentence frequency of term `t` among these sentences, 0 for
+    /// a term none of them has.
+    pub fn idf(&self, t: TermId) -> f64 {
+        self.idf.get(t as usize).copied().unwrap_or(0.0)
+    }
+
+    /// The document's deadline.
+    pub fn deadline(&self) -> Deadline {
+        self.deadline
     }
 
     /// Whether sentence `i` has no content term.
@@ -508,16 +582,15 @@ impl Graph {
     }
 }
 
-/// Graph centrality of every sentence of `doc`: PageRank over the sentence
+/// Graph centrality of every sentence: PageRank over the sentence
 /// graph whose edge weights `weight` gives (see [`Graph::build`]). Sentences
 /// without content terms score 0 rather than the teleport share every
 /// isolated sentence gets, so they rank below any sentence with content.
 pub fn centrality(
-    doc: &Document<'_>,
+    vectors: &SentenceVectors,
     weight: impl Fn(&SentenceVectors, usize, usize, PairStats) -> f64,
 ) -> Vec<f64> {
-    let vectors = SentenceVectors::new(doc);
-    let graph = Graph::build(&vectors, |i, j, stats| weight(&vectors, i, j, stats));
+    let graph = Graph::build(vectors, |i, j, stats| weight(vectors, i, j, stats));
     let mut scores = graph.pagerank();
     for (i, score) in scores.iter_mut().enumerate() {
         if vectors.is_empty_sentence(i) {
@@ -605,15 +678,7 @@ mod tests {
         let doc = analyze("Bank profits rose. Bank profits fell. Weather was mild.");
         let v = SentenceVectors::new(&doc);
         let graph = Graph::build(&v, |i, j, s| {
-            let expected: f64 = v
-                .terms(i)
-                .iter()
-                .zip(v.weights(i))
-                .filter_map(|(t, wi)| {
-                    let p = v.terms(j).iter().position(|u| u == t)?;
-                    Some(wi * v.weights(j)[p])
-                })
-                .sum();
+            let expected = v.dot_by_search(i, j);
             assert_eq!(s.shared_terms, 2);
             assert!((s.dot - expected).abs() < 1e-12);
             1.0
@@ -729,11 +794,11 @@ mod tests {
     #[test]
     fn centrality_zeroes_sentences_without_content() {
         let doc = analyze("Banks rallied. It is what it is. Banks rallied again.");
-        let scores = centrality(&doc, cosine);
+        let scores = centrality(&SentenceVectors::new(&doc), cosine);
         assert_eq!(scores.len(), 3);
         assert_eq!(scores[1], 0.0);
         assert!(scores[0] > 0.0 && scores[2] > 0.0);
         let empty = analyze("");
-        assert!(centrality(&empty, cosine).is_empty());
+        assert!(centrality(&SentenceVectors::new(&empty), cosine).is_empty());
     }
 }

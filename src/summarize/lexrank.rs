@@ -8,7 +8,7 @@
 //! continuous variant keeps the cosine as the edge weight instead of
 //! thresholding it into 0/1 edges, which the paper found at least as good
 //! and which needs no threshold to tune. Here `tf` is a term's number of
-//! occurrences in the sentence and `idf` is [`Document::idf`]; both vectors
+//! occurrences in the sentence and `idf` is [`crate::text::Document::idf`]; both vectors
 //! are computed once per document in [`super::graph::SentenceVectors`].
 //!
 //! The graph construction and PageRank are shared with TextRank in
@@ -17,12 +17,11 @@
 //! cost stays close to linear in the document's length.
 
 use super::graph::{self, PairStats, SentenceVectors};
-use crate::text::Document;
 
 /// PageRank centrality of every sentence over tf-idf cosine similarity.
 /// Sentences without content terms score 0; every other score is positive.
-pub fn score(doc: &Document<'_>) -> Vec<f64> {
-    graph::centrality(doc, similarity)
+pub fn score(vectors: &SentenceVectors) -> Vec<f64> {
+    graph::centrality(vectors, similarity)
 }
 
 /// Cosine of the tf-idf vectors of sentences `i` and `j`; 0 when either has
@@ -35,28 +34,16 @@ fn similarity(vectors: &SentenceVectors, i: usize, j: usize, stats: PairStats) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Language;
+    use crate::text::{Document, Language};
 
     fn analyze(text: &str) -> Document<'_> {
         Document::analyze(text, Language::from_code("en"))
     }
 
-    /// The dot product of two sentence vectors, the slow way.
-    fn dot(v: &SentenceVectors, i: usize, j: usize) -> f64 {
-        v.terms(i)
-            .iter()
-            .zip(v.weights(i))
-            .filter_map(|(t, w)| {
-                let p = v.terms(j).iter().position(|u| u == t)?;
-                Some(w * v.weights(j)[p])
-            })
-            .sum()
-    }
-
     fn cosine(v: &SentenceVectors, i: usize, j: usize) -> f64 {
         let stats = PairStats {
             shared_terms: 1,
-            dot: dot(v, i, j),
+            dot: v.dot_by_search(i, j),
         };
         similarity(v, i, j, stats)
     }
@@ -66,7 +53,7 @@ mod tests {
         let doc = analyze("Wheat prices rose. Wheat prices fell. Weather was mild.");
         let v = SentenceVectors::new(&doc);
         let cos = cosine(&v, 0, 1);
-        assert!((cos - dot(&v, 0, 1) / (v.norm(0) * v.norm(1))).abs() < 1e-12);
+        assert!((cos - v.dot_by_search(0, 1) / (v.norm(0) * v.norm(1))).abs() < 1e-12);
         assert!(cos > 0.0 && cos < 1.0);
         assert!((cosine(&v, 0, 0) - 1.0).abs() < 1e-12);
         assert_eq!(cosine(&v, 0, 2), 0.0);

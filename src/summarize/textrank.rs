@@ -20,13 +20,12 @@
 //! why its cost stays close to linear in the document's length.
 
 use super::graph::{self, PairStats, SentenceVectors};
-use crate::text::Document;
 
 /// PageRank centrality of every sentence over TextRank's word-overlap
 /// similarity. Sentences without content terms score 0; every other score
 /// is positive.
-pub fn score(doc: &Document<'_>) -> Vec<f64> {
-    graph::centrality(doc, similarity)
+pub fn score(vectors: &SentenceVectors) -> Vec<f64> {
+    graph::centrality(vectors, similarity)
 }
 
 /// TextRank's similarity of sentences `i` and `j`.
@@ -38,7 +37,7 @@ fn similarity(vectors: &SentenceVectors, i: usize, j: usize, stats: PairStats) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Language;
+    use crate::text::{Document, Language};
 
     #[test]
     fn similarity_follows_the_paper_with_a_floored_denominator() {

@@ -81,7 +81,7 @@ impl<'a> Document<'a> {
                 word_count += 1;
                 let id = *forms.entry(word).or_insert_with(|| {
                     tokenize::fold_into(word, &mut folded);
-                    if language.is_stopword(&folded) || !folded.chars().any(char::is_alphanumeric) {
+                    if !is_content_word(language, &folded) {
                         return None;
                     }
                     Some(language.stem_with(&folded, |term| vocabulary.id(term)))
@@ -108,6 +108,13 @@ impl<'a> Document<'a> {
             sentence_frequency: vocabulary.sentence_frequency,
             deadline,
         }
+    }
+
+    /// Whether a case-folded word is a content word of the document's
+    /// language, one that the analysis turns into a term: not a stopword,
+    /// with a letter or digit.
+    pub fn is_content_word(&self, folded: &str) -> bool {
+        is_content_word(self.language, folded)
     }
 
     /// The text of sentence `index`.
@@ -167,6 +174,11 @@ impl Vocabulary {
             })
             .get()
     }
+}
+
+/// See [`Document::is_content_word`].
+fn is_content_word(language: Language, folded: &str) -> bool {
+    !language.is_stopword(folded) && folded.chars().any(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! by every analysis. A request analyses each of its documents once, into a
 //! [`Document`], and every algorithm reads that.
 
+pub mod boilerplate;
 pub mod document;
 pub mod language;
 pub mod segment;

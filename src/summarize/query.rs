@@ -1,0 +1,106 @@
+//! Query focus: a summary biased towards what the caller asks about.
+//!
+//! The query is read like the document (words, case folding, stopwords,
+//! stems, in the document's language) and becomes a tf-idf vector with the
+//! document's inverse sentence frequencies, so that a rare query word the
+//! document uses in few sentences pulls harder than a common one. Each
+//! sentence's relevance is its cosine with that vector. The summary then
+//! ranks by `(1 − QUERY_WEIGHT) · score / best score + QUERY_WEIGHT ·
+//! relevance / best relevance`. With the query weighing more than the
+//! algorithm, the sentence most about the query wins over the document's
+//! central sentence when that says nothing about it, and among sentences
+//! about the query alike the algorithm decides. A query none of whose terms
+//! occur in the document changes nothing.
+
+use foldhash::HashMap;
+
+use super::graph::SentenceVectors;
+use super::view::View;
+use crate::text::{TermId, tokenize};
+
+/// Weight of query relevance against the algorithm's score, in [0, 1].
+pub const QUERY_WEIGHT: f64 = 0.7;
+
+/// The query's terms that occur in the document, with their counts in the
+/// query, sorted by term.
+pub fn terms(view: &View<'_, '_>, query: &str) -> Vec<(TermId, usize)> {
+    let doc = view.doc;
+    let index: HashMap<&str, TermId> = doc
+        .vocabulary
+        .iter()
+        .enumerate()
+        .map(|(id, term)| (term.as_str(), id as TermId))
+        .collect();
+    let mut found: Vec<TermId> = Vec::new();
+    let mut folded = String::new();
+    for (_, word) in tokenize::words(query) {
+        tokenize::fold_into(word, &mut folded);
+        if doc.is_content_word(&folded) {
+            found.extend(
+                doc.language
+                    .stem_with(&folded, |stem| index.get(stem).copied()),
+            );
+        }
+    }
+    found.sort_unstable();
+    found
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len()))
+        .collect()
+}
+
+/// Each sentence's cosine with the query, or `None` when no query term
+/// occurs in the document's sentences.
+pub fn relevance(vectors: &SentenceVectors, query: &[(TermId, usize)]) -> Option<Vec<f64>> {
+    let weights: Vec<(TermId, f64)> = query
+        .iter()
+        .map(|&(t, count)| (t, count as f64 * vectors.idf(t)))
+        .filter(|&(_, w)| w > 0.0)
+        .collect();
+    let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    if norm == 0.0 {
+        return None;
+    }
+    let relevance: Vec<f64> = (0..vectors.len())
+        .map(|i| {
+            let norms = norm * vectors.norm(i);
+            if norms == 0.0 {
+                return 0.0;
+            }
+            let dot: f64 = vectors
+                .terms(i)
+                .iter()
+                .zip(vectors.weights(i))
+                .filter_map(|(t, w)| {
+                    let k = weights.binary_search_by_key(t, |&(q, _)| q).ok()?;
+                    Some(w * weights[k].1)
+                })
+                .sum();
+            (dot / norms).clamp(0.0, 1.0)
+        })
+        .collect();
+    relevance.iter().any(|&r| r > 0.0).then_some(relevance)
+}
+
+/// `scores` biased towards `relevance` (see the module's documentation).
+pub fn focus(scores: &[f64], relevance: &[f64]) -> Vec<f64> {
+    let best = |v: &[f64]| v.iter().copied().fold(0.0f64, f64::max);
+    let (best_score, best_relevance) = (best(scores), best(relevance));
+    scores
+        .iter()
+        .zip(relevance)
+        .map(|(&s, &r)| {
+            let s = if best_score > 0.0 {
+                s / best_score
+            } else {
+                0.0
+            };
+            let r = if best_relevance > 0.0 {
+                r / best_relevance
+            } else {
+                0.0
+            };
+            (1.0 - QUERY_WEIGHT) * s + QUERY_WEIGHT * r
+        })
+        .collect()
+}

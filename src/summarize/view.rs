@@ -1,0 +1,159 @@
+//! The sentences a summary may choose from: every sentence of the
+//! document, or, after furniture removal ([`crate::text::boilerplate`]),
+//! the story's sentences with the furniture cut off their starts.
+//!
+//! Every scorer reads a [`View`] instead of the [`Document`], so that
+//! furniture neither takes part in centrality (a caption restates the story
+//! and would be its most central sentence), nor counts in positions (LEAD's
+//! first sentence is the story's first, not the headline), nor in inverse
+//! sentence frequencies. A view borrows the document's terms: a trimmed
+//! sentence's terms are the tail of its own, since terms are kept in the
+//! order of their words.
+
+use std::ops::Range;
+
+use crate::deadline::Deadline;
+use crate::text::boilerplate::{self, Verdict};
+use crate::text::{Document, TermId, tokenize};
+
+/// One sentence of a [`View`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewSentence<'d> {
+    /// Position among all sentences of the document.
+    pub index: usize,
+    /// Byte range in the document's text: the sentence's own, or its tail
+    /// once furniture was cut off its start.
+    pub span: Range<usize>,
+    /// Content terms within `span`, in order.
+    pub terms: &'d [TermId],
+    /// Words within `span`, stopwords included.
+    pub word_count: usize,
+}
+
+/// The sentences a summary may use, in document order.
+#[derive(Debug, Clone)]
+pub struct View<'d, 'a> {
+    /// The analysed document.
+    pub doc: &'d Document<'a>,
+    /// The sentences, in document order.
+    pub sentences: Vec<ViewSentence<'d>>,
+    /// Sentences of the document removed whole as furniture.
+    pub removed: usize,
+}
+
+impl<'d, 'a> View<'d, 'a> {
+    /// Every sentence of `doc`, as it is.
+    pub fn all(doc: &'d Document<'a>) -> Self {
+        let sentences = doc
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(index, s)| ViewSentence {
+                index,
+                span: s.span.clone(),
+                terms: &s.terms,
+                word_count: s.word_count,
+            })
+            .collect();
+        Self {
+            doc,
+            sentences,
+            removed: 0,
+        }
+    }
+
+    /// The sentences of `doc` that are not furniture, with furniture cut
+    /// off their starts.
+    pub fn without_furniture(doc: &'d Document<'a>) -> Self {
+        let verdicts = boilerplate::detect(doc.text, doc.sentences.iter().map(|s| &s.span));
+        let mut sentences = Vec::with_capacity(doc.sentences.len());
+        let mut removed = 0;
+        for (index, (sentence, verdict)) in doc.sentences.iter().zip(&verdicts).enumerate() {
+            match verdict {
+                Verdict::Keep => sentences.push(ViewSentence {
+                    index,
+                    span: sentence.span.clone(),
+                    terms: &sentence.terms,
+                    word_count: sentence.word_count,
+                }),
+                Verdict::Trim(kept, _) => {
+                    // The words of the cut-off part, and how many of them
+                    // are terms: the same test as the analysis made.
+                    let cut = &doc.text[sentence.span.start..kept.start];
+                    let (mut words, mut terms) = (0, 0);
+                    let mut folded = String::new();
+                    for (_, word) in tokenize::words(cut) {
+                        words += 1;
+                        tokenize::fold_into(word, &mut folded);
+                        if doc.is_content_word(&folded) {
+                            terms += 1;
+                        }
+                    }
+                    sentences.push(ViewSentence {
+                        index,
+                        span: kept.clone(),
+                        terms: sentence.terms.get(terms..).unwrap_or_default(),
+                        word_count: sentence.word_count.saturating_sub(words),
+                    });
+                }
+                Verdict::Remove(_) => removed += 1,
+            }
+        }
+        Self {
+            doc,
+            sentences,
+            removed,
+        }
+    }
+
+    /// Number of sentences.
+    pub fn len(&self) -> usize {
+        self.sentences.len()
+    }
+
+    /// Whether the view has no sentence.
+    pub fn is_empty(&self) -> bool {
+        self.sentences.is_empty()
+    }
+
+    /// The document's deadline.
+    pub fn deadline(&self) -> Deadline {
+        self.doc.deadline
+    }
+
+    /// The text of sentence `i`.
+    pub fn text(&self, i: usize) -> &'a str {
+        &self.doc.text[self.sentences[i].span.clone()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Language;
+
+    #[test]
+    fn furniture_is_removed_and_datelines_cut_with_their_terms() {
+        let text = "Drought talks open\n\nFreedonia (NWS): Ministers met in Geneva. \
+                    They discussed the drought.\n\nLeave a comment";
+        let doc = Document::analyze(text, Language::from_code("en"));
+        assert_eq!(doc.sentences.len(), 4);
+        let view = View::without_furniture(&doc);
+        assert_eq!(view.removed, 2, "the headline and the comment box");
+        assert_eq!(view.len(), 2);
+        assert_eq!(view.text(0), "Ministers met in Geneva.");
+        assert_eq!(view.sentences[0].index, 1);
+        assert_eq!(view.sentences[0].word_count, 4);
+        let terms: Vec<&str> = view.sentences[0]
+            .terms
+            .iter()
+            .map(|&t| doc.vocabulary[t as usize].as_str())
+            .collect();
+        assert_eq!(terms, ["minist", "met", "geneva"]);
+        assert_eq!(view.sentences[1].terms, &doc.sentences[2].terms[..]);
+
+        let all = View::all(&doc);
+        assert_eq!((all.len(), all.removed), (4, 0));
+        assert_eq!(all.text(1), doc.sentence_text(1));
+    }
+}
