@@ -1,0 +1,76 @@
+//! Runs one stage of the analysis core on a file, for counting its
+//! instructions under callgrind (`scripts/instructions.sh`): instruction
+//! counts, unlike times, repeat exactly on a busy machine, so they show what
+//! a change to the pipeline gains.
+//!
+//! ```text
+//! cargo run --release --example instructions -- STAGE FILE [FILE_B] CALLS
+//! ```
+//!
+//! Stages: `segment`, `detect`, `analyze` (language detected), `classify`
+//! (detection and features), `summarize-lead` (analysis and LEAD, furniture
+//! kept: the default before PACSUM), `summarize` (analysis and the default
+//! options), `compare` (both texts analysed and compared with the default
+//! options; FILE_B is the second text). One call runs before the counted
+//! ones (in `counted`), so that per-process start-up (stopword tables,
+//! the model, stem caches) is left out.
+
+use textanalysis::classify::features;
+use textanalysis::compare::{self, CompareOptions};
+use textanalysis::summarize::{self, Algorithm, SummarizeOptions};
+use textanalysis::text::{Document, Language, segment};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: instructions STAGE FILE [FILE_B] CALLS";
+    let (stage, file, other, calls) = match args.as_slice() {
+        [stage, file, calls] => (stage, file, None, calls),
+        [stage, file, other, calls] => (stage, file, Some(other), calls),
+        _ => panic!("{usage}"),
+    };
+    let read = |path: &String| std::fs::read_to_string(path).expect("a readable UTF-8 file");
+    let text = read(file);
+    let other = other.map(read).unwrap_or_default();
+    let calls: usize = calls.parse().expect(usage);
+    run(stage, &text, &other, 1);
+    println!("{}", counted(stage, &text, &other, calls));
+}
+
+/// The calls callgrind counts (`--toggle-collect=*counted*`).
+#[inline(never)]
+fn counted(stage: &str, text: &str, other: &str, calls: usize) -> usize {
+    run(stage, text, other, calls)
+}
+
+fn run(stage: &str, text: &str, other: &str, calls: usize) -> usize {
+    let lead = SummarizeOptions {
+        algorithm: Algorithm::Lead,
+        keep_boilerplate: true,
+        ..Default::default()
+    };
+    (0..calls)
+        .map(|_| match stage {
+            "segment" => segment::sentences(text).len(),
+            "detect" => Language::detect(text).code().len(),
+            "analyze" => Document::analyze(text, None).sentences.len(),
+            "classify" => features::detect_and_extract(text, None).1.len(),
+            "summarize-lead" => summarize::summarize(&Document::analyze(text, None), &lead)
+                .sentences
+                .len(),
+            "summarize" => {
+                let doc = Document::analyze(text, None);
+                summarize::summarize(&doc, &SummarizeOptions::default())
+                    .sentences
+                    .len()
+            }
+            "compare" => {
+                let a = Document::analyze(text, None);
+                let b = Document::analyze(other, Some(a.language));
+                compare::compare(&a, &b, &CompareOptions::default())
+                    .unique_b
+                    .len()
+            }
+            _ => panic!("unknown stage {stage}"),
+        })
+        .sum()
+}
