@@ -7,18 +7,18 @@
 //! cargo run --release --example instructions -- STAGE FILE [FILE_B] CALLS
 //! ```
 //!
-//! Stages: `segment`, `detect`, `analyze` (language detected), `classify`
+//! Stages: `segment`, `words` (UAX #29 words of the whole text), `detect`, `analyze` (language detected), `classify`
 //! (detection and features), `summarize-lead` (analysis and LEAD, furniture
 //! kept: the default before PACSUM), `summarize` (analysis and the default
 //! options), `compare` (both texts analysed and compared with the default
 //! options; FILE_B is the second text). One call runs before the counted
 //! ones (in `counted`), so that per-process start-up (stopword tables,
-//! the model, stem caches) is left out.
+//! the model, the thread's lexicon) is left out.
 
 use textanalysis::classify::features;
 use textanalysis::compare::{self, CompareOptions};
 use textanalysis::summarize::{self, Algorithm, SummarizeOptions};
-use textanalysis::text::{Document, Language, segment};
+use textanalysis::text::{Document, Language, segment, tokenize};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,6 +51,7 @@ fn run(stage: &str, text: &str, other: &str, calls: usize) -> usize {
     (0..calls)
         .map(|_| match stage {
             "segment" => segment::sentences(text).len(),
+            "words" => tokenize::words(text).count(),
             "detect" => Language::detect(text).code().len(),
             "analyze" => Document::analyze(text, None).sentences.len(),
             "classify" => features::detect_and_extract(text, None).1.len(),

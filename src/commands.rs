@@ -90,7 +90,7 @@ pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
     };
     println!("{}", train::evaluate(&model, &examples));
     // Speed as a server's thread sees it: language detection, features and
-    // scores of each text in turn, on one thread whose stem cache starts
+    // scores of each text in turn, on one thread whose lexicon starts
     // empty and fills as it goes.
     let elapsed = std::thread::scope(|scope| {
         scope

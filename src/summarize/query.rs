@@ -16,7 +16,7 @@ use foldhash::HashMap;
 
 use super::graph::SentenceVectors;
 use super::view::View;
-use crate::text::{TermId, tokenize};
+use crate::text::{TermId, lexicon, tokenize};
 
 /// Weight of query relevance against the algorithm's score, in [0, 1].
 pub const QUERY_WEIGHT: f64 = 0.7;
@@ -31,17 +31,11 @@ pub fn terms(view: &View<'_, '_>, query: &str) -> Vec<(TermId, usize)> {
         .enumerate()
         .map(|(id, term)| (term.as_str(), id as TermId))
         .collect();
-    let mut found: Vec<TermId> = Vec::new();
-    let mut folded = String::new();
-    for (_, word) in tokenize::words(query) {
-        tokenize::fold_into(word, &mut folded);
-        if doc.is_content_word(&folded) {
-            found.extend(
-                doc.language
-                    .stem_with(&folded, |stem| index.get(stem).copied()),
-            );
-        }
-    }
+    let mut found: Vec<TermId> = lexicon::with(doc.language, |terms| {
+        tokenize::words(query)
+            .filter_map(|(_, word)| index.get(terms.term(word)?.text).copied())
+            .collect()
+    });
     found.sort_unstable();
     found
         .chunk_by(|a, b| a == b)

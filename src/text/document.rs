@@ -3,11 +3,9 @@
 
 use std::ops::Range;
 
-use std::hash::BuildHasher;
-
-use foldhash::HashMap;
 use hashbrown::HashTable;
 
+use super::lexicon::{self, Term};
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
 
@@ -60,46 +58,38 @@ impl<'a> Document<'a> {
     pub fn analyze_until(text: &'a str, language: Option<Language>, deadline: Deadline) -> Self {
         let language = language.unwrap_or_else(|| Language::detect(text));
         let mut vocabulary = Vocabulary::with_capacity(text.len() / 20);
-        // Each distinct word form is folded, checked and stemmed once: later
-        // occurrences (most words of a text) cost one lookup of the slice.
-        let mut forms: HashMap<&'a str, Option<TermId>> =
-            HashMap::with_capacity_and_hasher(text.len() / 10, Default::default());
-        let mut folded = String::new();
         // Buffers reused from sentence to sentence.
         let (mut terms, mut seen): (Vec<TermId>, Vec<TermId>) = Default::default();
         let mut sentences = Vec::new();
-        for (round, span) in segment::sentences_until(text, deadline)
-            .into_iter()
-            .enumerate()
-        {
-            if deadline.expired_at_round(round) {
-                break;
-            }
-            terms.clear();
-            let mut word_count = 0;
-            for (_, word) in tokenize::words(&text[span.clone()]) {
-                word_count += 1;
-                let id = *forms.entry(word).or_insert_with(|| {
-                    tokenize::fold_into(word, &mut folded);
-                    if !is_content_word(language, &folded) {
-                        return None;
+        lexicon::with(language, |lexicon| {
+            for (round, span) in segment::sentences_until(text, deadline)
+                .into_iter()
+                .enumerate()
+            {
+                if deadline.expired_at_round(round) {
+                    break;
+                }
+                terms.clear();
+                let mut word_count = 0;
+                for (_, word) in tokenize::words(&text[span.clone()]) {
+                    word_count += 1;
+                    if let Some(term) = lexicon.term(word) {
+                        terms.push(vocabulary.id(term));
                     }
-                    Some(language.stem_with(&folded, |term| vocabulary.id(term)))
+                }
+                seen.clone_from(&terms);
+                seen.sort_unstable();
+                seen.dedup();
+                for &id in &seen {
+                    vocabulary.sentence_frequency[id as usize] += 1;
+                }
+                sentences.push(Sentence {
+                    span,
+                    terms: terms.clone(),
+                    word_count,
                 });
-                terms.extend(id);
             }
-            seen.clone_from(&terms);
-            seen.sort_unstable();
-            seen.dedup();
-            for &id in &seen {
-                vocabulary.sentence_frequency[id as usize] += 1;
-            }
-            sentences.push(Sentence {
-                span,
-                terms: terms.clone(),
-                word_count,
-            });
-        }
+        });
         Self {
             text,
             language,
@@ -134,41 +124,43 @@ impl<'a> Document<'a> {
 
 /// A document's terms while it is analysed: each term string is stored
 /// once, in `terms`, and found again through a table of ids hashed by the
-/// string they index (a map keyed by the string would store it twice).
+/// term's [`lexicon::term_hash`], which the lexicon worked out once per
+/// word form (a map keyed by the string would store it twice and hash it
+/// again for every word).
 struct Vocabulary {
     terms: Vec<String>,
+    hashes: Vec<u64>,
     sentence_frequency: Vec<u32>,
     ids: HashTable<TermId>,
-    hasher: foldhash::fast::RandomState,
 }
 
 impl Vocabulary {
     fn with_capacity(terms: usize) -> Self {
         Self {
             terms: Vec::with_capacity(terms),
+            hashes: Vec::with_capacity(terms),
             sentence_frequency: Vec::with_capacity(terms),
             ids: HashTable::with_capacity(terms),
-            hasher: Default::default(),
         }
     }
 
     /// The id of `term`, added if new.
-    fn id(&mut self, term: &str) -> TermId {
+    fn id(&mut self, term: Term<'_>) -> TermId {
         let Self {
             terms,
+            hashes,
             sentence_frequency,
             ids,
-            hasher,
         } = self;
-        let hash = hasher.hash_one(term);
         let entry = ids.entry(
-            hash,
-            |&id| terms[id as usize] == term,
-            |&id| hasher.hash_one(&terms[id as usize]),
+            term.hash,
+            |&id| terms[id as usize] == term.text,
+            |&id| hashes[id as usize],
         );
         *entry
             .or_insert_with(|| {
-                terms.push(term.to_owned());
+                terms.push(term.text.to_owned());
+                hashes.push(term.hash);
                 sentence_frequency.push(0);
                 (terms.len() - 1) as TermId
             })

@@ -26,12 +26,11 @@
 //! applied where `rust-stemmers` and `stop-words` cover the language; the rest
 //! are processed on case-folded words alone.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use foldhash::HashSet;
-use rust_stemmers::{Algorithm, Stemmer};
+use rust_stemmers::Algorithm;
 
 use super::tokenize;
 
@@ -146,25 +145,9 @@ impl Language {
         self.code
     }
 
-    /// Calls `f` with the stem of `folded` (a case-folded word), or with
-    /// `folded` itself when the language has no stemmer.
-    ///
-    /// Stems are remembered per thread: Snowball stemming costs some 3,000
-    /// instructions a word, the largest part of analysing a text, and the
-    /// word forms of a language repeat from one request to the next (a
-    /// news story's are nearly all in the last few hundred stories'). Each
-    /// thread keeps at most [`MAX_CACHED_STEMS`] (about a megabyte) and
-    /// starts afresh when full, so memory stays bounded by the number of
-    /// worker threads.
-    pub fn stem_with<R>(&self, folded: &str, f: impl FnOnce(&str) -> R) -> R {
-        let Some(algorithm) = self.stemmer else {
-            return f(folded);
-        };
-        STEMS.with(|cache| match cache.try_borrow_mut() {
-            Ok(mut cache) => f(cache.stem(self.code, algorithm, folded)),
-            // Only re-entry could find the cache borrowed; stem uncached.
-            Err(_) => f(&Stemmer::create(algorithm).stem(folded)),
-        })
+    /// The Snowball algorithm of the language's stemmer, if it has one.
+    pub(super) fn stemmer(&self) -> Option<Algorithm> {
+        self.stemmer
     }
 
     /// Whether `word` (already case-folded) is a stopword of this language.
@@ -178,58 +161,6 @@ impl Language {
             stemmer: stemmer_for(code),
             stopwords: stopwords_for(code),
         }
-    }
-}
-
-/// Most stems a thread remembers (see [`Language::stem_with`]).
-pub const MAX_CACHED_STEMS: usize = 20_000;
-
-thread_local! {
-    static STEMS: RefCell<StemCache> = RefCell::new(StemCache::default());
-}
-
-/// A thread's remembered stems, by language, with the stemmers that made
-/// them.
-#[derive(Default)]
-struct StemCache {
-    languages: Vec<LanguageStems>,
-    stems: Vec<Box<str>>,
-}
-
-/// A language's part of a [`StemCache`]: where each known word's stem is.
-struct LanguageStems {
-    code: &'static str,
-    stemmer: Stemmer,
-    known: foldhash::HashMap<Box<str>, usize>,
-}
-
-impl StemCache {
-    fn stem(&mut self, code: &'static str, algorithm: Algorithm, folded: &str) -> &str {
-        if self.stems.len() >= MAX_CACHED_STEMS {
-            self.languages.clear();
-            self.stems.clear();
-        }
-        let index = match self.languages.iter().position(|l| l.code == code) {
-            Some(index) => index,
-            None => {
-                self.languages.push(LanguageStems {
-                    code,
-                    stemmer: Stemmer::create(algorithm),
-                    known: foldhash::HashMap::default(),
-                });
-                self.languages.len() - 1
-            }
-        };
-        let language = &mut self.languages[index];
-        let at = match language.known.get(folded) {
-            Some(&at) => at,
-            None => {
-                self.stems.push(language.stemmer.stem(folded).into());
-                language.known.insert(folded.into(), self.stems.len() - 1);
-                self.stems.len() - 1
-            }
-        };
-        &self.stems[at]
     }
 }
 
@@ -391,9 +322,7 @@ mod tests {
         let en = Language::from_code("en").unwrap();
         assert!(en.is_stopword("the"));
         assert!(!en.is_stopword("militia"));
-        assert_eq!(en.stem_with("running", str::to_owned), "run");
-        // Twice, the second time from the cache.
-        assert_eq!(en.stem_with("running", str::to_owned), "run");
+        assert!(matches!(en.stemmer(), Some(Algorithm::English)));
     }
 
     #[test]
@@ -404,19 +333,6 @@ mod tests {
         let en = "The government said on Monday that the talks in Vienna would continue.";
         assert_eq!(Language::detect(en).code(), "en");
         assert_eq!(Language::detect("12345 !!!").code(), "und");
-    }
-
-    #[test]
-    fn stem_cache_stays_bounded_and_correct() {
-        let en = Language::from_code("en").unwrap();
-        for i in 0..MAX_CACHED_STEMS + 10 {
-            en.stem_with(&format!("walking{i}"), |_| ());
-        }
-        STEMS.with(|cache| assert!(cache.borrow().stems.len() <= MAX_CACHED_STEMS));
-        assert_eq!(en.stem_with("walking", str::to_owned), "walk");
-        let de = Language::from_code("de").unwrap();
-        assert_eq!(de.stem_with("häuser", str::to_owned), "haus");
-        assert_eq!(en.stem_with("houses", str::to_owned), "hous");
     }
 
     /// News-like paragraphs of some thirty words, one per language.
@@ -528,7 +444,7 @@ mod tests {
     #[test]
     fn languages_without_stemmer_still_process() {
         let zh = Language::from_code("zh").unwrap();
-        assert_eq!(zh.stem_with("running", str::to_owned), "running");
+        assert!(zh.stemmer().is_none());
         assert_eq!(
             Language::detect("今天下雨了。我们不去公园了！明天会晴吗？").code(),
             "zh"

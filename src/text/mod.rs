@@ -6,6 +6,7 @@
 pub mod boilerplate;
 pub mod document;
 pub mod language;
+pub mod lexicon;
 pub mod segment;
 pub mod tokenize;
 
