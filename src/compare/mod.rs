@@ -275,11 +275,7 @@ pub fn compare_detailed(
     };
 
     let duplicate = pa.words.len() == pb.words.len()
-        && pa
-            .words
-            .iter()
-            .zip(&pb.words)
-            .all(|(x, y)| x.hash == y.hash);
+        && pa.words.iter().zip(pb.words).all(|(x, y)| x.hash == y.hash);
     let mut score = measures.score();
     if duplicate {
         score = 1.0;

@@ -3,22 +3,24 @@
 //! in their normal form), the words of each sentence, the word shingles, the
 //! character trigrams and the hashes of the document's stemmed terms.
 //!
-//! Sentences are never re-segmented: the words of a sentence are those
-//! [`tokenize::words`] finds inside its span, so every word (and every diff
-//! span built from words) lies inside a sentence of the document.
+//! Sentences are never re-segmented: the words of a sentence are those the
+//! analysis found inside its span, so every word (and every diff span built
+//! from words) lies inside a sentence of the document.
 //!
 //! # Normal form of a word
 //!
 //! A word is case-folded ([`tokenize::fold`]: NFKC, lowercase, plain
 //! apostrophes) and stripped of every character that is not alphanumeric
-//! ("U.S." → "us", "Libya’s" → "libyas"), then hashed with xxh3. Pure ASCII
-//! words, nearly all words of English copy, take a fast path that gives the
-//! same result without allocating. Two texts are duplicates when their
-//! sequences of normal forms are equal.
+//! ("U.S." → "us", "Libya’s" → "libyas"), then hashed with xxh3
+//! ([`tokenize::normal_form`]). Two texts are duplicates when their
+//! sequences of normal forms are equal. The words, their normal forms'
+//! hashes and their flags come from the analysis ([`Document::words`],
+//! worked out once per word form by the thread's [`crate::text::lexicon`]):
+//! a comparison does not split the text into words again.
 
 use std::ops::Range;
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::text::{Document, tokenize};
 
@@ -36,32 +38,15 @@ const SHINGLE_SEED: u64 = 0x5348_494e_474c_4533; // "SHINGLE3"
 /// Marks the start and end of a word in its character trigrams.
 const WORD_BOUNDARY: u8 = 0x01;
 
-/// One word of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Word {
-    /// Byte range of the word in the document's text.
-    pub start: usize,
-    /// End of the byte range (exclusive).
-    pub end: usize,
-    /// xxh3 of the word's normal form.
-    pub hash: u64,
-    /// Whether the word holds a digit ("2011", "5,000", "3.5").
-    pub numeric: bool,
-    /// Whether the word is a content word (not a stopword of the document's
-    /// language).
-    pub content: bool,
-    /// Whether the word is an English negation ([`is_negation`]); always
-    /// false in documents of other languages.
-    pub negation: bool,
-}
+pub use crate::text::document::Word;
 
 /// A document prepared for comparison.
 #[derive(Debug, Clone)]
 pub struct Prepared<'d, 'a> {
     /// The analysed document.
     pub doc: &'d Document<'a>,
-    /// Every word of every sentence, in text order.
-    pub words: Vec<Word>,
+    /// Every word of every sentence, in text order (the document's).
+    pub words: &'d [Word],
     /// For each sentence, its words as a range of `words`.
     pub sentence_words: Vec<Range<usize>>,
     /// Hashes of the word shingles, sorted and deduplicated.
@@ -71,58 +56,28 @@ pub struct Prepared<'d, 'a> {
     /// counts).
     pub trigrams: Vec<u32>,
     /// xxh3 of each vocabulary term, by term id.
-    pub term_hashes: Vec<u64>,
+    pub term_hashes: &'d [u64],
 }
 
 impl<'d, 'a> Prepared<'d, 'a> {
     /// Prepares `doc`: one pass over the words of its sentences.
     pub fn new(doc: &'d Document<'a>) -> Self {
         let text = doc.text;
-        let mut words = Vec::with_capacity(text.len() / 6 + 1);
-        let mut sentence_words = Vec::with_capacity(doc.sentences.len());
         let mut trigrams = Vec::with_capacity(text.len());
         let mut normal = Vec::with_capacity(32);
-        let mut folded = String::with_capacity(32);
-        let english = doc.language.code() == "en";
-        for sentence in &doc.sentences {
-            let first = words.len();
-            // A span outside the text would be a pipeline bug: treat the
-            // sentence as empty rather than panic.
-            let Some(sentence_text) = text.get(sentence.span.clone()) else {
-                sentence_words.push(first..first);
-                continue;
-            };
-            for (offset, word) in tokenize::words(sentence_text) {
-                normalise(word, &mut normal);
-                folded.clear();
-                if word.is_ascii() {
-                    folded.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-                } else {
-                    folded.push_str(&tokenize::fold(word));
-                }
-                let content = !doc.language.is_stopword(&folded);
-                if content {
-                    push_trigrams(&normal, &mut trigrams);
-                }
-                let start = sentence.span.start + offset;
-                words.push(Word {
-                    start,
-                    end: start + word.len(),
-                    hash: xxh3_64(&normal),
-                    numeric: word.bytes().any(|b| b.is_ascii_digit()),
-                    content,
-                    negation: english && is_negation(&folded),
-                });
+        for word in doc.words.iter().filter(|w| w.content) {
+            // A span outside the text would be a pipeline bug: skip the
+            // word rather than panic.
+            if let Some(written) = text.get(word.start..word.end) {
+                tokenize::normal_form(written, &mut normal);
+                push_trigrams(&normal, &mut trigrams);
             }
-            sentence_words.push(first..words.len());
         }
+        let words = doc.words.as_slice();
+        let sentence_words = doc.sentences.iter().map(|s| s.words.clone()).collect();
         radix_sort_u24(&mut trigrams);
-        let shingles = shingles(&words);
-        let term_hashes = doc
-            .vocabulary
-            .iter()
-            .map(|t| xxh3_64(t.as_bytes()))
-            .collect();
+        let shingles = shingles(words);
+        let term_hashes = doc.term_hashes.as_slice();
         Self {
             doc,
             words,
@@ -147,46 +102,6 @@ impl<'d, 'a> Prepared<'d, 'a> {
     }
 }
 
-/// English negation words: a verb form ending in "n't" ("didn't", "can't";
-/// typographic apostrophes are already plain in `folded`), or one of the
-/// words below.
-pub const NEGATIONS: [&str; 10] = [
-    "not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "without",
-];
-
-/// Whether the case-folded word `folded` negates (see [`NEGATIONS`]).
-pub fn is_negation(folded: &str) -> bool {
-    // Most words fail the first test: every negation ends in 'e', 'g', 'o',
-    // 'r', 't' or 'y'.
-    match folded.as_bytes().last() {
-        Some(b't') => folded.ends_with("n't") || NEGATIONS.contains(&folded),
-        Some(b'e' | b'g' | b'o' | b'r' | b'y') => NEGATIONS.contains(&folded),
-        _ => false,
-    }
-}
-
-/// Writes the normal form of `word` into `out` (see the module docs).
-fn normalise(word: &str, out: &mut Vec<u8>) {
-    out.clear();
-    if word.is_ascii() {
-        out.extend(
-            word.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase()),
-        );
-    } else {
-        let mut buf = [0u8; 4];
-        for c in tokenize::fold(word).chars().filter(|c| c.is_alphanumeric()) {
-            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-        }
-    }
-    if out.is_empty() {
-        // Not reached for UAX #29 words, which hold an alphanumeric
-        // character; keep the folded word rather than an empty one.
-        out.extend_from_slice(tokenize::fold(word).as_bytes());
-    }
-}
-
 /// Sorts values below 2²⁴ (packed trigrams) by three passes of LSD radix
 /// sort, one per byte: linear time, several times cheaper than a comparison
 /// sort for the thousands of trigrams of an article.
@@ -195,22 +110,53 @@ fn radix_sort_u24(v: &mut Vec<u32>) {
         v.sort_unstable();
         return;
     }
-    let mut buf = vec![0u32; v.len()];
-    for shift in [0, 8, 16] {
+    radix_passes(v, &[0, 8, 16], |x, shift| ((x >> shift) & 0xff) as usize);
+}
+
+/// Stable counting-sort passes of `v`, one per shift, each by the byte
+/// `digit(value, shift)`: the least significant byte's pass first.
+fn radix_passes<T: Copy + Default>(
+    v: &mut Vec<T>,
+    shifts: &[u32],
+    digit: impl Fn(T, u32) -> usize,
+) {
+    let mut buf = vec![T::default(); v.len()];
+    for &shift in shifts {
         let mut starts = [0usize; 256];
         for &x in v.iter() {
-            starts[((x >> shift) & 0xff) as usize] += 1;
+            starts[digit(x, shift)] += 1;
         }
         let mut sum = 0;
         for c in &mut starts {
             (*c, sum) = (sum, sum + *c);
         }
         for &x in v.iter() {
-            let bucket = &mut starts[((x >> shift) & 0xff) as usize];
+            let bucket = &mut starts[digit(x, shift)];
             buf[*bucket] = x;
             *bucket += 1;
         }
         std::mem::swap(v, &mut buf);
+    }
+}
+
+/// Sorts 64-bit hashes (uniformly spread values): two radix passes on the
+/// top 16 bits, then `sort_unstable` on each run of values sharing them,
+/// which for uniform values is nearly every run of one. Some 25
+/// instructions a value where `sort_unstable` alone takes 80 for the 800
+/// words of an article, and a comparison takes eight such sorts. Values
+/// that crowd into few runs (crafted words whose hashes share their top
+/// bits) cost no more than `sort_unstable` on those runs, so the worst case
+/// stays `O(n log n)`.
+pub(crate) fn sort_hashes(v: &mut Vec<u64>) {
+    if v.len() < 256 {
+        v.sort_unstable();
+        return;
+    }
+    radix_passes(v, &[48, 56], |x, shift| ((x >> shift) & 0xff) as usize);
+    for run in v.chunk_by_mut(|x, y| x >> 48 == y >> 48) {
+        if run.len() > 1 {
+            run.sort_unstable();
+        }
     }
 }
 
@@ -244,7 +190,7 @@ pub fn shingles(words: &[Word]) -> Vec<u64> {
     } else {
         words.windows(SHINGLE_SIZE).map(shingle_hash).collect()
     };
-    out.sort_unstable();
+    sort_hashes(&mut out);
     out.dedup();
     out
 }
@@ -262,9 +208,35 @@ fn shingle_hash(words: &[Word]) -> u64 {
 mod tests {
     use super::*;
     use crate::text::Language;
+    use xxhash_rust::xxh3::xxh3_64;
 
     fn en(text: &str) -> Document<'_> {
         Document::analyze(text, Language::from_code("en"))
+    }
+
+    #[test]
+    fn hashes_sort_like_sort_unstable() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (len, mask) in [
+            (0, !0),
+            (255, !0),
+            (300, !0),
+            (5_000, !0),
+            (3_000, 0xFFFF_0000_0000_00FF),
+        ] {
+            // Uniform values, then values crowding into few runs.
+            let mut v: Vec<u64> = (0..len).map(|_| next() & mask).collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            sort_hashes(&mut v);
+            assert_eq!(v, expected);
+        }
     }
 
     #[test]

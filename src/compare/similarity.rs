@@ -31,7 +31,7 @@
 //!   clause on either side, which makes a non-paraphrase);
 //! - `negation_mismatch`: `|nₐ − n_b| / max(nₐ, n_b)` over the numbers of
 //!   English negations ("not", "no", "never", "n't", … see
-//!   [`super::prepare::NEGATIONS`]), 0 when neither has one;
+//!   [`crate::text::lexicon::NEGATIONS`]), 0 when neither has one;
 //! - `lcs`: `2·LCS / (nₐ + n_b)` of the normalised word sequences, over the
 //!   first [`LCS_MAX_WORDS`] words of each (all of any sentence).
 //!
@@ -66,7 +66,7 @@
 //! 76.4% on the second half at the threshold chosen on the first half
 //! (71.8% before).
 
-use super::prepare::{Prepared, Word};
+use super::prepare::{Prepared, Word, sort_hashes};
 use super::vectors::{HashKeyed, TermSpace, document_cosine, ratio};
 
 /// Number of features of the score model.
@@ -354,7 +354,7 @@ fn sorted_words(p: &Prepared<'_, '_>) -> Vec<u64> {
             (w.hash & WORD_KEY) | (len << 1) | u64::from(w.content)
         })
         .collect();
-    v.sort_unstable();
+    sort_hashes(&mut v);
     v
 }
 
@@ -411,7 +411,7 @@ fn content_ngrams(p: &Prepared<'_, '_>) -> Vec<u64> {
     } else {
         words.windows(CONTENT_NGRAM).map(hash).collect()
     };
-    out.sort_unstable();
+    sort_hashes(&mut out);
     out
 }
 

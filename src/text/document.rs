@@ -24,6 +24,29 @@ pub struct Sentence {
     /// Number of words in the sentence, stopwords included; what word
     /// budgets count.
     pub word_count: usize,
+    /// The sentence's words, as a range of [`Document::words`].
+    pub words: Range<usize>,
+}
+
+/// One word of a document, with what the pipeline knows of its form, so
+/// that no later stage has to find the words again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    /// Byte range of the word in the document's text.
+    pub start: usize,
+    /// End of the byte range (exclusive).
+    pub end: usize,
+    /// xxh3 of the word's normal form ([`tokenize::normal_form`]).
+    pub hash: u64,
+    /// Whether the word holds a digit ("2011", "5,000", "3.5").
+    pub numeric: bool,
+    /// Whether the word is a content word: it has a term (it is not a
+    /// stopword of the document's language).
+    pub content: bool,
+    /// Whether the word is an English negation
+    /// ([`lexicon::is_negation`]); always false in documents of other
+    /// languages.
+    pub negation: bool,
 }
 
 /// A document analysed by the shared pipeline.
@@ -35,8 +58,12 @@ pub struct Document<'a> {
     pub language: Language,
     /// The sentences, in document order.
     pub sentences: Vec<Sentence>,
+    /// Every word of every sentence, in text order.
+    pub words: Vec<Word>,
     /// Term strings by id (the stemmed, case-folded form).
     pub vocabulary: Vec<String>,
+    /// [`lexicon::term_hash`] of each term, by id.
+    pub term_hashes: Vec<u64>,
     /// For each term id, the number of sentences it occurs in.
     pub sentence_frequency: Vec<u32>,
     /// The deadline of the request that analyses this document: analysis
@@ -61,6 +88,8 @@ impl<'a> Document<'a> {
         // Buffers reused from sentence to sentence.
         let (mut terms, mut seen): (Vec<TermId>, Vec<TermId>) = Default::default();
         let mut sentences = Vec::new();
+        let mut words = Vec::with_capacity(text.len() / 6);
+        let english = language.code() == "en";
         lexicon::with(language, |lexicon| {
             for (round, span) in segment::sentences_until(text, deadline)
                 .into_iter()
@@ -70,12 +99,21 @@ impl<'a> Document<'a> {
                     break;
                 }
                 terms.clear();
-                let mut word_count = 0;
-                for (_, word) in tokenize::words(&text[span.clone()]) {
-                    word_count += 1;
-                    if let Some(term) = lexicon.term(word) {
+                let first = words.len();
+                for (offset, word) in tokenize::words(&text[span.clone()]) {
+                    let known = lexicon.word(word);
+                    if let Some(term) = known.term {
                         terms.push(vocabulary.id(term));
                     }
+                    let start = span.start + offset;
+                    words.push(Word {
+                        start,
+                        end: start + word.len(),
+                        hash: known.form.normal_hash,
+                        numeric: known.form.numeric,
+                        content: known.term.is_some(),
+                        negation: english && known.form.negation,
+                    });
                 }
                 seen.clone_from(&terms);
                 seen.sort_unstable();
@@ -86,7 +124,8 @@ impl<'a> Document<'a> {
                 sentences.push(Sentence {
                     span,
                     terms: terms.clone(),
-                    word_count,
+                    word_count: words.len() - first,
+                    words: first..words.len(),
                 });
             }
         });
@@ -94,7 +133,9 @@ impl<'a> Document<'a> {
             text,
             language,
             sentences,
+            words,
             vocabulary: vocabulary.terms,
+            term_hashes: vocabulary.hashes,
             sentence_frequency: vocabulary.sentence_frequency,
             deadline,
         }

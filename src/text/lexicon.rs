@@ -55,7 +55,10 @@ thread_local! {
 pub fn with<R>(language: Language, f: impl FnOnce(&mut Terms) -> R) -> R {
     LEXICON.with(|lexicon| match lexicon.try_borrow_mut() {
         Ok(mut languages) => {
-            let index = match languages.iter().position(|t| t.language == language) {
+            let index = match languages
+                .iter()
+                .position(|t| t.learner.language == language)
+            {
                 Some(index) => index,
                 None => {
                     if languages.len() >= MAX_LANGUAGES {
@@ -71,58 +74,98 @@ pub fn with<R>(language: Language, f: impl FnOnce(&mut Terms) -> R) -> R {
     })
 }
 
-/// One language's remembered terms (see the module documentation).
+/// What the pipeline knows of a word form besides its term.
+#[derive(Debug)]
+pub struct Form {
+    /// The form's term, an index into [`Terms`]'s term texts; `None` for
+    /// stopwords and words with no letter or digit.
+    term: Option<u32>,
+    /// The word's normal form ([`tokenize::normal_form`]): what duplicate
+    /// detection compares.
+    pub normal: Box<[u8]>,
+    /// xxh3 of `normal`.
+    pub normal_hash: u64,
+    /// Whether the word holds an ASCII digit ("2011", "5,000", "3.5").
+    pub numeric: bool,
+    /// Whether the case-folded word is an English negation
+    /// ([`is_negation`]), whatever the language.
+    pub negation: bool,
+}
+
+/// A word looked up in [`Terms`]: its term and its form.
+#[derive(Debug, Clone, Copy)]
+pub struct Word<'l> {
+    /// The term, `None` for stopwords and words with no letter or digit.
+    pub term: Option<Term<'l>>,
+    /// Everything else known of the form.
+    pub form: &'l Form,
+}
+
+/// One language's remembered word forms (see the module documentation).
 pub struct Terms {
+    /// Word forms as they appear in texts.
+    forms: hashbrown::HashMap<String, Form, foldhash::fast::RandomState>,
+    learner: Learner,
+}
+
+/// What [`Terms`] needs to learn a new form.
+struct Learner {
     language: Language,
     stemmer: Option<Stemmer>,
-    /// Word forms as they appear in texts, with their term (an index into
-    /// `terms`), `None` for stopwords and words with no letter or digit.
-    forms: HashMap<Box<str>, Option<u32>>,
-    /// The same for case-folded forms, so that "Oil" and "OIL" are stemmed
-    /// once.
+    /// The term of each case-folded form, so that "Oil" and "OIL" are
+    /// stemmed once.
     folded: HashMap<Box<str>, Option<u32>>,
     /// Term texts with their hashes.
     terms: Vec<(Box<str>, u64)>,
-    /// A buffer for folding.
+    /// Buffers for folding and normal forms.
     buffer: String,
+    normal: Vec<u8>,
 }
 
 impl Terms {
     fn new(language: Language) -> Self {
         Self {
-            language,
-            stemmer: language.stemmer().map(Stemmer::create),
-            forms: HashMap::default(),
-            folded: HashMap::default(),
-            terms: Vec::new(),
-            buffer: String::new(),
+            forms: Default::default(),
+            learner: Learner {
+                language,
+                stemmer: language.stemmer().map(Stemmer::create),
+                folded: HashMap::default(),
+                terms: Vec::new(),
+                buffer: String::new(),
+                normal: Vec::new(),
+            },
         }
     }
 
     /// The term of `word` (as it appears in a text), `None` for a stopword
     /// or a word with no letter or digit.
     pub fn term(&mut self, word: &str) -> Option<Term<'_>> {
-        let id = match self.forms.get(word) {
-            Some(&id) => id,
-            None => self.learn(word),
-        };
-        id.map(|id| {
-            let (text, hash) = &self.terms[id as usize];
-            Term { text, hash: *hash }
-        })
+        self.word(word).term
     }
 
-    /// Works out the term of a form met for the first time and remembers
-    /// it.
-    fn learn(&mut self, word: &str) -> Option<u32> {
-        if self.forms.len() >= MAX_FORMS {
-            self.forms.clear();
-            self.folded.clear();
-            self.terms.clear();
+    /// Everything known of `word` (as it appears in a text).
+    pub fn word(&mut self, word: &str) -> Word<'_> {
+        let Self { forms, learner } = self;
+        if forms.len() >= MAX_FORMS && !forms.contains_key(word) {
+            forms.clear();
+            learner.folded.clear();
+            learner.terms.clear();
         }
+        let form = forms.entry_ref(word).or_insert_with(|| learner.learn(word));
+        let term = form.term.map(|id| {
+            let (text, hash) = &learner.terms[id as usize];
+            Term { text, hash: *hash }
+        });
+        Word { term, form }
+    }
+}
+
+impl Learner {
+    /// Works out what the pipeline knows of a form met for the first time.
+    fn learn(&mut self, word: &str) -> Form {
         tokenize::fold_into(word, &mut self.buffer);
         let folded = self.buffer.as_str();
-        let id = match self.folded.get(folded) {
+        let term = match self.folded.get(folded) {
             Some(&id) => id,
             None => {
                 let content =
@@ -139,8 +182,32 @@ impl Terms {
                 id
             }
         };
-        self.forms.insert(word.into(), id);
-        id
+        tokenize::normal_form(word, &mut self.normal);
+        Form {
+            term,
+            normal: self.normal.as_slice().into(),
+            normal_hash: xxh3_64(&self.normal),
+            numeric: word.bytes().any(|b| b.is_ascii_digit()),
+            negation: is_negation(folded),
+        }
+    }
+}
+
+/// English negation words: a verb form ending in "n't" ("didn't", "can't";
+/// typographic apostrophes are already plain in folded words), or one of
+/// the words below.
+pub const NEGATIONS: [&str; 10] = [
+    "not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot", "without",
+];
+
+/// Whether the case-folded word `folded` negates (see [`NEGATIONS`]).
+pub fn is_negation(folded: &str) -> bool {
+    // Most words fail the first test: every negation ends in 'e', 'g', 'o',
+    // 'r', 't' or 'y'.
+    match folded.as_bytes().last() {
+        Some(b't') => folded.ends_with("n't") || NEGATIONS.contains(&folded),
+        Some(b'e' | b'g' | b'o' | b'r' | b'y') => NEGATIONS.contains(&folded),
+        _ => false,
     }
 }
 
@@ -181,7 +248,7 @@ mod tests {
             for i in 0..MAX_FORMS + 10 {
                 terms.term(&format!("walking{i}"));
                 assert!(terms.forms.len() <= MAX_FORMS);
-                assert!(terms.terms.len() <= MAX_FORMS);
+                assert!(terms.learner.terms.len() <= MAX_FORMS);
             }
             assert_eq!(terms.term("walking").map(|t| t.text), Some("walk"));
         });
@@ -191,6 +258,22 @@ mod tests {
             LEXICON.with(|l| assert!(l.borrow().len() <= MAX_LANGUAGES));
         }
         assert_eq!(text_of(en, "walking"), Some("walk".into()));
+    }
+
+    #[test]
+    fn forms_know_their_normal_form_digits_and_negation() {
+        let en = Language::from_code("en").unwrap();
+        with(en, |terms| {
+            let word = terms.word("U.S.");
+            assert_eq!(&*word.form.normal, b"us");
+            assert_eq!(word.form.normal_hash, xxh3_64(b"us"));
+            assert!(!word.form.numeric && !word.form.negation);
+            let word = terms.word("Didn\u{2019}t");
+            assert!(word.form.negation);
+            assert_eq!(word.term, None, "a stopword");
+            assert!(terms.word("5,000").form.numeric);
+            assert!(terms.word("Without").form.negation);
+        });
     }
 
     #[test]

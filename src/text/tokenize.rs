@@ -276,6 +276,29 @@ pub fn fold_into(word: &str, out: &mut String) {
     }
 }
 
+/// The normal form of a word for duplicate detection, into `out`: case-
+/// folded ([`fold`]) and stripped of every character that is not a letter
+/// or digit ("U.S." → "us", "Libya’s" → "libyas"). A word with no letter
+/// or digit (not a UAX #29 word) keeps its folded form rather than none.
+pub fn normal_form(word: &str, out: &mut Vec<u8>) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase()),
+        );
+    } else {
+        let mut buf = [0u8; 4];
+        for c in fold(word).chars().filter(|c| c.is_alphanumeric()) {
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    if out.is_empty() {
+        out.extend_from_slice(fold(word).as_bytes());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
