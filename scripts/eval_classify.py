@@ -13,8 +13,11 @@ one split's test set is too small to tell methods apart: one AG News text is
     test part (the reference the issue names).
 Prints one Markdown table of means: accuracy (and each split's), macro-F1,
 ECE, training time, and classification time per text (ours: one thread,
-text in, scores out, as `eval classify` reports it; scikit-learn: transform
-and predict of the whole test set, divided by its size).
+text in, scores out, as `eval classify` reports it, once with the thread's
+lexicon of word forms empty (cold) and once after classifying the training
+texts untimed (steady state, as a serving process runs); scikit-learn:
+transform and predict of the whole test set, divided by its size, in both
+columns).
 
 Usage: eval_classify.py TEXTANALYSIS_BINARY SHARED_DATA_DIR WORK_DIR
 """
@@ -74,13 +77,15 @@ def ours(binary, train_path, test_path, model_path):
     subprocess.run([binary, "train", "--input", train_path, "--out", model_path, "--holdout", "0"],
                    check=True, capture_output=True, text=True)
     train_s = time.perf_counter() - t0
-    out = subprocess.run([binary, "eval", "classify", "--model", model_path, "--data", test_path],
+    out = subprocess.run([binary, "eval", "classify", "--model", model_path, "--data", test_path,
+                          "--warm-up", train_path],
                          check=True, capture_output=True, text=True).stdout
     acc = float(re.search(r"accuracy\D*([0-9.]+)", out).group(1))
     f1 = float(re.search(r"macro-F1\D*([0-9.]+)", out).group(1))
     ece = float(re.search(r"ECE\D*([0-9.]+)", out).group(1))
-    per_text = float(re.search(r"([0-9.]+) µs a text", out).group(1))
-    return acc, f1, ece, train_s, per_text
+    cold = float(re.search(r"cold:.* ([0-9.]+) µs a text", out).group(1))
+    steady = float(re.search(r"steady state:.* ([0-9.]+) µs a text", out).group(1))
+    return acc, f1, ece, train_s, cold, steady
 
 
 def sklearn(train, test):
@@ -94,7 +99,7 @@ def sklearn(train, test):
     pred_s = time.perf_counter() - t0
     gold = [l for _, l in test]
     return (accuracy_score(gold, pred), f1_score(gold, pred, average="macro"), float("nan"),
-            train_s, pred_s / len(test) * 1e6)
+            train_s, pred_s / len(test) * 1e6, pred_s / len(test) * 1e6)
 
 
 def mean(values):
@@ -104,8 +109,8 @@ def mean(values):
 def main():
     binary, data, work = sys.argv[1:4]
     print(f"Mean over {len(SEEDS)} splits (seeds {SEEDS[0]}–{SEEDS[-1]}); accuracy of each split in brackets.\n")
-    print("| data set | method | accuracy % | macro-F1 % | ECE | train s | classify µs/text |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| data set | method | accuracy % | macro-F1 % | ECE | train s | µs/text, cold | µs/text, steady state |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for name in ["20news_train.jsonl", "ag_news_train.jsonl", "bbc_news_train.jsonl"]:
         rows = load(data, name)
         stem = name.removesuffix("_train.jsonl")
@@ -119,11 +124,11 @@ def main():
             runs["scikit-learn LinearSVC"].append(sklearn(train, test))
         n_train, n_test = len(train), len(test)
         for method, results in runs.items():
-            acc, f1, ece, tr, per_text = (mean([r[i] for r in results]) for i in range(5))
+            acc, f1, ece, tr, cold, steady = (mean([r[i] for r in results]) for i in range(6))
             each = ", ".join(f"{100 * r[0]:.2f}" for r in results)
             ece_cell = "–" if ece != ece else f"{ece:.3f}"
             print(f"| {stem} ({n_train}/{n_test}) | {method} | {100 * acc:.2f} [{each}] | {100 * f1:.2f} "
-                  f"| {ece_cell} | {tr:.1f} | {per_text:.0f} |", flush=True)
+                  f"| {ece_cell} | {tr:.1f} | {cold:.0f} | {steady:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

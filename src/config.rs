@@ -93,6 +93,12 @@ pub struct EvalClassifyArgs {
     /// Labelled examples, in any format `train` reads.
     #[arg(long)]
     pub data: PathBuf,
+    /// Texts (any format `train` reads) to classify, untimed, before the
+    /// timed steady-state pass: they fill the thread's lexicon of word
+    /// forms as a serving process's traffic does (for instance the model's
+    /// training data).
+    #[arg(long)]
+    pub warm_up: Option<PathBuf>,
 }
 
 impl Cli {

@@ -179,3 +179,50 @@ async fn sighup_reloads_the_models_directory() {
     drop(client);
     assert_eq!(wait(running.child).await, Some(0));
 }
+
+#[test]
+fn train_and_eval_classify_report_accuracy_and_both_speeds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("toy.jsonl");
+    let lines: Vec<String> = common::toy_examples(20)
+        .iter()
+        .map(|e| serde_json::json!({ "text": e.text, "label": e.labels[0] }).to_string())
+        .collect();
+    std::fs::write(&data, lines.join("\n")).expect("write the data");
+    let model = dir.path().join("toy.tam");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
+            .args(args)
+            .output()
+            .expect("run the binary");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    run(&[
+        os("train"),
+        os("--input"),
+        data.as_os_str(),
+        os("--out"),
+        model.as_os_str(),
+    ]);
+    let report = run(&[
+        os("eval"),
+        os("classify"),
+        os("--model"),
+        model.as_os_str(),
+        os("--data"),
+        data.as_os_str(),
+        os("--warm-up"),
+        data.as_os_str(),
+    ]);
+    assert!(report.contains("accuracy"), "{report}");
+    for pass in ["speed, cold: 60 texts", "speed, steady state: 60 texts"] {
+        assert!(report.contains(pass), "{pass} missing from {report}");
+    }
+}
