@@ -165,13 +165,20 @@ impl SentenceVectors {
             lengths.push(sentence.terms.len());
             log_lengths.push((sentence.terms.len().max(1) as f64).ln());
         }
+        // Terms share a few frequencies (most are in one or two sentences):
+        // one logarithm per frequency, not per term. `sf ≤ n`, as a term
+        // counts once per sentence.
+        let mut idf_by_frequency: Vec<Option<f64>> = vec![None; n + 1];
         let idf: Vec<f64> = frequency
             .iter()
             .map(|&sf| {
                 if sf == 0 {
-                    0.0
-                } else {
-                    (1.0 + n as f64 / f64::from(sf)).ln()
+                    return 0.0;
+                }
+                let idf = || (1.0 + n as f64 / f64::from(sf)).ln();
+                match idf_by_frequency.get_mut(sf as usize) {
+                    Some(cached) => *cached.get_or_insert_with(idf),
+                    None => idf(),
                 }
             })
             .collect();

@@ -132,21 +132,20 @@ fn directed_sums(vectors: &SentenceVectors, window: usize, beta: f64) -> (Vec<f6
     if beta <= 0.0 {
         // The threshold is `min`, and `sim − min` is never negative: one
         // pass sums the similarities and counts the pairs, and `min` is
-        // taken off each pair at the end.
-        let mut later = vec![0usize; n];
-        let mut earlier = vec![0usize; n];
+        // taken off each pair at the end. `min` is not 0 only when every
+        // pair within the window shares a term, and then each sentence was
+        // paired with every sentence within the window on either side.
         pairs_within(vectors, window, |i, j, sim| {
             linked += 1;
             min = min.min(sim);
             forward[i] += sim;
             backward[j] += sim;
-            later[i] += 1;
-            earlier[j] += 1;
         });
         if linked == pairs && linked > 0 {
             for i in 0..n {
-                forward[i] = (forward[i] - min * later[i] as f64).max(0.0);
-                backward[i] = (backward[i] - min * earlier[i] as f64).max(0.0);
+                let (later, earlier) = (window.min(n - 1 - i), window.min(i));
+                forward[i] = (forward[i] - min * later as f64).max(0.0);
+                backward[i] = (backward[i] - min * earlier as f64).max(0.0);
             }
         }
         return (forward, backward);
@@ -194,16 +193,18 @@ fn pairs_within(
     for t in 0..vocabulary_len {
         starts[t + 1] += starts[t];
     }
-    let mut cursor = starts.clone();
+    // Filled from the last sentence back, and each term's postings from
+    // their end, so that `next[t]` ends at term t's first posting, where
+    // the walk below starts. `next[t]`: the posting of term t after the
+    // current sentence's own.
+    let mut next: Vec<usize> = starts[1..].to_vec();
     let mut postings = vec![(0usize, 0.0f64); starts[vocabulary_len]];
-    for i in 0..n {
+    for i in (0..n).rev() {
         for (&t, &w) in vectors.terms(i).iter().zip(vectors.weights(i)) {
-            postings[cursor[t as usize]] = (i, w);
-            cursor[t as usize] += 1;
+            next[t as usize] -= 1;
+            postings[next[t as usize]] = (i, w);
         }
     }
-    // `next[t]`: the posting of term t after the current sentence's own.
-    let mut next: Vec<usize> = starts[..vocabulary_len].to_vec();
     let mut dot = vec![0.0f64; n];
     let mut touched: Vec<usize> = Vec::new();
     for i in 0..n {

@@ -50,8 +50,20 @@
 //!    a one-line text without a full stop is still summarized.
 //!
 //! A trimmed sentence keeps its end and starts where the furniture stops,
-//! so its span still indexes the original text. Every rule reads at most a
-//! sentence's own text once, so detection is linear in the text's length.
+//! so its span still indexes the original text.
+//!
+//! # Cost
+//!
+//! Every rule reads at most a sentence's own text once, so detection is
+//! linear in the text's length. And since nearly every sentence of a text
+//! is story, the rules are written so that a story sentence is not read
+//! once per rule: the phrase lists are indexed by their first bytes, a
+//! run-in cut is looked for only at the capitals "A" and "T" after a space
+//! and a dated caption only around a year's digits (both found by SIMD
+//! byte searches), a dateline only in the first 64 bytes of a line, and
+//! words are counted only where a length limit decides. Furniture removal
+//! thus costs a small fraction of the analysis it follows (see the
+//! README's instruction counts).
 
 use std::ops::Range;
 
@@ -385,13 +397,14 @@ impl Line {
             }
             count
         };
-        let starts = text_before.is_empty() || breaks(gap_before) > 0;
-        let ends = text_after.is_empty() || breaks(gap_after) > 0;
+        // The text's ends count as the breaks of a paragraph.
+        let count = |text: &str, gap: &str| if text.is_empty() { 2 } else { breaks(gap) };
+        let (before_breaks, after_breaks) =
+            (count(text_before, gap_before), count(text_after, gap_after));
         Self {
-            starts,
-            ends,
-            paragraph: (text_before.is_empty() || breaks(gap_before) >= 2)
-                && (text_after.is_empty() || breaks(gap_after) >= 2),
+            starts: before_breaks > 0,
+            ends: after_breaks > 0,
+            paragraph: before_breaks >= 2 && after_breaks >= 2,
         }
     }
 }
@@ -405,9 +418,16 @@ fn is_line_break(c: char) -> bool {
 
 /// The verdict on one sentence. `under_heading`: right under a heading,
 /// where agency captions sit.
+///
+/// The rules run in the order of the module's documentation, but a story
+/// sentence, nearly all of a text, is not read once per rule: each test
+/// reads a few bytes at one end of the sentence, or runs only once a cheap
+/// test it depends on has passed (a phrase's first letter, a capitalised
+/// article after a space, a sentence without final punctuation), and words
+/// are counted only when a length limit decides.
 fn judge(sentence: &str, span: &Range<usize>, line: Line, under_heading: bool) -> Verdict {
-    let words = sentence.split_whitespace().count();
-    let short = words <= MAX_PAGE_LINE_WORDS;
+    let words = || sentence.split_whitespace().count();
+    let short = || words() <= MAX_PAGE_LINE_WORDS;
     let trim = |kept_from: usize, kind: Furniture| {
         let start = span.start + kept_from;
         if start >= span.end || !sentence[kept_from..].chars().any(char::is_alphanumeric) {
@@ -417,20 +437,10 @@ fn judge(sentence: &str, span: &Range<usize>, line: Line, under_heading: bool) -
         }
     };
     let core = bare(sentence);
-    if PAGE_LINES.iter().any(|p| core.eq_ignore_ascii_case(p))
-        || (short
-            && PAGE_PREFIXES
-                .iter()
-                .any(|p| starts_with_ignore_case(core, p)))
-    {
+    if PAGE_LINE_PHRASES.equals(core) || (PAGE_PREFIX_PHRASES.starts(core) && short()) {
         return Verdict::Remove(Furniture::Page);
     }
-    if short
-        && (is_byline(sentence)
-            || BYLINE_PREFIXES
-                .iter()
-                .any(|p| starts_with_ignore_case(core, p)))
-    {
+    if (is_byline(sentence) || BYLINE_PREFIX_PHRASES.starts(core)) && short() {
         return Verdict::Remove(Furniture::Byline);
     }
     let label = label_end(sentence);
@@ -445,11 +455,10 @@ fn judge(sentence: &str, span: &Range<usize>, line: Line, under_heading: bool) -
         return trim(end, Furniture::Dateline);
     }
     let run_in = run_in_cut(sentence);
-    let caption = CAPTION_PREFIXES
-        .iter()
-        .any(|p| starts_with_ignore_case(core, p))
+    let terminated = ends_with_terminator(sentence);
+    let caption = CAPTION_PREFIX_PHRASES.starts(core)
         || label.is_some()
-        || (has_photo_direction(sentence) && !ends_with_terminator(sentence))
+        || (!terminated && has_photo_direction(sentence))
         || (under_heading && line.paragraph && is_dated_caption(sentence));
     if caption {
         return match run_in {
@@ -465,17 +474,66 @@ fn judge(sentence: &str, span: &Range<usize>, line: Line, under_heading: bool) -
     {
         return trim(end, Furniture::Dateline);
     }
-    if line.starts && line.ends && words <= MAX_HEADING_WORDS && !ends_with_terminator(sentence) {
+    if line.starts && line.ends && !terminated && words() <= MAX_HEADING_WORDS {
         return Verdict::Remove(Furniture::Heading);
     }
     Verdict::Keep
 }
 
+/// Where a run-in caption ends: the byte of the last "A", "An" or "The"
+/// after a space that passes [`is_run_in_cut`], with at least
+/// [`MIN_RUN_IN_WORDS`] words before it.
+fn run_in_cut(sentence: &str) -> Option<usize> {
+    let bytes = sentence.as_bytes();
+    // From the articles' capitals, found by a SIMD search (a sentence has
+    // few), the last first: the last cut that passes wins, and an earlier
+    // one has fewer words before it, so if the last has too few, every one
+    // has.
+    let space = memchr::memrchr2_iter(b'A', b'T', bytes)
+        .filter_map(|capital| capital.checked_sub(1))
+        .find(|&space| bytes.get(space) == Some(&b' ') && is_run_in_cut(sentence, space))?;
+    let words_before = sentence[..space].split_whitespace().count();
+    (words_before >= MIN_RUN_IN_WORDS).then_some(space + 1)
+}
+
+/// Whether a run-in caption can end at the space at byte `space`: "A",
+/// "An" or "The" after it, followed by a lowercase word or a number (not
+/// one of [`NOT_AFTER_ARTICLE`]), and before it a lowercase letter, a
+/// digit, or a closing bracket or quote. A lowercase word followed by
+/// such an article never happens inside a well-formed sentence.
+fn is_run_in_cut(sentence: &str, space: usize) -> bool {
+    let rest = &sentence[space + 1..];
+    let Some(article) = ["A ", "An ", "The "]
+        .into_iter()
+        .find(|a| rest.starts_with(a))
+    else {
+        return false;
+    };
+    let before_ok = sentence[..space].chars().next_back().is_some_and(|p| {
+        p.is_lowercase() || p.is_ascii_digit() || matches!(p, ')' | '\'' | '’' | '"' | '”')
+    });
+    let next = rest[article.len()..].split(' ').next().unwrap_or("");
+    let next_ok = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+        && !NOT_AFTER_ARTICLE.contains(&next);
+    before_ok && next_ok
+}
+
 /// The sentence without the quotes, brackets, dashes and punctuation
 /// around it.
 fn bare(sentence: &str) -> &str {
-    sentence.trim_matches(|c: char| !c.is_alphanumeric() && c != '©')
+    sentence.trim_matches(|c: char| {
+        // Curly quotes and dashes (General Punctuation, where no character
+        // is a letter or a digit) answered without Unicode's tables.
+        GENERAL_PUNCTUATION.contains(&c) || (!c.is_alphanumeric() && c != '©')
+    })
 }
+
+/// Unicode's General Punctuation block: dashes, curly quotes, ellipsis,
+/// spaces; no letters or digits.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
 
 /// ASCII-case-insensitive prefix test; `prefix` is lowercase.
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
@@ -483,6 +541,73 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
         && text.is_char_boundary(prefix.len())
         && text[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
+
+/// A list of lowercase phrases, indexed by their first bytes: a text is
+/// compared only with the phrases that start with its own first byte
+/// (lowercased), which for most sentences is none of them.
+struct Phrases {
+    list: &'static [&'static str],
+    /// Bit `k` of `by_first_byte[b]`: phrase `k` starts with byte `b`.
+    by_first_byte: [u64; 256],
+    /// The longest phrase's length in bytes.
+    longest: usize,
+}
+
+impl Phrases {
+    /// Fails to compile on an empty phrase (which every text would start
+    /// with) or a list of more than 64.
+    const fn new(list: &'static [&'static str]) -> Self {
+        assert!(list.len() <= 64, "more phrases than bits");
+        let mut by_first_byte = [0u64; 256];
+        let mut longest = 0;
+        let mut k = 0;
+        while k < list.len() {
+            let phrase = list[k].as_bytes();
+            assert!(!phrase.is_empty(), "an empty phrase");
+            by_first_byte[phrase[0] as usize] |= 1 << k;
+            if phrase.len() > longest {
+                longest = phrase.len();
+            }
+            k += 1;
+        }
+        Self {
+            list,
+            by_first_byte,
+            longest,
+        }
+    }
+
+    /// Whether `text` starts with one of the phrases, ignoring ASCII case.
+    fn starts(&self, text: &str) -> bool {
+        self.candidates(text)
+            .any(|p| starts_with_ignore_case(text, p))
+    }
+
+    /// Whether `text` is one of the phrases, ignoring ASCII case.
+    fn equals(&self, text: &str) -> bool {
+        text.len() <= self.longest && self.candidates(text).any(|p| text.eq_ignore_ascii_case(p))
+    }
+
+    /// The phrases that start with the first byte of `text`, ignoring
+    /// ASCII case.
+    fn candidates<'p>(&'p self, text: &str) -> impl Iterator<Item = &'static str> + 'p {
+        let mut bits = text.as_bytes().first().map_or(0, |b| {
+            self.by_first_byte[usize::from(b.to_ascii_lowercase())]
+        });
+        // One phrase a set bit, lowest first; none once the bits run out
+        // (`trailing_zeros` of 0 is 64, past the end of the list).
+        std::iter::from_fn(move || {
+            let k = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            self.list.get(k).copied()
+        })
+    }
+}
+
+static PAGE_LINE_PHRASES: Phrases = Phrases::new(PAGE_LINES);
+static PAGE_PREFIX_PHRASES: Phrases = Phrases::new(PAGE_PREFIXES);
+static BYLINE_PREFIX_PHRASES: Phrases = Phrases::new(BYLINE_PREFIXES);
+static CAPTION_PREFIX_PHRASES: Phrases = Phrases::new(CAPTION_PREFIXES);
 
 /// Whether the sentence ends like a sentence: a terminator, possibly
 /// inside closing quotes or brackets.
@@ -500,7 +625,12 @@ fn ends_with_terminator(sentence: &str) -> bool {
 /// "By Jane Smith", "By JANE SMITH and Tom Jones, Associated Press": "By"
 /// then only capitalised words, initials and joiners, at most a dozen words.
 fn is_byline(sentence: &str) -> bool {
-    let mut words = sentence.split_whitespace();
+    // A test of two bytes first: most sentences start otherwise.
+    let start = sentence.trim_start();
+    if !(start.starts_with("By") || start.starts_with("BY")) {
+        return false;
+    }
+    let mut words = start.split_whitespace();
     if !matches!(words.next(), Some("By" | "BY" | "By:" | "BY:")) {
         return false;
     }
@@ -532,10 +662,9 @@ fn is_byline(sentence: &str) -> bool {
 /// a verb of saying, not opening a clause, then a capitalised word or a
 /// number. Kickers ([`KICKERS`]) are labels too.
 fn label_end(sentence: &str) -> Option<usize> {
-    let (colon, _) = sentence
-        .char_indices()
-        .take_while(|&(i, _)| i < 48)
-        .find(|&(_, c)| c == ':')?;
+    // A byte search: no byte of a multi-byte char is a colon.
+    let head = &sentence.as_bytes()[..sentence.len().min(48)];
+    let colon = memchr::memchr(b':', head)?;
     let label = &sentence[..colon];
     let words: Vec<&str> = label.split_whitespace().collect();
     let first = words.first()?;
@@ -616,6 +745,15 @@ const MONTHS: &[&str] = &[
 /// day with its year, then "in" and the place ("… on May 1, 2016 in the
 /// northern town of …", "… 1 May 2016 in Paris"), and no dateline.
 fn is_dated_caption(sentence: &str) -> bool {
+    // The year first: a search for digits rules out nearly every sentence
+    // without reading its words.
+    has_year(sentence) && has_dated_words(sentence) && dateline_end(sentence).is_none()
+}
+
+/// Whether four words in a row read "<month> <day> <year> in" or "<day>
+/// <month> <year> in" (brackets, commas and full stops around them left
+/// out).
+fn has_dated_words(sentence: &str) -> bool {
     let words: Vec<&str> = sentence
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '.' | '(' | ')')))
@@ -633,62 +771,22 @@ fn is_dated_caption(sentence: &str) -> bool {
             && w.bytes().all(|b| b.is_ascii_digit())
             && (w.starts_with("19") || w.starts_with("20"))
     };
-    let dated = words.windows(4).any(|w| {
-        ((month(w[0]) && day(w[1])) || (day(w[0]) && month(w[1]))) && year(w[2]) && w[3] == "in"
-    });
-    dated && dateline_end(sentence).is_none()
+    // "in" and the year first: they rule out nearly every window cheaply.
+    words.windows(4).any(|w| {
+        w[3] == "in" && year(w[2]) && ((month(w[0]) && day(w[1])) || (day(w[0]) && month(w[1])))
+    })
 }
 
-/// Where a run-in caption ends: the byte of the last "A", "An" or "The"
-/// that follows a lowercase word, a digit or a closing bracket or quote,
-/// and precedes a lowercase word or a number, with at least
-/// [`MIN_RUN_IN_WORDS`] words before it.
-fn run_in_cut(sentence: &str) -> Option<usize> {
-    let mut cut = None;
-    // Words before the current space, counted as the scan goes, so that the
-    // scan stays linear however many candidates a sentence has.
-    let mut words_before = 0;
-    let mut in_word = false;
-    let mut previous: Option<char> = None;
-    for (i, c) in sentence.char_indices() {
-        if !c.is_whitespace() {
-            if !in_word {
-                words_before += 1;
-                in_word = true;
-            }
-            previous = Some(c);
-            continue;
-        }
-        in_word = false;
-        if c != ' ' || words_before < MIN_RUN_IN_WORDS {
-            previous = Some(c);
-            continue;
-        }
-        let before_ok = previous.is_some_and(|p| {
-            p.is_lowercase() || p.is_ascii_digit() || matches!(p, ')' | '\'' | '’' | '"' | '”')
-        });
-        previous = Some(c);
-        if !before_ok {
-            continue;
-        }
-        let rest = &sentence[i + 1..];
-        let Some(article) = ["A ", "An ", "The "]
-            .into_iter()
-            .find(|a| rest.starts_with(a))
-        else {
-            continue;
-        };
-        let next = rest[article.len()..].split(' ').next().unwrap_or("");
-        let next_ok = next
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
-            && !NOT_AFTER_ARTICLE.contains(&next);
-        if next_ok {
-            cut = Some(i + 1);
-        }
-    }
-    cut
+/// Whether `sentence` has four digits starting "19" or "20" in a row, as
+/// a dated caption's year: found by a SIMD search for the ones and twos
+/// (few in a text) rather than by reading the sentence's words.
+fn has_year(sentence: &str) -> bool {
+    let bytes = sentence.as_bytes();
+    memchr::memchr2_iter(b'1', b'2', bytes).any(|at| {
+        bytes.get(at..at + 4).is_some_and(|w| {
+            matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+        })
+    })
 }
 
 /// Where a dateline ends, if the sentence opens with one: "(CNN)",
@@ -696,7 +794,7 @@ fn run_in_cut(sentence: &str) -> Option<usize> {
 fn dateline_end(sentence: &str) -> Option<usize> {
     let head = &sentence[..floor_char_boundary(sentence, MAX_DATELINE_BYTES)];
     // An outlet tag in brackets, with an optional place before it.
-    if let Some(open) = head.find('(')
+    if let Some(open) = memchr::memchr(b'(', head.as_bytes())
         && let Some(close) = head[open..].find(')').map(|c| open + c)
     {
         let place = &head[..open];
@@ -714,11 +812,13 @@ fn dateline_end(sentence: &str) -> Option<usize> {
         }
     }
     // A place in capitals, then a dash.
-    let space = head.find(' ')?;
+    let space = memchr::memchr(b' ', head.as_bytes())?;
     let city = head[..space].trim_end_matches(',');
-    let capitals = city.chars().count() >= 3
-        && city.chars().any(char::is_alphabetic)
-        && city.chars().all(|c| c.is_uppercase() || c == '.');
+    // Capitals first: the first word of most sentences fails at its second
+    // letter.
+    let capitals = city.chars().all(|c| c.is_uppercase() || c == '.')
+        && city.chars().count() >= 3
+        && city.chars().any(char::is_alphabetic);
     if !capitals {
         return None;
     }
@@ -737,29 +837,31 @@ fn dateline_end(sentence: &str) -> Option<usize> {
 /// capitalised or a number ("BEIRUT, Lebanon, May 3"), without a full stop
 /// ending it.
 fn is_place(place: &str) -> bool {
-    let words: Vec<&str> = place.split_whitespace().collect();
-    words.len() <= 5
-        && words.iter().all(|w| {
-            let w = w.trim_end_matches(',');
-            w.chars()
+    let mut words = 0;
+    place.split_whitespace().all(|w| {
+        words += 1;
+        let w = w.trim_end_matches(',');
+        words <= 5
+            && w.chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                && w.chars().all(|c| c.is_alphanumeric() || ".'’-".contains(c))
-        })
+            && w.chars().all(|c| c.is_alphanumeric() || ".'’-".contains(c))
+    })
 }
 
 /// An outlet's name in a tag: one to five capitalised words ("CNN", "The
 /// Hollywood Reporter", "AFP"), at most [`MAX_OUTLET_BYTES`].
 fn is_outlet(outlet: &str) -> bool {
-    let words: Vec<&str> = outlet.split_whitespace().collect();
-    !words.is_empty()
-        && words.len() <= 5
-        && outlet.len() <= MAX_OUTLET_BYTES
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
+    let mut words = 0;
+    outlet.len() <= MAX_OUTLET_BYTES
+        && outlet.split_whitespace().all(|w| {
+            words += 1;
+            words <= 5
+                && w.chars().next().is_some_and(char::is_uppercase)
                 && w.chars()
                     .all(|c| c.is_alphanumeric() || ".&'’-/".contains(c))
         })
+        && words > 0
 }
 
 /// The largest char boundary at or below `i`.
@@ -773,6 +875,8 @@ fn floor_char_boundary(s: &str, i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::{Strategy, prop};
+
     use super::*;
     use crate::text::segment;
 
@@ -988,5 +1092,102 @@ Nobody came.";
         assert!(kept(text).iter().all(Option::is_some));
         let text = "Water talks\n\nThe farmers marched. They asked for water.";
         assert_eq!(kept(text)[0], None);
+    }
+
+    /// Run-in cuts found the plain way: the last space that passes every
+    /// test, its words before it counted afresh.
+    fn run_in_at_every_space(sentence: &str) -> Option<usize> {
+        sentence
+            .match_indices(' ')
+            .map(|(space, _)| space)
+            .rfind(|&space| {
+                sentence[..space].split_whitespace().count() >= MIN_RUN_IN_WORDS
+                    && is_run_in_cut(sentence, space)
+            })
+            .map(|space| space + 1)
+    }
+
+    /// Words that the fast paths look for or stop at, and white space of
+    /// several kinds between them.
+    fn sentence() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "A", "An", "The", "the", "a", "an", "and", "to", "farmer", "canal", "Mirabel", "É",
+            "élan", "’", "”", "(left)", "left)", "A.", "Tom", "TOM", "3", "31st", "June", "jun",
+            "May", "2021", "1999", "2021,", "1870", "in", "In", "By", "BY", "by", "Dry", "season:",
+            "MIRABEL", "—", "(NWS)", "“Quote", "12:30", "©", "Share", "this", "article", "Leave",
+            "comment", "Photo:", "READ", "more:", "Scroll", "down", "for", "video",
+        ]);
+        let space = prop::sample::select(vec![
+            " ", " ", " ", "  ", "\n", "\t", "\u{a0}", "\u{2009}", "",
+        ]);
+        prop::collection::vec((word, space), 0..24)
+            .prop_map(|parts| parts.into_iter().flat_map(|(w, s)| [w, s]).collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The search from the articles' capitals finds the cut a scan of
+        /// every space finds.
+        #[test]
+        fn run_in_cut_is_the_last_of_every_space(sentence in sentence()) {
+            proptest::prop_assert_eq!(run_in_cut(&sentence), run_in_at_every_space(&sentence));
+        }
+
+        /// The first-byte index of a phrase list answers as reading the
+        /// whole list does.
+        #[test]
+        fn phrase_index_answers_as_the_list(sentence in sentence()) {
+            for text in [sentence.as_str(), bare(&sentence), sentence.trim()] {
+                for phrases in [
+                    &PAGE_LINE_PHRASES,
+                    &PAGE_PREFIX_PHRASES,
+                    &BYLINE_PREFIX_PHRASES,
+                    &CAPTION_PREFIX_PHRASES,
+                ] {
+                    let list = phrases.list.iter();
+                    proptest::prop_assert_eq!(
+                        phrases.starts(text),
+                        list.clone().any(|p| starts_with_ignore_case(text, p))
+                    );
+                    proptest::prop_assert_eq!(
+                        phrases.equals(text),
+                        list.clone().any(|p| text.eq_ignore_ascii_case(p))
+                    );
+                }
+            }
+        }
+
+        /// A sentence without a year's digits has no date either, so the
+        /// search for them may go first.
+        #[test]
+        fn dated_words_have_a_year(sentence in sentence()) {
+            proptest::prop_assert!(!has_dated_words(&sentence) || has_year(&sentence));
+        }
+    }
+
+    #[test]
+    fn phrase_index_finds_every_phrase_in_any_case() {
+        for list in [PAGE_LINES, PAGE_PREFIXES, BYLINE_PREFIXES, CAPTION_PREFIXES] {
+            let phrases = Phrases::new(list);
+            for phrase in list {
+                for text in [phrase.to_string(), phrase.to_uppercase()] {
+                    assert!(phrases.starts(&text), "{text}");
+                    assert!(phrases.equals(&text), "{text}");
+                    assert!(phrases.starts(&format!("{text} and more")), "{text}");
+                }
+            }
+            assert!(!phrases.starts("") && !phrases.equals(""));
+        }
+    }
+
+    #[test]
+    fn general_punctuation_has_no_letters_or_digits() {
+        // What `bare` relies on to skip Unicode's tables for these.
+        assert!(
+            GENERAL_PUNCTUATION
+                .into_iter()
+                .all(|c| !c.is_alphanumeric() && c != '©')
+        );
     }
 }
