@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::deadline::Deadline;
 use crate::text::boilerplate::{self, Verdict};
-use crate::text::{Document, TermId, tokenize};
+use crate::text::{Document, TermId};
 
 /// One sentence of a [`View`].
 #[derive(Debug, Clone, PartialEq)]
@@ -77,18 +77,17 @@ impl<'d, 'a> View<'d, 'a> {
                     word_count: sentence.word_count,
                 }),
                 Verdict::Trim(kept, _) => {
-                    // The words of the cut-off part, and how many of them
-                    // are terms: the same test as the analysis made.
-                    let cut = &doc.text[sentence.span.start..kept.start];
-                    let (mut words, mut terms) = (0, 0);
-                    let mut folded = String::new();
-                    for (_, word) in tokenize::words(cut) {
-                        words += 1;
-                        tokenize::fold_into(word, &mut folded);
-                        if doc.is_content_word(&folded) {
-                            terms += 1;
-                        }
-                    }
+                    // The words of the cut-off part, as the analysis found
+                    // them, and how many of them are terms.
+                    let cut_off = doc
+                        .words
+                        .get(sentence.words.clone())
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|w| w.start < kept.start);
+                    let (words, terms) = cut_off.fold((0, 0), |(words, terms), w| {
+                        (words + 1, terms + usize::from(w.content))
+                    });
                     sentences.push(ViewSentence {
                         index,
                         span: kept.clone(),
