@@ -57,7 +57,7 @@ pub fn segment(data: &[u8]) {
     );
     assert_eq!(doc.sentence_frequency.len(), doc.vocabulary.len());
     for sentence in &doc.sentences {
-        assert!(sentence.terms.len() <= sentence.word_count);
+        assert!(sentence.terms.len() <= sentence.word_count());
         assert!(
             sentence
                 .terms

@@ -52,7 +52,7 @@ impl<'d, 'a> View<'d, 'a> {
                 index,
                 span: s.span.clone(),
                 terms: &s.terms,
-                word_count: s.word_count,
+                word_count: s.word_count(),
             })
             .collect();
         Self {
@@ -74,7 +74,7 @@ impl<'d, 'a> View<'d, 'a> {
                     index,
                     span: sentence.span.clone(),
                     terms: &sentence.terms,
-                    word_count: sentence.word_count,
+                    word_count: sentence.word_count(),
                 }),
                 Verdict::Trim(kept, _) => {
                     // The words of the cut-off part, as the analysis found
@@ -92,7 +92,7 @@ impl<'d, 'a> View<'d, 'a> {
                         index,
                         span: kept.clone(),
                         terms: sentence.terms.get(terms..).unwrap_or_default(),
-                        word_count: sentence.word_count.saturating_sub(words),
+                        word_count: sentence.word_count().saturating_sub(words),
                     });
                 }
                 Verdict::Remove(_) => removed += 1,

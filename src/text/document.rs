@@ -21,11 +21,17 @@ pub struct Sentence {
     /// Content terms in order of appearance: words that are not stopwords,
     /// case-folded and stemmed, as vocabulary ids. Repeats are kept.
     pub terms: Vec<TermId>,
+    /// The sentence's words, stopwords included, as a range of
+    /// [`Document::words`].
+    pub words: Range<usize>,
+}
+
+impl Sentence {
     /// Number of words in the sentence, stopwords included; what word
     /// budgets count.
-    pub word_count: usize,
-    /// The sentence's words, as a range of [`Document::words`].
-    pub words: Range<usize>,
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
 }
 
 /// One word of a document, with what the pipeline knows of its form, so
@@ -124,7 +130,6 @@ impl<'a> Document<'a> {
                 sentences.push(Sentence {
                     span,
                     terms: terms.clone(),
-                    word_count: words.len() - first,
                     words: first..words.len(),
                 });
             }
@@ -224,7 +229,7 @@ mod tests {
         let doc = Document::analyze(text, Language::from_code("en"));
         assert_eq!(doc.sentences.len(), 2);
         assert_eq!(doc.sentence_text(0), "The militias fought.");
-        assert_eq!(doc.sentences[1].word_count, 6);
+        assert_eq!(doc.sentences[1].word_count(), 6);
         let militia = doc.vocabulary.iter().position(|t| t == "militia").unwrap();
         assert_eq!(doc.sentence_frequency[militia], 2);
         assert!(!doc.vocabulary.iter().any(|t| t == "the"));
