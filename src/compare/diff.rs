@@ -131,7 +131,7 @@ mod tests {
             Document::analyze(b, Language::from_code("en")),
         );
         let (pa, pb) = (Prepared::new(&da), Prepared::new(&db));
-        diff(pa.words, pb.words)
+        diff(pa.words(), pb.words())
             .into_iter()
             .map(|s| (s.op, &a[s.a], &b[s.b]))
             .collect()

@@ -263,7 +263,7 @@ pub fn compare_detailed(
             .iter()
             .map(|g| g.similarity * words(p, side(g)) as f64)
             .sum();
-        vectors::ratio(covered, p.words.len() as f64)
+        vectors::ratio(covered, p.words().len() as f64)
     };
     let coverage_a = coverage(&pa, |g| &g.a);
     let coverage_b = coverage(&pb, |g| &g.b);
@@ -274,8 +274,12 @@ pub fn compare_detailed(
         pairs_evaluated: aligned.pairs_evaluated,
     };
 
-    let duplicate = pa.words.len() == pb.words.len()
-        && pa.words.iter().zip(pb.words).all(|(x, y)| x.hash == y.hash);
+    let duplicate = pa.words().len() == pb.words().len()
+        && pa
+            .words()
+            .iter()
+            .zip(pb.words())
+            .all(|(x, y)| x.hash == y.hash);
     let mut score = measures.score();
     if duplicate {
         score = 1.0;
@@ -359,9 +363,11 @@ fn group_words<'p>(p: &'p prepare::Prepared<'_, '_>, sentences: &[usize]) -> &'p
     let (Some(&first), Some(&last)) = (sentences.first(), sentences.last()) else {
         return &[];
     };
-    match (p.sentence_words.get(first), p.sentence_words.get(last)) {
-        (Some(f), Some(l)) if f.start <= l.end => p.words.get(f.start..l.end).unwrap_or_default(),
-        _ => &[],
+    let (f, l) = (p.sentence_range(first), p.sentence_range(last));
+    if f.start <= l.end {
+        p.words().get(f.start..l.end).unwrap_or_default()
+    } else {
+        &[]
     }
 }
 

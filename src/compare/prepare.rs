@@ -45,18 +45,12 @@ pub use crate::text::document::Word;
 pub struct Prepared<'d, 'a> {
     /// The analysed document.
     pub doc: &'d Document<'a>,
-    /// Every word of every sentence, in text order (the document's).
-    pub words: &'d [Word],
-    /// For each sentence, its words as a range of `words`.
-    pub sentence_words: Vec<Range<usize>>,
     /// Hashes of the word shingles, sorted and deduplicated.
     pub shingles: Vec<u64>,
     /// Byte trigrams of the content words' normal forms with boundary
     /// marks, packed into the low 24 bits, sorted (repeats kept: they are
     /// counts).
     pub trigrams: Vec<u32>,
-    /// xxh3 of each vocabulary term, by term id.
-    pub term_hashes: &'d [u64],
 }
 
 impl<'d, 'a> Prepared<'d, 'a> {
@@ -73,32 +67,38 @@ impl<'d, 'a> Prepared<'d, 'a> {
                 push_trigrams(&normal, &mut trigrams);
             }
         }
-        let words = doc.words.as_slice();
-        let sentence_words = doc.sentences.iter().map(|s| s.words.clone()).collect();
         radix_sort_u24(&mut trigrams);
-        let shingles = shingles(words);
-        let term_hashes = doc.term_hashes.as_slice();
         Self {
             doc,
-            words,
-            sentence_words,
-            shingles,
+            shingles: shingles(&doc.words),
             trigrams,
-            term_hashes,
         }
     }
 
-    /// The words of sentence `index` (empty when out of range).
-    pub fn sentence(&self, index: usize) -> &[Word] {
-        self.sentence_words
+    /// Every word of every sentence, in text order: the document's.
+    pub fn words(&self) -> &'d [Word] {
+        &self.doc.words
+    }
+
+    /// The words of sentence `index` as a range of [`Self::words`] (empty
+    /// when out of range).
+    pub fn sentence_range(&self, index: usize) -> Range<usize> {
+        self.doc
+            .sentences
             .get(index)
-            .and_then(|r| self.words.get(r.clone()))
+            .map_or(0..0, |s| s.words.clone())
+    }
+
+    /// The words of sentence `index` (empty when out of range).
+    pub fn sentence(&self, index: usize) -> &'d [Word] {
+        self.words()
+            .get(self.sentence_range(index))
             .unwrap_or_default()
     }
 
     /// Number of words of sentence `index`.
     pub fn sentence_len(&self, index: usize) -> usize {
-        self.sentence_words.get(index).map_or(0, |r| r.len())
+        self.sentence_range(index).len()
     }
 }
 
@@ -243,11 +243,17 @@ mod tests {
     fn words_are_normalised_and_keep_offsets() {
         let doc = en("The U.S. envoy met Libya’s leader. He left.");
         let p = Prepared::new(&doc);
-        assert_eq!(p.sentence_words.len(), 2);
-        let texts: Vec<&str> = p.words.iter().map(|w| &doc.text[w.start..w.end]).collect();
+        // Two sentences, whose words cover the text's; none past them.
+        let ranges = [0, 1, 2].map(|i| p.sentence_range(i));
+        assert_eq!(ranges, [0..6, 6..8, 0..0]);
+        let texts: Vec<&str> = p
+            .words()
+            .iter()
+            .map(|w| &doc.text[w.start..w.end])
+            .collect();
         assert_eq!(texts[1], "U.S");
-        assert_eq!(p.words[1].hash, xxh3_64(b"us"));
-        assert_eq!(p.words[4].hash, xxh3_64(b"libyas"));
+        assert_eq!(p.words()[1].hash, xxh3_64(b"us"));
+        assert_eq!(p.words()[4].hash, xxh3_64(b"libyas"));
         assert_eq!(p.sentence(1).len(), 2);
     }
 
@@ -256,8 +262,8 @@ mod tests {
         let a = en("Hello, World! It's here.");
         let b = en("hello world -- its HERE");
         let (pa, pb) = (Prepared::new(&a), Prepared::new(&b));
-        let ha: Vec<u64> = pa.words.iter().map(|w| w.hash).collect();
-        let hb: Vec<u64> = pb.words.iter().map(|w| w.hash).collect();
+        let ha: Vec<u64> = pa.words().iter().map(|w| w.hash).collect();
+        let hb: Vec<u64> = pb.words().iter().map(|w| w.hash).collect();
         assert_eq!(ha, hb);
         assert_eq!(pa.shingles, pb.shingles);
         assert_eq!(pa.trigrams, pb.trigrams);
@@ -287,14 +293,14 @@ mod tests {
         let doc = en("He didn’t go, and nobody cannot say no. Notably, he knows.");
         let p = Prepared::new(&doc);
         let marked: Vec<&str> = p
-            .words
+            .words()
             .iter()
             .filter(|w| w.negation)
             .map(|w| &doc.text[w.start..w.end])
             .collect();
         assert_eq!(marked, ["didn’t", "nobody", "cannot", "no"]);
         let german = Document::analyze("Er hat no nicht gesagt.", Language::from_code("de"));
-        assert!(Prepared::new(&german).words.iter().all(|w| !w.negation));
+        assert!(Prepared::new(&german).words().iter().all(|w| !w.negation));
     }
 
     #[test]
@@ -303,6 +309,6 @@ mod tests {
         assert_eq!(Prepared::new(&one).shingles.len(), 1);
         let none = en("... !!!");
         let p = Prepared::new(&none);
-        assert!(p.shingles.is_empty() && p.words.is_empty() && p.trigrams.is_empty());
+        assert!(p.shingles.is_empty() && p.words().is_empty() && p.trigrams.is_empty());
     }
 }

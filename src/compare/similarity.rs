@@ -195,14 +195,14 @@ impl Measures {
             }
         };
         let negation_mismatch = {
-            let count = |p: &Prepared<'_, '_>| p.words.iter().filter(|w| w.negation).count();
+            let count = |p: &Prepared<'_, '_>| p.words().iter().filter(|w| w.negation).count();
             let (x, y) = (count(a), count(b));
             ratio(x.abs_diff(y) as f64, x.max(y) as f64)
         };
         let lcs = {
             let (x, y) = (
-                &a.words[..a.words.len().min(LCS_MAX_WORDS)],
-                &b.words[..b.words.len().min(LCS_MAX_WORDS)],
+                &a.words()[..a.words().len().min(LCS_MAX_WORDS)],
+                &b.words()[..b.words().len().min(LCS_MAX_WORDS)],
             );
             if x.is_empty() && y.is_empty() {
                 1.0
@@ -247,7 +247,7 @@ impl Measures {
         let numbers = {
             let set = |p: &Prepared<'_, '_>| {
                 let mut v: Vec<u64> = p
-                    .words
+                    .words()
                     .iter()
                     .filter(|w| w.numeric)
                     .map(|w| w.hash)
@@ -265,7 +265,7 @@ impl Measures {
                 ratio(shared, union)
             }
         };
-        let (la, lb) = (a.words.len(), b.words.len());
+        let (la, lb) = (a.words().len(), b.words().len());
         let length_ratio = if la.max(lb) == 0 {
             1.0
         } else {
@@ -347,7 +347,7 @@ const WORD_KEY: u64 = !0xffff;
 /// the sort a plain integer sort.
 fn sorted_words(p: &Prepared<'_, '_>) -> Vec<u64> {
     let mut v: Vec<u64> = p
-        .words
+        .words()
         .iter()
         .map(|w| {
             let len = (w.end - w.start).min(0x7fff) as u64;
@@ -392,7 +392,7 @@ fn unmatched(words: &[u64], other: &[u64]) -> (f64, f64) {
 /// n-gram of them all, none make none.
 fn content_ngrams(p: &Prepared<'_, '_>) -> Vec<u64> {
     let words: Vec<u64> = p
-        .words
+        .words()
         .iter()
         .filter(|w| w.content)
         .map(|w| w.hash)

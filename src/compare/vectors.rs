@@ -65,11 +65,13 @@ impl TermSpace {
     /// Interns both vocabularies and computes the idf.
     pub fn new(a: &Prepared<'_, '_>, b: &Prepared<'_, '_>) -> Self {
         let mut table: HashKeyed<u32> = HashKeyed::default();
-        table.reserve(a.term_hashes.len() + b.term_hashes.len());
-        let mut rates: Vec<f64> = Vec::with_capacity(a.term_hashes.len() + b.term_hashes.len());
+        table.reserve(a.doc.term_hashes.len() + b.doc.term_hashes.len());
+        let mut rates: Vec<f64> =
+            Vec::with_capacity(a.doc.term_hashes.len() + b.doc.term_hashes.len());
         let mut intern = |p: &Prepared<'_, '_>| -> Vec<u32> {
             let n = p.doc.sentences.len().max(1) as f64;
-            p.term_hashes
+            p.doc
+                .term_hashes
                 .iter()
                 .enumerate()
                 .map(|(term, &hash)| {
