@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod offsets;
 #[cfg(feature = "server")]
 pub mod proto;
+mod radix;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "server")]

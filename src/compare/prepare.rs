@@ -22,6 +22,7 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use crate::radix;
 use crate::text::{Document, tokenize};
 
 /// Words per shingle. Three-word shingles are the usual choice for near-
@@ -106,37 +107,7 @@ impl<'d, 'a> Prepared<'d, 'a> {
 /// sort, one per byte: linear time, several times cheaper than a comparison
 /// sort for the thousands of trigrams of an article.
 fn radix_sort_u24(v: &mut Vec<u32>) {
-    if v.len() < 256 {
-        v.sort_unstable();
-        return;
-    }
-    radix_passes(v, &[0, 8, 16], |x, shift| ((x >> shift) & 0xff) as usize);
-}
-
-/// Stable counting-sort passes of `v`, one per shift, each by the byte
-/// `digit(value, shift)`: the least significant byte's pass first.
-fn radix_passes<T: Copy + Default>(
-    v: &mut Vec<T>,
-    shifts: &[u32],
-    digit: impl Fn(T, u32) -> usize,
-) {
-    let mut buf = vec![T::default(); v.len()];
-    for &shift in shifts {
-        let mut starts = [0usize; 256];
-        for &x in v.iter() {
-            starts[digit(x, shift)] += 1;
-        }
-        let mut sum = 0;
-        for c in &mut starts {
-            (*c, sum) = (sum, sum + *c);
-        }
-        for &x in v.iter() {
-            let bucket = &mut starts[digit(x, shift)];
-            buf[*bucket] = x;
-            *bucket += 1;
-        }
-        std::mem::swap(v, &mut buf);
-    }
+    radix::sort::<_, 256>(v, &[0, 8, 16], u64::from);
 }
 
 /// Sorts 64-bit hashes (uniformly spread values): two radix passes on the
@@ -148,11 +119,8 @@ fn radix_passes<T: Copy + Default>(
 /// bits) cost no more than `sort_unstable` on those runs, so the worst case
 /// stays `O(n log n)`.
 pub(crate) fn sort_hashes(v: &mut Vec<u64>) {
-    if v.len() < 256 {
-        v.sort_unstable();
-        return;
-    }
-    radix_passes(v, &[48, 56], |x, shift| ((x >> shift) & 0xff) as usize);
+    // Short inputs come back fully sorted, and their runs sorted already.
+    radix::sort::<_, 256>(v, &[48, 56], |x| x);
     for run in v.chunk_by_mut(|x, y| x >> 48 == y >> 48) {
         if run.len() > 1 {
             run.sort_unstable();
