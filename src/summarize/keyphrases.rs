@@ -224,15 +224,27 @@ fn runs(view: &View<'_, '_>) -> (Runs, HashMap<TermId, TermStats>) {
         let mut terms = sentence.terms.iter();
         let mut previous_end = 0;
         words.clear();
-        for (offset, word) in tokenize::words(text) {
-            tokenize::fold_into(word, &mut folded);
-            let content = doc.is_content_word(&folded);
+        // The words the analysis found, those of the sentence's kept part.
+        let analysed = doc
+            .sentences
+            .get(sentence.index)
+            .and_then(|s| doc.words.get(s.words.clone()))
+            .unwrap_or_default()
+            .iter()
+            .filter(|w| w.start >= sentence.span.start);
+        for analysed in analysed {
+            let Some(word) = doc.text.get(analysed.start..analysed.end) else {
+                continue;
+            };
+            let offset = analysed.start - sentence.span.start;
+            let content = analysed.content;
             let capitalised = word.chars().next().is_some_and(char::is_uppercase);
             let term = if content { terms.next().copied() } else { None };
-            let name_part = !content
-                && capitalised
-                && folded.chars().any(char::is_alphabetic)
-                && !FUNCTION_WORDS.contains(&folded.as_str());
+            let name_part = !content && capitalised && {
+                tokenize::fold_into(word, &mut folded);
+                folded.chars().any(char::is_alphabetic)
+                    && !FUNCTION_WORDS.contains(&folded.as_str())
+            };
             let acronym =
                 (2..=6).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_uppercase());
             let gap = text[previous_end..offset].trim_matches(char::is_whitespace);

@@ -146,13 +146,6 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// Whether a case-folded word is a content word of the document's
-    /// language, one that the analysis turns into a term: not a stopword,
-    /// with a letter or digit.
-    pub fn is_content_word(&self, folded: &str) -> bool {
-        is_content_word(self.language, folded)
-    }
-
     /// The text of sentence `index`.
     pub fn sentence_text(&self, index: usize) -> &'a str {
         &self.text[self.sentences[index].span.clone()]
@@ -212,11 +205,6 @@ impl Vocabulary {
             })
             .get()
     }
-}
-
-/// See [`Document::is_content_word`].
-fn is_content_word(language: Language, folded: &str) -> bool {
-    !language.is_stopword(folded) && folded.chars().any(char::is_alphanumeric)
 }
 
 #[cfg(test)]
