@@ -5,19 +5,33 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{TestServer, WIRE_STYLE};
+use common::{TestServer, WIRE_STYLE, long_config, long_text};
+use textanalysis::config::Concurrency;
 use textanalysis::proto::v1::{SummarizeAlgorithm, SummarizeRequest};
 use textanalysis::server::ServerConfig;
 use tonic::Request;
 
-/// A long analysis: 900 KB, a second or more in a debug build.
+/// A long analysis (see [`common::LONG_BYTES`]).
 fn long_request() -> SummarizeRequest {
     SummarizeRequest {
-        text: WIRE_STYLE.repeat(900_000 / WIRE_STYLE.len()),
+        text: long_text(),
         algorithm: SummarizeAlgorithm::Textrank as i32,
         language: "en".into(),
         ..Default::default()
     }
+}
+
+/// A server that admits `max_in_flight` analyses with `max_queued` waiting,
+/// and accepts texts of [`common::LONG_BYTES`].
+async fn start(max_in_flight: usize, max_queued: usize) -> TestServer {
+    TestServer::start_with(ServerConfig {
+        concurrency: Concurrency {
+            max_in_flight: Some(max_in_flight),
+            max_queued: Some(max_queued),
+        },
+        ..long_config()
+    })
+    .await
 }
 
 fn short_request() -> SummarizeRequest {
@@ -32,7 +46,7 @@ fn short_request() -> SummarizeRequest {
 async fn an_expired_analysis_answers_deadline_exceeded_and_frees_its_slot() {
     // One slot, one place in the queue: the request after the expired one
     // waits exactly until the expired analysis has stopped.
-    let server = TestServer::start_with_concurrency(1, 1).await;
+    let server = start(1, 1).await;
     let mut client = server.client().await;
 
     let started = Instant::now();
@@ -64,7 +78,7 @@ async fn an_expired_analysis_answers_deadline_exceeded_and_frees_its_slot() {
 async fn the_server_request_timeout_applies_without_a_client_deadline() {
     let server = TestServer::start_with(ServerConfig {
         request_timeout: Duration::from_millis(20),
-        ..ServerConfig::default()
+        ..long_config()
     })
     .await;
     let mut client = server.client().await;
@@ -84,16 +98,26 @@ async fn the_server_request_timeout_applies_without_a_client_deadline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_for_a_turn_counts_against_the_deadline() {
-    let server = TestServer::start_with_concurrency(1, 4).await;
+    let server = start(1, 4).await;
+    // How long the long analysis takes on this machine and build: the short
+    // request's deadline is a quarter of that, so that it passes while the
+    // short request waits for the slot, whatever the machine's speed.
+    let mut client = server.client().await;
+    let started = Instant::now();
+    client
+        .summarize(long_request())
+        .await
+        .expect("without a deadline the analysis completes");
+    let full = started.elapsed();
+
     let mut long_client = server.client().await;
     let long = tokio::spawn(async move { long_client.summarize(long_request()).await });
     // Retry until the short request finds the slot taken: then it waits in
     // the queue, and its deadline passes there.
-    let mut client = server.client().await;
     let status = loop {
         assert!(!long.is_finished(), "the long analysis ended first");
         let mut request = Request::new(short_request());
-        request.set_timeout(Duration::from_millis(200));
+        request.set_timeout(full / 4);
         match client.summarize(request).await {
             Ok(_) => continue,
             Err(status) => break status,

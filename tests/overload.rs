@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE, metric, scrape};
+use common::{TestServer, WIRE_STYLE, long_config, long_text, metric, scrape};
 use textanalysis::config::Concurrency;
 use textanalysis::proto::v1::{ListModelsRequest, SummarizeAlgorithm, SummarizeRequest};
 use textanalysis::server::{SERVICE_NAME, ServerConfig};
@@ -28,12 +28,11 @@ async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_complet
             max_in_flight: Some(1),
             max_queued: Some(0),
         },
-        ..ServerConfig::default()
+        ..long_config()
     })
     .await;
-    // A long analysis holds the only slot (900 KB: a second or more in a
-    // debug build).
-    let long_text = WIRE_STYLE.repeat(900_000 / WIRE_STYLE.len());
+    // A long analysis holds the only slot while the test looks around.
+    let long_text = long_text();
     let mut client = server.client().await;
     // Short requests go through until the long one is admitted; from then
     // on the next one is refused (no queue), and that must happen while

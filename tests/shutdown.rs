@@ -3,15 +3,15 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE, metric, scrape};
+use common::{TestServer, long_config, long_text, metric, scrape};
 use textanalysis::proto::v1::SummarizeRequest;
-use textanalysis::server::{SERVICE_NAME, ServerConfig};
+use textanalysis::server::SERVICE_NAME;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accepted_analyses_complete_after_shutdown_begins() {
-    let (mut server, metrics) = TestServer::start_with_metrics(ServerConfig::default()).await;
+    let (mut server, metrics) = TestServer::start_with_metrics(long_config()).await;
     let mut health = HealthClient::new(server.channel().await);
     let client = server.client().await;
     let calls: Vec<_> = (0..6)
@@ -20,7 +20,7 @@ async fn accepted_analyses_complete_after_shutdown_begins() {
             tokio::spawn(async move {
                 client
                     .summarize(SummarizeRequest {
-                        text: WIRE_STYLE.repeat(300),
+                        text: long_text(),
                         ..Default::default()
                     })
                     .await

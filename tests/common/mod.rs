@@ -4,12 +4,37 @@
 
 use std::net::SocketAddr;
 
+use textanalysis::config::Limits;
 use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
 use textanalysis::server::{self, ServeError, ServerConfig};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
+
+/// Size of a long analysis: large enough (about half a second or more in a
+/// debug build) that deadlines of a fraction of it are tens of
+/// milliseconds, well above the server's answer margin and timer jitter,
+/// and that a test has time to observe the server while it runs.
+pub const LONG_BYTES: usize = 6 << 20;
+
+/// A long text of [`LONG_BYTES`] at most.
+pub fn long_text() -> String {
+    WIRE_STYLE.repeat(LONG_BYTES / WIRE_STYLE.len())
+}
+
+/// The default configuration, but accepting texts of [`LONG_BYTES`].
+pub fn long_config() -> ServerConfig {
+    ServerConfig {
+        limits: Limits {
+            max_text_bytes: LONG_BYTES,
+            max_message_bytes: 2 * LONG_BYTES,
+            max_document_sentences: 1_000_000,
+            ..Limits::default()
+        },
+        ..ServerConfig::default()
+    }
+}
 
 /// A server running in the test's runtime.
 pub struct TestServer {
