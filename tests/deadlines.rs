@@ -7,9 +7,13 @@ use std::time::{Duration, Instant};
 
 use common::{TestServer, WIRE_STYLE, long_config, long_text};
 use textanalysis::config::Concurrency;
+use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
 use textanalysis::proto::v1::{SummarizeAlgorithm, SummarizeRequest};
 use textanalysis::server::ServerConfig;
 use tonic::Request;
+use tonic::transport::Channel;
+
+type Client = TextAnalysisServiceClient<Channel>;
 
 /// A long analysis (see [`common::LONG_BYTES`]).
 fn long_request() -> SummarizeRequest {
@@ -34,6 +38,17 @@ async fn start(max_in_flight: usize, max_queued: usize) -> TestServer {
     .await
 }
 
+/// How long a whole long analysis takes on this machine and build, so that
+/// deadlines can be set as fractions of it whatever the machine's speed.
+async fn time_long_analysis(client: &mut Client) -> Duration {
+    let started = Instant::now();
+    client
+        .summarize(long_request())
+        .await
+        .expect("without a deadline the analysis completes");
+    started.elapsed()
+}
+
 fn short_request() -> SummarizeRequest {
     SummarizeRequest {
         text: WIRE_STYLE.to_owned(),
@@ -49,12 +64,7 @@ async fn an_expired_analysis_answers_deadline_exceeded_and_frees_its_slot() {
     let server = start(1, 1).await;
     let mut client = server.client().await;
 
-    let started = Instant::now();
-    client
-        .summarize(long_request())
-        .await
-        .expect("without a deadline the analysis completes");
-    let full = started.elapsed();
+    let full = time_long_analysis(&mut client).await;
 
     let mut request = Request::new(long_request());
     request.set_timeout(full / 4);
@@ -99,16 +109,10 @@ async fn the_server_request_timeout_applies_without_a_client_deadline() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_for_a_turn_counts_against_the_deadline() {
     let server = start(1, 4).await;
-    // How long the long analysis takes on this machine and build: the short
-    // request's deadline is a quarter of that, so that it passes while the
-    // short request waits for the slot, whatever the machine's speed.
+    // The short request's deadline is a quarter of a long analysis, so that
+    // it passes while the short request waits for the slot.
     let mut client = server.client().await;
-    let started = Instant::now();
-    client
-        .summarize(long_request())
-        .await
-        .expect("without a deadline the analysis completes");
-    let full = started.elapsed();
+    let full = time_long_analysis(&mut client).await;
 
     let mut long_client = server.client().await;
     let long = tokio::spawn(async move { long_client.summarize(long_request()).await });
