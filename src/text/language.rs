@@ -11,7 +11,14 @@
 //! dominate (at least [`STOPWORD_MIN_SHARE`] of at least
 //! [`STOPWORD_MIN_WORDS`] words, and [`STOPWORD_MARGIN`] times the
 //! runner-up's count) that is the answer; a landslide early in the prefix
-//! ends the count there. This costs one pass over the
+//! ends the count there. Where the counts are close because short
+//! stopwords are shared ("a", "in", "to" are English, Slovenian and Czech
+//! stopwords alike), the stopwords of two letters or more that only one of
+//! two languages lists decide ([`winner_by_own_words`]): on short English
+//! news (AG News) that leaves 1.3% of the texts to `whatlang` instead of
+//! 5%, and on all the English data of `../shared/data` 165 texts in
+//! 17,353 instead of 454 (and 20 fewer that `whatlang` took for French,
+//! Danish or Latin). This costs one pass over the
 //! prefix's words and a hash lookup per word, some 10 µs, where `whatlang`'s
 //! trigram profiles cost 100–200 µs on the same prefix whatever its length
 //! (measured on the wire story, 2 KiB). Every other text (short ones, close
@@ -61,6 +68,26 @@ const STOPWORD_LANDSLIDE_SHARE: f64 = 0.3;
 /// How many times the runner-up's count the leader's must be for an early
 /// decision.
 const STOPWORD_LANDSLIDE_MARGIN: u32 = 4;
+
+/// Fewest words of the prefix for the rule on own words
+/// ([`winner_by_own_words`]), which decides where the rule on raw counts
+/// does not.
+const EXCLUSIVE_MIN_WORDS: usize = 10;
+
+/// Least share of the prefix's words that must be the winner's stopwords
+/// under the rule on own words.
+const EXCLUSIVE_MIN_SHARE: f64 = 0.15;
+
+/// Fewest stopwords the winner must have that another matched language
+/// does not list.
+const EXCLUSIVE_MIN_OWN: u32 = 3;
+
+/// How many times the other language's own words the winner's own words
+/// must be.
+const EXCLUSIVE_MARGIN: u32 = 3;
+
+/// How many leaders by raw count the rule on own words tries.
+const EXCLUSIVE_CANDIDATES: usize = 3;
 
 /// A language the pipeline can process, with its stemmer and stopwords.
 #[derive(Clone, Copy)]
@@ -218,6 +245,10 @@ fn stemmer_for(code: &str) -> Option<Algorithm> {
 fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Language> {
     let profiles = stopword_profiles();
     let mut hits = vec![0u32; profiles.codes.len()];
+    // The languages of each stopword of two letters or more met, for the
+    // rule on own words (one letter is as often an initial, a grade or a
+    // column of a table as the Spanish "y" or the Italian "e").
+    let mut masks: Vec<u64> = Vec::new();
     let mut count = 0usize;
     let mut folded = String::new();
     for word in words {
@@ -225,6 +256,9 @@ fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Langu
         tokenize::fold_into(word, &mut folded);
         if let Some(&mask) = profiles.languages.get(folded.as_str()) {
             let mut mask = mask;
+            if folded.chars().nth(1).is_some() {
+                masks.push(mask);
+            }
             while mask != 0 {
                 hits[mask.trailing_zeros() as usize] += 1;
                 mask &= mask - 1;
@@ -239,14 +273,65 @@ fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Langu
             }
         }
     }
-    if count < STOPWORD_MIN_WORDS {
-        return None;
-    }
     let (winner, best, runner_up) = leader(&hits);
-    let decisive = best > 0
+    let decisive = count >= STOPWORD_MIN_WORDS
+        && best > 0
         && f64::from(best) >= STOPWORD_MIN_SHARE * count as f64
         && best >= STOPWORD_MARGIN * runner_up;
-    decisive.then(|| Language::for_supported(profiles.codes[winner]))
+    if decisive {
+        return Some(Language::for_supported(profiles.codes[winner]));
+    }
+    winner_by_own_words(profiles.codes.len(), &masks, count)
+        .map(|i| Language::for_supported(profiles.codes[i]))
+}
+
+/// The language that the stopwords only it has, of all the languages
+/// matched, single out (see [`EXCLUSIVE_MIN_WORDS`]), if one does: for
+/// each of the leaders by raw count in turn, every other matched language
+/// is compared with it on the words one of the two lists has and the other
+/// has not.
+///
+/// Short words such as "a", "in", "to" and "de" are stopwords of a dozen
+/// languages, so in a short text (a headline and a sentence) the raw
+/// counts of English and, say, Slovenian or Spanish are close, and the
+/// rule on raw counts leaves the text to `whatlang`, which then costs more
+/// than all the rest of its classification (and on such short texts is
+/// wrong on some English ones). The words only one of two languages lists
+/// ("the", "of", "and" against "el", "los", "y") tell them apart.
+fn winner_by_own_words(languages: usize, masks: &[u64], count: usize) -> Option<usize> {
+    if count < EXCLUSIVE_MIN_WORDS {
+        return None;
+    }
+    let mut hits = vec![0u32; languages];
+    for &mask in masks {
+        let mut mask = mask;
+        while mask != 0 {
+            hits[mask.trailing_zeros() as usize] += 1;
+            mask &= mask - 1;
+        }
+    }
+    let mut leaders: Vec<usize> = (0..hits.len()).filter(|&i| hits[i] > 0).collect();
+    leaders.sort_unstable_by_key(|&i| std::cmp::Reverse(hits[i]));
+    leaders.truncate(EXCLUSIVE_CANDIDATES);
+    leaders.into_iter().find(|&x| {
+        if f64::from(hits[x]) < EXCLUSIVE_MIN_SHARE * count as f64 {
+            return false;
+        }
+        // Words of both x's list and language l's.
+        let mut shared = [0u32; u64::BITS as usize];
+        for &mask in masks.iter().filter(|&&m| m & (1 << x) != 0) {
+            let mut others = mask & !(1 << x);
+            while others != 0 {
+                shared[others.trailing_zeros() as usize] += 1;
+                others &= others - 1;
+            }
+        }
+        (0..hits.len()).all(|l| {
+            let own = hits[x] - shared[l];
+            let theirs = hits[l] - shared[l];
+            l == x || hits[l] == 0 || (own >= EXCLUSIVE_MIN_OWN && own >= EXCLUSIVE_MARGIN * theirs)
+        })
+    })
 }
 
 /// The index with the most hits, its count and the runner-up's count.
@@ -450,5 +535,98 @@ mod tests {
             "zh"
         );
         assert!(Language::from_code("fa").is_some());
+    }
+
+    /// Headline-length texts (a dozen to twenty words), where stopwords
+    /// shared between languages ("a", "in", "de") weigh most.
+    const SHORT: [(&str, &str); 14] = [
+        (
+            "en",
+            "Flood waters rise in the north as the river breaks its banks near the old town",
+        ),
+        (
+            "de",
+            "Die Regierung will die Steuern im nächsten Jahr senken, sagte der Minister am Montag in Berlin",
+        ),
+        (
+            "fr",
+            "Le gouvernement veut baisser les impôts l'année prochaine, a déclaré le ministre lundi à Paris",
+        ),
+        (
+            "es",
+            "El gobierno quiere bajar los impuestos el próximo año, dijo el ministro el lunes en Madrid",
+        ),
+        (
+            "it",
+            "Il governo vuole ridurre le tasse il prossimo anno, ha detto il ministro lunedì a Roma",
+        ),
+        (
+            "pt",
+            "O governo quer baixar os impostos no próximo ano, disse o ministro na segunda-feira em Lisboa",
+        ),
+        (
+            "nl",
+            "De regering wil de belastingen volgend jaar verlagen, zei de minister maandag in Den Haag",
+        ),
+        (
+            "sv",
+            "Regeringen vill sänka skatterna nästa år, sade ministern på måndagen i Stockholm efter mötet",
+        ),
+        (
+            "da",
+            "Regeringen vil sænke skatterne næste år, sagde ministeren mandag i København efter et langt møde",
+        ),
+        (
+            "pl",
+            "Rząd chce obniżyć podatki w przyszłym roku, powiedział minister w poniedziałek w Warszawie",
+        ),
+        (
+            "cs",
+            "Vláda chce příští rok snížit daně, řekl ministr v pondělí v Praze po jednání s odbory",
+        ),
+        (
+            "ro",
+            "Guvernul vrea să reducă taxele anul viitor, a spus ministrul luni la București după ședință",
+        ),
+        (
+            "hu",
+            "A kormány jövőre csökkenteni akarja az adókat, mondta a miniszter hétfőn Budapesten",
+        ),
+        (
+            "fi",
+            "Hallitus haluaa laskea veroja ensi vuonna, sanoi ministeri maanantaina Helsingissä kokouksen jälkeen",
+        ),
+    ];
+
+    #[test]
+    fn detects_headline_length_texts() {
+        let mut decided = 0;
+        for (code, text) in SHORT {
+            assert_eq!(Language::detect(text).code(), code, "{text}");
+            if let Some(language) = detect_by_stopwords(tokenize::words(text).map(|(_, w)| w)) {
+                assert_eq!(language.code(), code, "{text}");
+                decided += 1;
+            }
+        }
+        // Some are left to whatlang (its answer for Danish here would be
+        // Norwegian: stopwords decide that one).
+        assert!(decided >= 8, "the stopword path decided only {decided}");
+    }
+
+    #[test]
+    fn own_words_decide_where_shared_short_words_make_counts_close() {
+        // "a", "in", "to" and "de" are stopwords of a dozen languages; "the",
+        // "of", "and" and "with" are English only.
+        let text = "Rebels in port city hand keys to envoys in Geneva, a list to UN in a \
+                    deal the mediators of the region set with officials";
+        assert_eq!(
+            detect_by_stopwords(tokenize::words(text).map(|(_, w)| w)).map(|l| l.code()),
+            Some("en")
+        );
+        // A table of one-letter column names is no evidence of Spanish "y"
+        // or Italian "e".
+        let table =
+            "Name Pos AB H E AVG Smith 1 0 E Jones 2 1 Y Brown 0 0 E Green 3 1 Y Black 1 1 E";
+        assert!(detect_by_stopwords(tokenize::words(table).map(|(_, w)| w)).is_none());
     }
 }
