@@ -103,7 +103,8 @@ pub const MAX_ITERATIONS: usize = 100;
 pub struct SentenceVectors {
     /// Sentence `i`'s entries are `offsets[i]..offsets[i + 1]`.
     offsets: Vec<usize>,
-    /// Distinct term ids, increasing within each sentence.
+    /// Distinct term ids of each sentence, in the order of their first
+    /// occurrence in it.
     terms: Vec<TermId>,
     /// `tf · idf` of the term at the same position.
     weights: Vec<f64>,
@@ -112,9 +113,8 @@ pub struct SentenceVectors {
     norms: Vec<f64>,
     /// Content terms of each sentence, repeats included.
     lengths: Vec<usize>,
-    /// Natural log of `lengths` (0 for an empty sentence), for TextRank's
-    /// normalisation: computed once per sentence rather than per pair.
-    log_lengths: Vec<f64>,
+    /// Sentence frequency of each term: in how many sentences it is.
+    frequency: Vec<u32>,
     /// Inverse sentence frequency of each term within the sentences (0 for
     /// a term none of them has).
     idf: Vec<f64>,
@@ -147,23 +147,29 @@ impl SentenceVectors {
         let mut terms = Vec::with_capacity(total);
         let mut weights = Vec::with_capacity(total);
         let mut lengths = Vec::with_capacity(n);
-        let mut log_lengths = Vec::with_capacity(n);
         let mut frequency = vec![0u32; vocabulary_len];
         // First the distinct terms of each sentence with their counts (in
         // `weights` for now) and the sentence frequencies, then the weights.
-        let mut sorted: Vec<TermId> = Vec::new();
+        // `slot[t]`: where term t was last put in `terms`; within the
+        // current sentence's entries it is a repeat. (Sorting each
+        // sentence's terms to find repeats cost more than the rest of this
+        // function, and nothing needs them in order.)
+        let mut slot = vec![usize::MAX; vocabulary_len];
         for sentence in &view.sentences {
-            sorted.clear();
-            sorted.extend_from_slice(sentence.terms);
-            sorted.sort_unstable();
-            for run in sorted.chunk_by(|a, b| a == b) {
-                terms.push(run[0]);
-                weights.push(run.len() as f64);
-                frequency[run[0] as usize] += 1;
+            let start = terms.len();
+            for &t in sentence.terms {
+                let t_slot = &mut slot[t as usize];
+                if (start..terms.len()).contains(t_slot) {
+                    weights[*t_slot] += 1.0;
+                } else {
+                    *t_slot = terms.len();
+                    terms.push(t);
+                    weights.push(1.0);
+                    frequency[t as usize] += 1;
+                }
             }
             offsets.push(terms.len());
             lengths.push(sentence.terms.len());
-            log_lengths.push((sentence.terms.len().max(1) as f64).ln());
         }
         // Terms share a few frequencies (most are in one or two sentences):
         // one logarithm per frequency, not per term. `sf ≤ n`, as a term
@@ -197,7 +203,7 @@ impl SentenceVectors {
             weights,
             norms,
             lengths,
-            log_lengths,
+            frequency,
             idf,
             vocabulary_len,
             deadline: view.deadline(),
@@ -225,7 +231,8 @@ impl SentenceVectors {
         self.vocabulary_len
     }
 
-    /// Distinct terms of sentence `i`, increasing.
+    /// Distinct terms of sentence `i`, in the order of their first
+    /// occurrence in it.
     pub fn terms(&self, i: usize) -> &[TermId] {
         &self.terms[self.offsets[i]..self.offsets[i + 1]]
     }
@@ -265,15 +272,14 @@ impl SentenceVectors {
     }
 
     /// Content terms of sentence `i`, repeats included.
-    #[cfg(test)]
     pub fn term_count(&self, i: usize) -> usize {
         self.lengths[i]
     }
 
-    /// `ln` of the number of content terms of sentence `i` (repeats
-    /// included), 0 for a sentence without content terms.
-    pub fn ln_term_count(&self, i: usize) -> f64 {
-        self.log_lengths[i]
+    /// In how many sentences each term is (0 for a term none of them has),
+    /// by term id.
+    pub fn sentence_frequencies(&self) -> &[u32] {
+        &self.frequency
     }
 
     /// Inverse sentence frequency of term `t` among these sentences, 0 for
@@ -357,18 +363,15 @@ impl Graph {
         let n = vectors.len();
         let vocabulary_len = vectors.vocabulary_len();
 
-        // Sentence frequency of every term, and which terms are indexed.
-        let mut frequency = vec![0usize; vocabulary_len];
-        for &term in &vectors.terms {
-            frequency[term as usize] += 1;
-        }
-        let indexed = |f: usize| f >= 2 && f <= limits.max_postings;
+        // Which terms are indexed, by their sentence frequency.
+        let frequency = &vectors.frequency;
+        let indexed = |f: u32| f >= 2 && f as usize <= limits.max_postings;
 
         // Inverted index, compressed: term t's postings are
         // `postings[starts[t]..starts[t + 1]]`, each `(sentence, weight)`.
         let mut starts = vec![0usize; vocabulary_len + 1];
         for (t, &f) in frequency.iter().enumerate() {
-            starts[t + 1] = starts[t] + if indexed(f) { f } else { 0 };
+            starts[t + 1] = starts[t] + if indexed(f) { f as usize } else { 0 };
         }
         let mut cursor = starts.clone();
         let mut postings = vec![(0usize, 0.0f64); starts[vocabulary_len]];
@@ -389,7 +392,7 @@ impl Graph {
         let mut capped: Vec<(usize, f64)> = Vec::new();
         for i in 0..n {
             for (&term, &w) in vectors.terms(i).iter().zip(vectors.weights(i)) {
-                if frequency[term as usize] > limits.max_postings {
+                if frequency[term as usize] as usize > limits.max_postings {
                     capped.push((term as usize, w));
                 }
             }
@@ -641,13 +644,13 @@ mod tests {
         Cautious traders waited for the central bank.";
 
     #[test]
-    fn vectors_hold_sorted_tf_idf_and_norms() {
+    fn vectors_hold_distinct_tf_idf_and_norms() {
         let doc = analyze("Cats chase cats and mice. Dogs sleep.");
         let v = SentenceVectors::new(&doc);
         assert_eq!(v.len(), 2);
         let cat = term(&doc, "cat");
         let terms = v.terms(0);
-        assert!(terms.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(terms, [cat, term(&doc, "chase"), term(&doc, "mice")]);
         let p = terms.iter().position(|&t| t == cat).unwrap();
         assert!((v.weights(0)[p] - 2.0 * doc.idf(cat)).abs() < 1e-12);
         assert_eq!(v.term_count(0), 4);

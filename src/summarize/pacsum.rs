@@ -181,28 +181,31 @@ fn pairs_within(
     mut visit: impl FnMut(usize, usize, f64),
 ) {
     let n = vectors.len();
-    let vocabulary_len = vectors.vocabulary_len();
+    let frequency = vectors.sentence_frequencies();
+    let vocabulary_len = frequency.len();
     // Postings of each term, in sentence order: term t's are
-    // `postings[starts[t]..starts[t + 1]]`, `(sentence, weight)`.
-    let mut starts = vec![0usize; vocabulary_len + 1];
-    for i in 0..n {
-        for &t in vectors.terms(i) {
-            starts[t as usize + 1] += 1;
-        }
-    }
-    for t in 0..vocabulary_len {
-        starts[t + 1] += starts[t];
-    }
+    // `postings[starts[t]..starts[t + 1]]`, `(sentence, weight)`. A term
+    // has one posting per sentence it is in: its sentence frequency.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(frequency.iter().scan(0usize, |end, &f| {
+            *end += f as usize;
+            Some(*end)
+        }))
+        .collect();
     // Filled from the last sentence back, and each term's postings from
     // their end, so that `next[t]` ends at term t's first posting, where
     // the walk below starts. `next[t]`: the posting of term t after the
     // current sentence's own.
     let mut next: Vec<usize> = starts[1..].to_vec();
-    let mut postings = vec![(0usize, 0.0f64); starts[vocabulary_len]];
+    // Sentence and weight of each posting, in two arrays: a third less
+    // memory to clear and to read than pairs padded to 16 bytes.
+    let mut sentences = vec![0u32; starts[vocabulary_len]];
+    let mut weights = vec![0.0f64; starts[vocabulary_len]];
     for i in (0..n).rev() {
         for (&t, &w) in vectors.terms(i).iter().zip(vectors.weights(i)) {
             next[t as usize] -= 1;
-            postings[next[t as usize]] = (i, w);
+            sentences[next[t as usize]] = i as u32;
+            weights[next[t as usize]] = w;
         }
     }
     let mut dot = vec![0.0f64; n];
@@ -215,7 +218,9 @@ fn pairs_within(
         for (&t, &wi) in vectors.terms(i).iter().zip(vectors.weights(i)) {
             let t = t as usize;
             next[t] += 1; // past sentence i's own posting
-            for &(j, wj) in &postings[next[t]..starts[t + 1]] {
+            let postings = next[t]..starts[t + 1];
+            for (&j, &wj) in sentences[postings.clone()].iter().zip(&weights[postings]) {
+                let j = j as usize;
                 if j > i + window {
                     break;
                 }

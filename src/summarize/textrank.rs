@@ -25,12 +25,22 @@ use super::graph::{self, PairStats, SentenceVectors};
 /// similarity. Sentences without content terms score 0; every other score
 /// is positive.
 pub fn score(vectors: &SentenceVectors) -> Vec<f64> {
-    graph::centrality(vectors, similarity)
+    let ln = ln_term_counts(vectors);
+    graph::centrality(vectors, |_, i, j, stats| similarity(&ln, i, j, stats))
 }
 
-/// TextRank's similarity of sentences `i` and `j`.
-fn similarity(vectors: &SentenceVectors, i: usize, j: usize, stats: PairStats) -> f64 {
-    let denominator = vectors.ln_term_count(i) + vectors.ln_term_count(j);
+/// `ln` of each sentence's number of content terms (repeats included), 0
+/// for a sentence without content terms: once per sentence rather than
+/// per pair.
+fn ln_term_counts(vectors: &SentenceVectors) -> Vec<f64> {
+    (0..vectors.len())
+        .map(|i| (vectors.term_count(i).max(1) as f64).ln())
+        .collect()
+}
+
+/// TextRank's similarity of sentences `i` and `j`, given [`ln_term_counts`].
+fn similarity(ln: &[f64], i: usize, j: usize, stats: PairStats) -> f64 {
+    let denominator = ln[i] + ln[j];
     f64::from(stats.shared_terms) / denominator.max(1.0)
 }
 
@@ -46,18 +56,19 @@ mod tests {
             Language::from_code("en"),
         );
         let v = SentenceVectors::new(&doc);
+        let ln = ln_term_counts(&v);
         let stats = PairStats {
             shared_terms: 2,
             dot: 0.0,
         };
         assert_eq!((v.term_count(0), v.term_count(1)), (4, 3));
         let expected = 2.0 / (4f64.ln() + 3f64.ln());
-        assert!((similarity(&v, 0, 1, stats) - expected).abs() < 1e-12);
+        assert!((similarity(&ln, 0, 1, stats) - expected).abs() < 1e-12);
         // One-term sentences: ln 1 + ln 1 = 0, floored at 1.
         let one = PairStats {
             shared_terms: 1,
             dot: 0.0,
         };
-        assert_eq!(similarity(&v, 2, 2, one), 1.0);
+        assert_eq!(similarity(&ln, 2, 2, one), 1.0);
     }
 }
