@@ -132,32 +132,28 @@ impl SentenceVectors {
     pub fn of(view: &View<'_, '_>) -> Self {
         let n = view.len();
         let total: usize = view.sentences.iter().map(|s| s.terms.len()).sum();
-        // A term id outside the vocabulary would be a pipeline bug; the
-        // vocabulary grows to hold it rather than panic.
-        let vocabulary_len = view
-            .sentences
-            .iter()
-            .flat_map(|s| s.terms.iter())
-            .map(|&t| t as usize + 1)
-            .max()
-            .unwrap_or(0)
-            .max(view.doc.vocabulary.len());
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0);
         let mut terms = Vec::with_capacity(total);
         let mut weights = Vec::with_capacity(total);
         let mut lengths = Vec::with_capacity(n);
-        let mut frequency = vec![0u32; vocabulary_len];
+        let mut frequency = vec![0u32; view.doc.vocabulary.len()];
         // First the distinct terms of each sentence with their counts (in
         // `weights` for now) and the sentence frequencies, then the weights.
         // `slot[t]`: where term t was last put in `terms`; within the
         // current sentence's entries it is a repeat. (Sorting each
         // sentence's terms to find repeats cost more than the rest of this
         // function, and nothing needs them in order.)
-        let mut slot = vec![usize::MAX; vocabulary_len];
+        let mut slot = vec![usize::MAX; frequency.len()];
         for sentence in &view.sentences {
             let start = terms.len();
             for &t in sentence.terms {
+                if t as usize >= slot.len() {
+                    // A term id outside the vocabulary would be a pipeline
+                    // bug; the vocabulary grows to hold it rather than panic.
+                    slot.resize(t as usize + 1, usize::MAX);
+                    frequency.resize(t as usize + 1, 0);
+                }
                 let t_slot = &mut slot[t as usize];
                 if (start..terms.len()).contains(t_slot) {
                     weights[*t_slot] += 1.0;
@@ -188,6 +184,7 @@ impl SentenceVectors {
                 }
             })
             .collect();
+        let vocabulary_len = frequency.len();
         let mut norms = Vec::with_capacity(n);
         for i in 0..n {
             let mut squares = 0.0;

@@ -87,35 +87,35 @@ pub fn score_with(vectors: &SentenceVectors, params: &Params) -> Vec<f64> {
         return Vec::new();
     }
     let window = params.window.max(1);
-    let (forward, backward) = directed_sums(vectors, window, params.beta);
-    let centrality: Vec<f64> = forward
-        .iter()
-        .zip(&backward)
-        .map(|(f, b)| params.forward * f + params.backward * b)
-        .collect();
-    let largest = centrality.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    let (mut scores, backward) = directed_sums(vectors, window, params.beta);
+    // The centrality, in place of the forward sums.
+    for (score, b) in scores.iter_mut().zip(&backward) {
+        *score = params.forward * *score + params.backward * b;
+    }
+    let largest = scores.iter().fold(0.0f64, |m, c| m.max(c.abs()));
     let scale = if largest > 0.0 { 1.0 / largest } else { 0.0 };
     let decay = params.decay.max(f64::MIN_POSITIVE);
-    let raw: Vec<Option<f64>> = (0..n)
-        .map(|i| {
-            (!vectors.is_empty_sentence(i))
-                .then(|| centrality[i] * scale + params.position * (-(i as f64) / decay).exp())
-        })
-        .collect();
-    // Into [0, 1], sentences without content at 0.
-    let (low, high) = raw
-        .iter()
-        .flatten()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| {
-            (lo.min(s), hi.max(s))
-        });
-    raw.into_iter()
-        .map(|s| match s {
-            Some(s) if high > low => (s - low) / (high - low),
-            Some(_) => 1.0,
-            None => 0.0,
-        })
-        .collect()
+    // With the position prior; sentences without content stay out of the
+    // range and end at 0.
+    let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (i, score) in scores.iter_mut().enumerate() {
+        if vectors.is_empty_sentence(i) {
+            continue;
+        }
+        *score = *score * scale + params.position * (-(i as f64) / decay).exp();
+        (low, high) = (low.min(*score), high.max(*score));
+    }
+    // Into [0, 1].
+    for (i, score) in scores.iter_mut().enumerate() {
+        *score = if vectors.is_empty_sentence(i) {
+            0.0
+        } else if high > low {
+            (*score - low) / (high - low)
+        } else {
+            1.0
+        };
+    }
+    scores
 }
 
 /// For each sentence, the thresholded similarities to the sentences after
