@@ -108,7 +108,7 @@ fn counts<'t>(
         }
     });
     sort(&mut features);
-    let mut counts: FeatureCounts = Vec::new();
+    let mut counts: FeatureCounts = Vec::with_capacity(features.len());
     for f in features {
         match counts.last_mut() {
             Some((last, n)) if *last == f => *n += 1.0,

@@ -248,9 +248,9 @@ fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Langu
     // The languages of each stopword of two letters or more met, for the
     // rule on own words (one letter is as often an initial, a grade or a
     // column of a table as the Spanish "y" or the Italian "e").
-    let mut masks: Vec<u64> = Vec::new();
+    let mut masks: Vec<u64> = Vec::with_capacity(STOPWORD_LANDSLIDE_WORDS);
     let mut count = 0usize;
-    let mut folded = String::new();
+    let mut folded = String::with_capacity(32);
     for word in words {
         count += 1;
         tokenize::fold_into(word, &mut folded);
