@@ -224,10 +224,11 @@ fn pairs_within(
                 if j > i + window {
                     break;
                 }
-                if dot[j] == 0.0 {
+                let d = &mut dot[j];
+                if *d == 0.0 {
                     touched.push(j);
                 }
-                dot[j] += wi * wj;
+                *d += wi * wj;
             }
         }
         let norm_i = vectors.norm(i);

@@ -388,6 +388,18 @@ impl Line {
         let gap_after = &after[..after.len() - text_after.len()];
         let breaks = |gap: &str| {
             // "\r\n" is one break.
+            if gap.is_ascii() {
+                // Most gaps: a space or two line feeds.
+                let bytes = gap.as_bytes();
+                return bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| {
+                        matches!(b, b'\n' | 0x0B | 0x0C)
+                            || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    })
+                    .count();
+            }
             let mut chars = gap.chars().peekable();
             let mut count = 0;
             while let Some(c) = chars.next() {
@@ -542,29 +554,35 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
         && text[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
-/// A list of lowercase phrases, indexed by their first bytes: a text is
-/// compared only with the phrases that start with its own first byte
-/// (lowercased), which for most sentences is none of them.
+/// A list of lowercase phrases, indexed by their first two bytes: a text
+/// is compared only with the phrases that start with its own first two
+/// bytes (lowercased), which for nearly every sentence is none of them
+/// (by the first byte alone, a sentence starting with "The" or "S" was
+/// compared with several).
 struct Phrases {
     list: &'static [&'static str],
     /// Bit `k` of `by_first_byte[b]`: phrase `k` starts with byte `b`.
     by_first_byte: [u64; 256],
+    /// Bit `k` of `by_second_byte[b]`: phrase `k`'s second byte is `b`.
+    by_second_byte: [u64; 256],
     /// The longest phrase's length in bytes.
     longest: usize,
 }
 
 impl Phrases {
-    /// Fails to compile on an empty phrase (which every text would start
-    /// with) or a list of more than 64.
+    /// Fails to compile on a phrase of less than two bytes (the index
+    /// reads two) or a list of more than 64.
     const fn new(list: &'static [&'static str]) -> Self {
         assert!(list.len() <= 64, "more phrases than bits");
         let mut by_first_byte = [0u64; 256];
+        let mut by_second_byte = [0u64; 256];
         let mut longest = 0;
         let mut k = 0;
         while k < list.len() {
             let phrase = list[k].as_bytes();
-            assert!(!phrase.is_empty(), "an empty phrase");
+            assert!(phrase.len() >= 2, "a phrase of less than two bytes");
             by_first_byte[phrase[0] as usize] |= 1 << k;
+            by_second_byte[phrase[1] as usize] |= 1 << k;
             if phrase.len() > longest {
                 longest = phrase.len();
             }
@@ -573,6 +591,7 @@ impl Phrases {
         Self {
             list,
             by_first_byte,
+            by_second_byte,
             longest,
         }
     }
@@ -588,12 +607,16 @@ impl Phrases {
         text.len() <= self.longest && self.candidates(text).any(|p| text.eq_ignore_ascii_case(p))
     }
 
-    /// The phrases that start with the first byte of `text`, ignoring
-    /// ASCII case.
+    /// The phrases that start with the first two bytes of `text`,
+    /// ignoring ASCII case.
     fn candidates<'p>(&'p self, text: &str) -> impl Iterator<Item = &'static str> + 'p {
-        let mut bits = text.as_bytes().first().map_or(0, |b| {
-            self.by_first_byte[usize::from(b.to_ascii_lowercase())]
-        });
+        let mut bits = match text.as_bytes() {
+            [first, second, ..] => {
+                self.by_first_byte[usize::from(first.to_ascii_lowercase())]
+                    & self.by_second_byte[usize::from(second.to_ascii_lowercase())]
+            }
+            _ => 0,
+        };
         // One phrase a set bit, lowest first; none once the bits run out
         // (`trailing_zeros` of 0 is 64, past the end of the list).
         std::iter::from_fn(move || {
@@ -811,7 +834,11 @@ fn dateline_end(sentence: &str) -> Option<usize> {
             }
         }
     }
-    // A place in capitals, then a dash.
+    // A place in capitals, then a dash. Most sentences' second byte is a
+    // lowercase ASCII letter, part of the first word: not in capitals.
+    if head.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
     let space = memchr::memchr(b' ', head.as_bytes())?;
     let city = head[..space].trim_end_matches(',');
     // Capitals first: the first word of most sentences fails at its second
@@ -1164,6 +1191,17 @@ Nobody came.";
         fn dated_words_have_a_year(sentence in sentence()) {
             proptest::prop_assert!(!has_dated_words(&sentence) || has_year(&sentence));
         }
+    }
+
+    #[test]
+    fn a_crlf_is_one_line_break_and_unicode_separators_count() {
+        let text = "Head\r\nBody one.\r\n\r\nTail\u{2029}\u{2029}End";
+        let head = Line::of(text, &(0..4));
+        assert!(head.starts && head.ends && !head.paragraph, "{head:?}");
+        let body = Line::of(text, &(6..15));
+        assert!(body.starts && body.ends && !body.paragraph, "{body:?}");
+        let tail = Line::of(text, &(19..23));
+        assert!(tail.paragraph, "{tail:?}");
     }
 
     #[test]
