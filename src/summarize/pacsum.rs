@@ -185,10 +185,15 @@ fn pairs_within(
     let vocabulary_len = frequency.len();
     // Postings of each term, in sentence order: term t's are
     // `postings[starts[t]..starts[t + 1]]`, `(sentence, weight)`. A term
-    // has one posting per sentence it is in: its sentence frequency.
+    // has one posting per sentence it is in (its sentence frequency), but
+    // a term of one sentence pairs it with none: most terms of a document
+    // are, and they get no postings at all.
+    let paired = |t: usize| frequency[t] >= 2;
     let starts: Vec<usize> = std::iter::once(0)
         .chain(frequency.iter().scan(0usize, |end, &f| {
-            *end += f as usize;
+            if f >= 2 {
+                *end += f as usize;
+            }
             Some(*end)
         }))
         .collect();
@@ -203,9 +208,12 @@ fn pairs_within(
     let mut weights = vec![0.0f64; starts[vocabulary_len]];
     for i in (0..n).rev() {
         for (&t, &w) in vectors.terms(i).iter().zip(vectors.weights(i)) {
-            next[t as usize] -= 1;
-            sentences[next[t as usize]] = i as u32;
-            weights[next[t as usize]] = w;
+            let t = t as usize;
+            if paired(t) {
+                next[t] -= 1;
+                sentences[next[t]] = i as u32;
+                weights[next[t]] = w;
+            }
         }
     }
     let mut dot = vec![0.0f64; n];
@@ -217,6 +225,9 @@ fn pairs_within(
         touched.clear();
         for (&t, &wi) in vectors.terms(i).iter().zip(vectors.weights(i)) {
             let t = t as usize;
+            if !paired(t) {
+                continue;
+            }
             next[t] += 1; // past sentence i's own posting
             let postings = next[t]..starts[t + 1];
             for (&j, &wj) in sentences[postings.clone()].iter().zip(&weights[postings]) {
