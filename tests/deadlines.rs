@@ -5,8 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{TestServer, WIRE_STYLE, long_config, long_text};
-use textanalysis::config::Concurrency;
+use common::{TestServer, WIRE_STYLE, long_config, long_text, with_concurrency};
 use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
 use textanalysis::proto::v1::{SummarizeAlgorithm, SummarizeRequest};
 use textanalysis::server::ServerConfig;
@@ -28,14 +27,7 @@ fn long_request() -> SummarizeRequest {
 /// A server that admits `max_in_flight` analyses with `max_queued` waiting,
 /// and accepts texts of [`common::LONG_BYTES`].
 async fn start(max_in_flight: usize, max_queued: usize) -> TestServer {
-    TestServer::start_with(ServerConfig {
-        concurrency: Concurrency {
-            max_in_flight: Some(max_in_flight),
-            max_queued: Some(max_queued),
-        },
-        ..long_config()
-    })
-    .await
+    TestServer::start_with(with_concurrency(long_config(), max_in_flight, max_queued)).await
 }
 
 /// How long a whole long analysis takes on this machine and build, so that

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE, long_config, long_text, metric, scrape};
-use textanalysis::config::Concurrency;
+use common::{TestServer, WIRE_STYLE, long_config, long_text, metric, scrape, with_concurrency};
 use textanalysis::proto::v1::{ListModelsRequest, SummarizeAlgorithm, SummarizeRequest};
-use textanalysis::server::{SERVICE_NAME, ServerConfig};
+use textanalysis::server::SERVICE_NAME;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 use tonic_types::StatusExt;
@@ -23,14 +22,8 @@ fn summarize(text: String) -> SummarizeRequest {
 
 #[tokio::test]
 async fn beyond_the_queue_requests_are_refused_at_once_and_accepted_work_completes() {
-    let (server, metrics) = TestServer::start_with_metrics(ServerConfig {
-        concurrency: Concurrency {
-            max_in_flight: Some(1),
-            max_queued: Some(0),
-        },
-        ..long_config()
-    })
-    .await;
+    let (server, metrics) =
+        TestServer::start_with_metrics(with_concurrency(long_config(), 1, 0)).await;
     // A long analysis holds the only slot while the test looks around.
     let long_text = long_text();
     let mut client = server.client().await;

@@ -118,8 +118,6 @@ pub struct SentenceVectors {
     /// Inverse sentence frequency of each term within the sentences (0 for
     /// a term none of them has).
     idf: Vec<f64>,
-    /// Size of the document's vocabulary: every term id is below it.
-    vocabulary_len: usize,
     /// The document's deadline, for the graph built from these vectors.
     deadline: Deadline,
 }
@@ -184,7 +182,6 @@ impl SentenceVectors {
                 }
             })
             .collect();
-        let vocabulary_len = frequency.len();
         let mut norms = Vec::with_capacity(n);
         for i in 0..n {
             let mut squares = 0.0;
@@ -202,7 +199,6 @@ impl SentenceVectors {
             lengths,
             frequency,
             idf,
-            vocabulary_len,
             deadline: view.deadline(),
         }
     }
@@ -225,7 +221,7 @@ impl SentenceVectors {
 
     /// Size of the vocabulary: every term id is below it.
     pub fn vocabulary_len(&self) -> usize {
-        self.vocabulary_len
+        self.frequency.len()
     }
 
     /// Distinct terms of sentence `i`, in the order of their first

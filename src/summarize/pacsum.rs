@@ -190,9 +190,9 @@ fn pairs_within(
     // are, and they get no postings at all.
     let paired = |t: usize| frequency[t] >= 2;
     let starts: Vec<usize> = std::iter::once(0)
-        .chain(frequency.iter().scan(0usize, |end, &f| {
-            if f >= 2 {
-                *end += f as usize;
+        .chain((0..vocabulary_len).scan(0usize, |end, t| {
+            if paired(t) {
+                *end += frequency[t] as usize;
             }
             Some(*end)
         }))

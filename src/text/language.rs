@@ -255,14 +255,10 @@ fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Langu
         count += 1;
         tokenize::fold_into(word, &mut folded);
         if let Some(&mask) = profiles.languages.get(folded.as_str()) {
-            let mut mask = mask;
             if folded.chars().nth(1).is_some() {
                 masks.push(mask);
             }
-            while mask != 0 {
-                hits[mask.trailing_zeros() as usize] += 1;
-                mask &= mask - 1;
-            }
+            count_languages(&mut hits, mask);
         }
         if count.is_multiple_of(STOPWORD_LANDSLIDE_WORDS) {
             let (winner, best, runner_up) = leader(&hits);
@@ -304,11 +300,7 @@ fn winner_by_own_words(languages: usize, masks: &[u64], count: usize) -> Option<
     }
     let mut hits = vec![0u32; languages];
     for &mask in masks {
-        let mut mask = mask;
-        while mask != 0 {
-            hits[mask.trailing_zeros() as usize] += 1;
-            mask &= mask - 1;
-        }
+        count_languages(&mut hits, mask);
     }
     let mut leaders: Vec<usize> = (0..hits.len()).filter(|&i| hits[i] > 0).collect();
     leaders.sort_unstable_by_key(|&i| std::cmp::Reverse(hits[i]));
@@ -320,11 +312,7 @@ fn winner_by_own_words(languages: usize, masks: &[u64], count: usize) -> Option<
         // Words of both x's list and language l's.
         let mut shared = [0u32; u64::BITS as usize];
         for &mask in masks.iter().filter(|&&m| m & (1 << x) != 0) {
-            let mut others = mask & !(1 << x);
-            while others != 0 {
-                shared[others.trailing_zeros() as usize] += 1;
-                others &= others - 1;
-            }
+            count_languages(&mut shared, mask & !(1 << x));
         }
         (0..hits.len()).all(|l| {
             let own = hits[x] - shared[l];
@@ -332,6 +320,15 @@ fn winner_by_own_words(languages: usize, masks: &[u64], count: usize) -> Option<
             l == x || hits[l] == 0 || (own >= EXCLUSIVE_MIN_OWN && own >= EXCLUSIVE_MARGIN * theirs)
         })
     })
+}
+
+/// Adds one to the count of every language in `mask` (bit `i`: language
+/// `i`).
+fn count_languages(counts: &mut [u32], mut mask: u64) {
+    while mask != 0 {
+        counts[mask.trailing_zeros() as usize] += 1;
+        mask &= mask - 1;
+    }
 }
 
 /// The index with the most hits, its count and the runner-up's count.

@@ -36,6 +36,21 @@ pub fn long_config() -> ServerConfig {
     }
 }
 
+/// `config` but for the number of analyses in flight and waiting.
+pub fn with_concurrency(
+    config: ServerConfig,
+    max_in_flight: usize,
+    max_queued: usize,
+) -> ServerConfig {
+    ServerConfig {
+        concurrency: textanalysis::config::Concurrency {
+            max_in_flight: Some(max_in_flight),
+            max_queued: Some(max_queued),
+        },
+        ..config
+    }
+}
+
 /// A server running in the test's runtime.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -52,13 +67,11 @@ impl TestServer {
     /// Starts a server with default settings but for the number of
     /// analyses in flight and waiting.
     pub async fn start_with_concurrency(max_in_flight: usize, max_queued: usize) -> Self {
-        Self::start_with(ServerConfig {
-            concurrency: textanalysis::config::Concurrency {
-                max_in_flight: Some(max_in_flight),
-                max_queued: Some(max_queued),
-            },
-            ..ServerConfig::default()
-        })
+        Self::start_with(with_concurrency(
+            ServerConfig::default(),
+            max_in_flight,
+            max_queued,
+        ))
         .await
     }
 
