@@ -11,11 +11,18 @@
 //! (detection and features), `summarize-lead` (analysis and LEAD, furniture
 //! kept: the default before PACSUM), `summarize` (analysis and the default
 //! options), `compare` (both texts analysed and compared with the default
-//! options; FILE_B is the second text). One call runs before the counted
-//! ones (in `counted`), so that per-process start-up (stopword tables,
-//! the model, the thread's lexicon) is left out.
+//! options; FILE_B is the second text), `classify-texts` (FILE is JSON
+//! lines as in `../shared/data`, a text a line in `title` and `text` or
+//! `body`; each call detects the language of, extracts features from and
+//! scores with the built-in model the first CALLS texts, after one
+//! untimed pass over all of them, so that the count is the steady state of
+//! a thread that has met the data's words: divide it by CALLS). One call
+//! runs before the counted ones (in `counted`), so that per-process
+//! start-up (stopword tables, the model, the thread's lexicon) is left
+//! out.
 
-use textanalysis::classify::features;
+use textanalysis::classify::model::Model;
+use textanalysis::classify::{features, registry, train};
 use textanalysis::compare::{self, CompareOptions};
 use textanalysis::summarize::{self, Algorithm, SummarizeOptions};
 use textanalysis::text::{Document, Language, segment, tokenize};
@@ -32,6 +39,16 @@ fn main() {
     let text = read(file);
     let other = other.map(read).unwrap_or_default();
     let calls: usize = calls.parse().expect(usage);
+    if stage == "classify-texts" {
+        let texts: Vec<String> = text.lines().map(text_of_line).collect();
+        let model = registry::builtin().expect("the built-in model");
+        classify_texts(&model, &texts);
+        println!(
+            "{}",
+            counted_texts(&model, &texts[..calls.min(texts.len())])
+        );
+        return;
+    }
     run(stage, &text, &other, 1);
     println!("{}", counted(stage, &text, &other, calls));
 }
@@ -40,6 +57,31 @@ fn main() {
 #[inline(never)]
 fn counted(stage: &str, text: &str, other: &str, calls: usize) -> usize {
     run(stage, text, other, calls)
+}
+
+/// The text of a line of `../shared/data`: its title, a blank line and
+/// its text or body, as `scripts/eval_classify.py` reads them.
+fn text_of_line(line: &str) -> String {
+    let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+    let field = |name: &str| row.get(name).and_then(|v| v.as_str());
+    let body = field("text").or(field("body")).unwrap_or_default();
+    match field("title") {
+        Some(title) => format!("{title}\n\n{body}"),
+        None => body.to_owned(),
+    }
+}
+
+/// The `classify-texts` calls callgrind counts.
+#[inline(never)]
+fn counted_texts(model: &Model, texts: &[String]) -> usize {
+    classify_texts(model, texts)
+}
+
+fn classify_texts(model: &Model, texts: &[String]) -> usize {
+    texts
+        .iter()
+        .map(|t| model.classify(&train::features_of(t), false).len())
+        .sum()
 }
 
 fn run(stage: &str, text: &str, other: &str, calls: usize) -> usize {
