@@ -131,6 +131,9 @@ pub async fn run_with_metrics(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    // Before the first request, not during it: the stopword tables of every
+    // language take a debug build tens of milliseconds to build.
+    crate::text::language::warm_up();
     let metrics = Arc::new(Metrics::default());
     let admission = Arc::new(Admission::new(
         config.concurrency.in_flight(),

@@ -22,6 +22,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::radix;
+use crate::text::language::{self, StopwordVote};
 use crate::text::lexicon::{self, term_hash};
 use crate::text::{Language, tokenize};
 
@@ -71,18 +72,67 @@ pub fn extract(text: &str, language: Language) -> FeatureCounts {
 /// The language of `text` (`language`, or the detected one when `None`)
 /// and [`extract`]'s counts, splitting the text into words only once for
 /// both.
+///
+/// Detection counts the stopwords of the text's first words
+/// ([`StopwordVote`]), which the lexicon knows of every form it has met:
+/// so the words are looked up in the lexicon of the thread's last language
+/// ([`lexicon::with_recent`]) as they are voted on, and once the vote
+/// names that language (nearly always, on a thread serving one language),
+/// the lookups made for the vote are the features' too, and no word is
+/// folded and hashed twice. When it names another, the features start
+/// again in that language's lexicon. The language decided is the one
+/// [`Language::detect_with_words`] decides on the same words.
 pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, FeatureCounts) {
     // Sized once: a word and the space after it take at least two bytes,
     // most words far more (growing the vector by doubling cost a tenth of
     // a short text's classification).
     let mut words: Vec<(usize, &str)> = Vec::with_capacity(text.len() / 4 + 1);
     words.extend(tokenize::words(text));
-    let language =
-        language.unwrap_or_else(|| Language::detect_with_words(text, words.iter().copied()));
-    (
-        language,
-        counts(words.iter().map(|&(_, word)| word), words.len(), language),
-    )
+    // A unigram and a bigram for each content word.
+    let mut features: Vec<Feature> = Vec::with_capacity(2 * words.len());
+    let mut grams = Grams::default();
+    let language = match language {
+        Some(language) => language,
+        None => {
+            let prefix = language::prefix(text);
+            let voted = lexicon::with_recent(|lexicon| {
+                let mut vote = StopwordVote::new();
+                let mut read = 0;
+                for &(offset, word) in &words {
+                    if offset + word.len() > prefix.len() {
+                        break;
+                    }
+                    let known = lexicon.word(word);
+                    grams.add(known.term, &mut features);
+                    read += 1;
+                    if vote.add(known.form.stopwords) {
+                        break;
+                    }
+                }
+                let language = vote.decide(prefix);
+                if language == lexicon.language() {
+                    for &(_, word) in &words[read..] {
+                        grams.add(lexicon.term(word), &mut features);
+                    }
+                }
+                (language, language == lexicon.language())
+            });
+            match voted {
+                (language, true) => return (language, finish(features)),
+                (language, false) => {
+                    features.clear();
+                    grams = Grams::default();
+                    language
+                }
+            }
+        }
+    };
+    lexicon::with(language, |lexicon| {
+        for &(_, word) in &words {
+            grams.add(lexicon.term(word), &mut features);
+        }
+    });
+    (language, finish(features))
 }
 
 /// The counts of [`extract`] from the words; `words_hint`, about how many
@@ -92,21 +142,41 @@ fn counts<'t>(
     words_hint: usize,
     language: Language,
 ) -> FeatureCounts {
-    // A unigram and a bigram for each content word.
     let mut features: Vec<Feature> = Vec::with_capacity(2 * words_hint);
+    let mut grams = Grams::default();
     lexicon::with(language, |lexicon| {
-        let mut previous: Option<u64> = None;
         for word in words {
-            let Some(term) = lexicon.term(word) else {
-                continue;
-            };
-            features.push(bucket(term.hash));
-            if let Some(first) = previous {
-                features.push(bucket(pair_hash(first, term.hash)));
-            }
-            previous = Some(term.hash);
+            grams.add(lexicon.term(word), &mut features);
         }
     });
+    finish(features)
+}
+
+/// The unigram of each content word and the bigram of each pair of
+/// adjacent content words (stopwords between them are skipped), as the
+/// words come.
+#[derive(Default)]
+struct Grams {
+    previous: Option<u64>,
+}
+
+impl Grams {
+    /// Adds the features of the next word, whose term is `term` (`None`
+    /// for a stopword).
+    fn add(&mut self, term: Option<lexicon::Term<'_>>, features: &mut Vec<Feature>) {
+        let Some(term) = term else {
+            return;
+        };
+        features.push(bucket(term.hash));
+        if let Some(first) = self.previous {
+            features.push(bucket(pair_hash(first, term.hash)));
+        }
+        self.previous = Some(term.hash);
+    }
+}
+
+/// Counts of each feature of `features`, sorted by feature.
+fn finish(mut features: Vec<Feature>) -> FeatureCounts {
     sort(&mut features);
     let mut counts: FeatureCounts = Vec::with_capacity(features.len());
     for f in features {
@@ -181,6 +251,39 @@ mod tests {
         // Case, inflection and repeats fold together.
         assert_eq!(extract("OIL Prices", en), extract("oil price", en));
         assert!(counts.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn detection_while_looking_words_up_agrees_with_detection_alone() {
+        let texts = [
+            "The government said on Monday that the talks in Vienna would continue \
+             into the night, and that the ministers of both sides had agreed to meet again.",
+            "Die Regierung hat am Montag in Wien über die wachsende Bedrohung gesprochen, \
+             die von der Gruppe ausgeht, und die Minister wollen sich wieder treffen.",
+            "Le gouvernement a déclaré lundi que les discussions de Vienne se poursuivraient \
+             dans la nuit et que les ministres se retrouveraient mardi.",
+            "Oil prices soar",
+            "Fears for pension after talks with the parent firm",
+            "12345 !!!",
+            "",
+        ];
+        // Each text after each other, so that the thread's last language
+        // (where the words are looked up first) is sometimes the text's
+        // and sometimes not.
+        for first in texts {
+            for text in texts {
+                detect_and_extract(first, None);
+                let expected = Language::detect(text);
+                let (language, counts) = detect_and_extract(text, None);
+                assert_eq!(language, expected, "{text:?} after {first:?}");
+                assert_eq!(counts, extract(text, expected), "{text:?} after {first:?}");
+                let given = Language::from_code("de");
+                assert_eq!(
+                    detect_and_extract(text, given).1,
+                    extract(text, given.unwrap())
+                );
+            }
+        }
     }
 
     #[test]

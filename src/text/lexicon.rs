@@ -12,7 +12,11 @@
 //!
 //! Memory stays bounded by the number of threads: a thread keeps at most
 //! [`MAX_FORMS`] forms of each of at most [`MAX_LANGUAGES`] languages,
-//! and starts a language afresh when it is full. A form takes some 150
+//! and starts a language afresh when it is full. (Keeping the forms met
+//! most often instead, half or an eighth of them, saved a fifth of 20
+//! Newsgroups' stemming but cost more than that in the passes over the
+//! forms and the frees of the rest: 20 Newsgroups' texts bring some 160
+//! new forms each, mostly met once.) A form takes some 150
 //! bytes with its term (measured: 12 MB more resident for 80,000 more
 //! forms of 20 Newsgroups), so a full language takes some 7.5 MB a
 //! thread; analyses run on as many threads as are in flight.
@@ -23,6 +27,7 @@ use foldhash::HashMap;
 use rust_stemmers::Stemmer;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::language::{StopwordLanguages, stopword_languages};
 use super::{Language, tokenize};
 
 /// Most word forms a thread remembers for one language. At 20,000 the
@@ -61,15 +66,19 @@ thread_local! {
 
 /// Calls `f` with this thread's remembered terms of `language`. Calls do
 /// not nest: a nested call (which nothing makes) gets an empty, throw-away
-/// lexicon instead of a panic.
+/// lexicon instead of a panic. The language used last is kept last, for
+/// [`with_recent`].
 pub fn with<R>(language: Language, f: impl FnOnce(&mut Terms) -> R) -> R {
     LEXICON.with(|lexicon| match lexicon.try_borrow_mut() {
         Ok(mut languages) => {
-            let index = match languages
+            match languages
                 .iter()
                 .position(|t| t.learner.language == language)
             {
-                Some(index) => index,
+                Some(index) => {
+                    let last = languages.len() - 1;
+                    languages.swap(index, last);
+                }
                 None => {
                     // Forget the language with the fewest forms: the one
                     // the thread's traffic is mostly in stays, however
@@ -81,13 +90,34 @@ pub fn with<R>(language: Language, f: impl FnOnce(&mut Terms) -> R) -> R {
                         languages.swap_remove(smallest);
                     }
                     languages.push(Terms::new(language));
-                    languages.len() - 1
                 }
-            };
-            f(&mut languages[index])
+            }
+            match languages.last_mut() {
+                Some(terms) => f(terms),
+                None => f(&mut Terms::new(language)),
+            }
         }
         Err(_) => f(&mut Terms::new(language)),
     })
+}
+
+/// Calls `f` with this thread's remembered terms of the language it used
+/// last (English on a thread that has used none): where a text's language
+/// is not known yet, the words are most likely in the language of the
+/// thread's last text, so looking them up there first lets language
+/// detection read their [`Form::stopwords`] instead of folding and hashing
+/// each word again ([`crate::classify::features::detect_and_extract`]).
+pub fn with_recent<R>(f: impl FnOnce(&mut Terms) -> R) -> R {
+    let recent = LEXICON.with(|lexicon| {
+        lexicon
+            .try_borrow()
+            .ok()
+            .and_then(|languages| languages.last().map(Terms::language))
+    });
+    with(
+        recent.unwrap_or_else(|| Language::from_code("en").unwrap_or_else(Language::undetermined)),
+        f,
+    )
 }
 
 /// What the pipeline knows of a word form besides its term.
@@ -106,6 +136,9 @@ pub struct Form {
     /// Whether the case-folded word is an English negation
     /// ([`is_negation`]), whatever the language.
     pub negation: bool,
+    /// The languages whose stopwords the case-folded word is, whatever
+    /// the lexicon's language: what language detection counts.
+    pub stopwords: StopwordLanguages,
 }
 
 /// A word looked up in [`Terms`]: its term and its form.
@@ -151,6 +184,11 @@ impl Terms {
                 normal: Vec::new(),
             },
         }
+    }
+
+    /// The language whose terms these are.
+    pub fn language(&self) -> Language {
+        self.learner.language
     }
 
     /// The term of `word` (as it appears in a text), `None` for a stopword
@@ -205,6 +243,7 @@ impl Learner {
             normal_hash: xxh3_64(&self.normal),
             numeric: word.bytes().any(|b| b.is_ascii_digit()),
             negation: is_negation(folded),
+            stopwords: stopword_languages(folded),
         }
     }
 }
