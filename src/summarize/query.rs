@@ -29,7 +29,7 @@ pub fn terms(view: &View<'_, '_>, query: &str) -> Vec<(TermId, usize)> {
         .vocabulary
         .iter()
         .enumerate()
-        .map(|(id, term)| (term.as_str(), id as TermId))
+        .map(|(id, term)| (term, id as TermId))
         .collect();
     let mut found: Vec<TermId> = lexicon::with(doc.language, |terms| {
         tokenize::words(query)

@@ -146,7 +146,7 @@ mod tests {
         let terms: Vec<&str> = view.sentences[0]
             .terms
             .iter()
-            .map(|&t| doc.vocabulary[t as usize].as_str())
+            .map(|&t| &doc.vocabulary[t as usize])
             .collect();
         assert_eq!(terms, ["minist", "met", "geneva"]);
         assert_eq!(view.sentences[1].terms, &doc.sentences[2].terms[..]);

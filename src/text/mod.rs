@@ -10,5 +10,5 @@ pub mod lexicon;
 pub mod segment;
 pub mod tokenize;
 
-pub use document::{Document, Sentence, TermId};
+pub use document::{Document, Sentence, TermId, TermTexts};
 pub use language::Language;
