@@ -67,11 +67,8 @@ impl CompareCall {
     pub fn run(self, limits: &Limits, deadline: Deadline) -> Result<pb::CompareResponse, Error> {
         // Both texts are read in one language, so that their stems match:
         // the requested one, else the one detected in A.
-        let language = self
-            .language
-            .unwrap_or_else(|| Language::detect(&self.text_a));
-        let a = Document::analyze_until(&self.text_a, Some(language), deadline);
-        let b = Document::analyze_until(&self.text_b, Some(language), deadline);
+        let a = Document::analyze_until(&self.text_a, self.language, deadline);
+        let b = Document::analyze_until(&self.text_b, Some(a.language), deadline);
         check_sentence_count("text_a", &a, limits)?;
         check_sentence_count("text_b", &b, limits)?;
         let result = compare::compare(&a, &b, &self.options);
@@ -146,7 +143,7 @@ impl CompareCall {
                 .collect(),
             signature_a: signature(&result.signature_a),
             signature_b: signature(&result.signature_b),
-            language: language.code().to_owned(),
+            language: a.language.code().to_owned(),
         })
     }
 }

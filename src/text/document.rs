@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use hashbrown::HashTable;
 
-use super::lexicon::{self, Term};
+use super::language::{self, StopwordLanguages, StopwordVote};
+use super::lexicon::{self, Term, Terms};
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
 
@@ -88,53 +89,113 @@ impl<'a> Document<'a> {
     /// [`Document::analyze`] for a request with a deadline: once it passes,
     /// analysis stops (the document then lacks its last sentences) and the
     /// document carries the deadline to the stages that use it.
+    ///
+    /// Without a language, the words are looked up in the lexicon of the
+    /// thread's last language while the stopwords of the detection prefix
+    /// are counted from what the lexicon knows of each form
+    /// ([`lexicon::with_recent`], as classification does): once the vote
+    /// names that language the analysis goes on, having folded and hashed
+    /// no word twice; when it names another, the analysis starts again in
+    /// that language. The vote reads the words of the sentences, which
+    /// differ from those of the whole text only where a word would run
+    /// across a sentence boundary ("Europe.IS").
     pub fn analyze_until(text: &'a str, language: Option<Language>, deadline: Deadline) -> Self {
-        let language = language.unwrap_or_else(|| Language::detect(text));
+        if let Some(language) = language {
+            return Self::analyze_in(text, language, deadline);
+        }
+        let mut vote = Vote {
+            prefix: language::prefix(text),
+            vote: StopwordVote::new(),
+            decided: None,
+        };
+        let first = lexicon::with_recent(|lexicon| {
+            Self::analyze_with(text, lexicon, Some(&mut vote), deadline)
+        });
+        first.unwrap_or_else(|language| Self::analyze_in(text, language, deadline))
+    }
+
+    /// Analyses `text` in `language`.
+    fn analyze_in(text: &'a str, language: Language, deadline: Deadline) -> Self {
+        lexicon::with(language, |lexicon| {
+            // Without a vote the analysis never stops for another language;
+            // were it to, an empty document is still well-formed.
+            Self::analyze_with(text, lexicon, None, deadline).unwrap_or_else(|_| Self {
+                text,
+                language,
+                sentences: Vec::new(),
+                words: Vec::new(),
+                vocabulary: TermTexts::default(),
+                term_hashes: Vec::new(),
+                sentence_frequency: Vec::new(),
+                deadline,
+            })
+        })
+    }
+
+    /// Analyses `text` with the terms of `lexicon`'s language, or, with a
+    /// `vote`, stops with the language it decides if that is another.
+    fn analyze_with(
+        text: &'a str,
+        lexicon: &mut Terms,
+        mut vote: Option<&mut Vote<'_>>,
+        deadline: Deadline,
+    ) -> Result<Self, Language> {
+        let language = lexicon.language();
         let mut vocabulary = Vocabulary::with_capacity(text.len() / 20);
         // Buffers reused from sentence to sentence.
         let (mut terms, mut seen): (Vec<TermId>, Vec<TermId>) = Default::default();
         let mut sentences = Vec::new();
         let mut words = Vec::with_capacity(text.len() / 6);
         let english = language.code() == "en";
-        lexicon::with(language, |lexicon| {
-            for (round, span) in segment::sentences_until(text, deadline)
-                .into_iter()
-                .enumerate()
-            {
-                if deadline.expired_at_round(round) {
-                    break;
+        for (round, span) in segment::sentences_until(text, deadline)
+            .into_iter()
+            .enumerate()
+        {
+            if deadline.expired_at_round(round) {
+                break;
+            }
+            terms.clear();
+            let first = words.len();
+            for (offset, word) in tokenize::words(&text[span.clone()]) {
+                let known = lexicon.word(word);
+                let start = span.start + offset;
+                if let Some(vote) = vote.as_deref_mut()
+                    && let Some(other) = vote.add(start + word.len(), known.form.stopwords)
+                    && other != language
+                {
+                    return Err(other);
                 }
-                terms.clear();
-                let first = words.len();
-                for (offset, word) in tokenize::words(&text[span.clone()]) {
-                    let known = lexicon.word(word);
-                    if let Some(term) = known.term {
-                        terms.push(vocabulary.id(term));
-                    }
-                    let start = span.start + offset;
-                    words.push(Word {
-                        start,
-                        end: start + word.len(),
-                        hash: known.form.normal_hash,
-                        numeric: known.form.numeric,
-                        content: known.term.is_some(),
-                        negation: english && known.form.negation,
-                    });
+                if let Some(term) = known.term {
+                    terms.push(vocabulary.id(term));
                 }
-                seen.clone_from(&terms);
-                seen.sort_unstable();
-                seen.dedup();
-                for &id in &seen {
-                    vocabulary.sentence_frequency[id as usize] += 1;
-                }
-                sentences.push(Sentence {
-                    span,
-                    terms: terms.clone(),
-                    words: first..words.len(),
+                words.push(Word {
+                    start,
+                    end: start + word.len(),
+                    hash: known.form.normal_hash,
+                    numeric: known.form.numeric,
+                    content: known.term.is_some(),
+                    negation: english && known.form.negation,
                 });
             }
-        });
-        Self {
+            seen.clone_from(&terms);
+            seen.sort_unstable();
+            seen.dedup();
+            for &id in &seen {
+                vocabulary.sentence_frequency[id as usize] += 1;
+            }
+            sentences.push(Sentence {
+                span,
+                terms: terms.clone(),
+                words: first..words.len(),
+            });
+        }
+        if let Some(vote) = vote
+            && let decided = vote.finish()
+            && decided != language
+        {
+            return Err(decided);
+        }
+        Ok(Self {
             text,
             language,
             sentences,
@@ -143,7 +204,7 @@ impl<'a> Document<'a> {
             term_hashes: vocabulary.hashes,
             sentence_frequency: vocabulary.sentence_frequency,
             deadline,
-        }
+        })
     }
 
     /// The text of sentence `index`.
@@ -158,6 +219,34 @@ impl<'a> Document<'a> {
         let n = self.sentences.len() as f64;
         let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
         (1.0 + n / sf).ln()
+    }
+}
+
+/// Language detection during analysis: the stopword vote over the words
+/// that end within the detection prefix, and its verdict once it has one.
+struct Vote<'p> {
+    prefix: &'p str,
+    vote: StopwordVote,
+    decided: Option<Language>,
+}
+
+impl Vote<'_> {
+    /// Counts the word that ends at byte `end` of the text; the language,
+    /// once decided (by a landslide, or at the first word past the
+    /// prefix).
+    fn add(&mut self, end: usize, stopwords: StopwordLanguages) -> Option<Language> {
+        if self.decided.is_none() && (end > self.prefix.len() || self.vote.add(stopwords)) {
+            self.decided = Some(self.vote.decide(self.prefix));
+        }
+        self.decided
+    }
+
+    /// The language decided, deciding now if the text ended within the
+    /// prefix.
+    fn finish(&mut self) -> Language {
+        *self
+            .decided
+            .get_or_insert_with(|| self.vote.decide(self.prefix))
     }
 }
 
@@ -281,6 +370,30 @@ mod tests {
         assert_eq!(doc.sentence_frequency[militia], 2);
         assert!(!doc.vocabulary.iter().any(|t| t == "the"));
         assert!(doc.idf(militia as TermId) > 0.0);
+    }
+
+    #[test]
+    fn detection_during_analysis_agrees_with_detection_alone() {
+        let texts = [
+            "The government said on Monday that the talks in Vienna would continue. \
+             The ministers of both sides had agreed to meet again on Tuesday.",
+            "Die Regierung hat am Montag in Wien über die Bedrohung gesprochen. \
+             Die Minister wollen sich am Dienstag wieder treffen.",
+            "Oil prices soar.",
+            "",
+        ];
+        for first in texts {
+            for text in texts {
+                Document::analyze(first, None);
+                let detected = Language::detect(text);
+                let doc = Document::analyze(text, None);
+                assert_eq!(doc.language, detected, "{text:?} after {first:?}");
+                let given = Document::analyze(text, Some(detected));
+                assert_eq!(doc.sentences, given.sentences);
+                assert_eq!(doc.words, given.words);
+                assert_eq!(doc.vocabulary, given.vocabulary);
+            }
+        }
     }
 
     #[test]
