@@ -17,7 +17,7 @@ text in, scores out, as `eval classify` reports it, once with the thread's
 lexicon of word forms empty (cold) and once after classifying the training
 texts untimed (steady state, as a serving process runs); scikit-learn:
 transform and predict of the whole test set, divided by its size, in both
-columns).
+columns). Both times are the fastest of PASSES passes.
 
 Usage: eval_classify.py TEXTANALYSIS_BINARY SHARED_DATA_DIR WORK_DIR
 """
@@ -35,6 +35,11 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 SEEDS = [1, 2, 3, 4, 5]
+# Timed passes of each method's classification of a test set, the fastest
+# reported: one pass over AG News's 604 short texts takes a few
+# milliseconds, which this virtual machine stretched by half from one run
+# to the next.
+PASSES = 5
 
 
 def load(data, name):
@@ -78,7 +83,7 @@ def ours(binary, train_path, test_path, model_path):
                    check=True, capture_output=True, text=True)
     train_s = time.perf_counter() - t0
     out = subprocess.run([binary, "eval", "classify", "--model", model_path, "--data", test_path,
-                          "--warm-up", train_path],
+                          "--warm-up", train_path, "--passes", str(PASSES)],
                          check=True, capture_output=True, text=True).stdout
     acc = float(re.search(r"accuracy\D*([0-9.]+)", out).group(1))
     f1 = float(re.search(r"macro-F1\D*([0-9.]+)", out).group(1))
@@ -94,9 +99,12 @@ def sklearn(train, test):
     x = vec.fit_transform([t for t, _ in train])
     clf = LinearSVC().fit(x, [l for _, l in train])
     train_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pred = clf.predict(vec.transform([t for t, _ in test]))
-    pred_s = time.perf_counter() - t0
+    # The fastest of PASSES runs, as `eval classify` reports its own.
+    pred_s = float("inf")
+    for _ in range(PASSES):
+        t0 = time.perf_counter()
+        pred = clf.predict(vec.transform([t for t, _ in test]))
+        pred_s = min(pred_s, time.perf_counter() - t0)
     gold = [l for _, l in test]
     return (accuracy_score(gold, pred), f1_score(gold, pred, average="macro"), float("nan"),
             train_s, pred_s / len(test) * 1e6, pred_s / len(test) * 1e6)

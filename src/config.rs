@@ -99,6 +99,13 @@ pub struct EvalClassifyArgs {
     /// training data).
     #[arg(long)]
     pub warm_up: Option<PathBuf>,
+    /// How many times each timed pass runs, each on a new thread (so each
+    /// starts from the same lexicon: empty, or after the warm-up); the
+    /// fastest is reported. A pass over a few hundred short texts takes a
+    /// few milliseconds, which a busy or virtual machine stretches by half
+    /// from one run to the next.
+    #[arg(long, default_value_t = 5)]
+    pub passes: usize,
 }
 
 impl Cli {
