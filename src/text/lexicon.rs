@@ -18,8 +18,9 @@
 //! forms and the frees of the rest: 20 Newsgroups' texts bring some 160
 //! new forms each, mostly met once.) A form takes some 150
 //! bytes with its term (measured: 12 MB more resident for 80,000 more
-//! forms of 20 Newsgroups), so a full language takes some 7.5 MB a
-//! thread; analyses run on as many threads as are in flight.
+//! forms of 20 Newsgroups; 16 more since forms record their stopword
+//! languages), so a full language takes some 8 MB a thread; analyses run
+//! on as many threads as are in flight.
 
 use std::cell::RefCell;
 
@@ -106,7 +107,8 @@ pub fn with<R>(language: Language, f: impl FnOnce(&mut Terms) -> R) -> R {
 /// is not known yet, the words are most likely in the language of the
 /// thread's last text, so looking them up there first lets language
 /// detection read their [`Form::stopwords`] instead of folding and hashing
-/// each word again ([`crate::classify::features::detect_and_extract`]).
+/// each word again (in classification's features and in the analysis of
+/// a [`crate::text::Document`]).
 pub fn with_recent<R>(f: impl FnOnce(&mut Terms) -> R) -> R {
     let recent = LEXICON.with(|lexicon| {
         lexicon
