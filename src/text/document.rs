@@ -346,7 +346,11 @@ impl TermTexts {
 impl std::ops::Index<usize> for TermTexts {
     type Output = str;
 
-    /// Term `id`'s text; panics past the last term, like a slice.
+    /// Term `id`'s text; panics past the last term, like a slice. It
+    /// cannot on a request's path: every id a document holds was given by
+    /// its own vocabulary, which stores the term before it returns the id,
+    /// and the analyses index a document's terms with its own ids only
+    /// (`get` is there for any other id).
     fn index(&self, id: usize) -> &str {
         match self.get(id) {
             Some(text) => text,
