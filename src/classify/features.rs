@@ -88,14 +88,14 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
     // a short text's classification).
     let mut words: Vec<(usize, &str)> = Vec::with_capacity(text.len() / 4 + 1);
     words.extend(tokenize::words(text));
-    // A unigram and a bigram for each content word.
-    let mut features: Vec<Feature> = Vec::with_capacity(2 * words.len());
-    let mut grams = Grams::default();
     let language = match language {
         Some(language) => language,
         None => {
             let prefix = language::prefix(text);
             let voted = lexicon::with_recent(|lexicon| {
+                // A unigram and a bigram for each content word.
+                let mut features: Vec<Feature> = Vec::with_capacity(2 * words.len());
+                let mut grams = Grams::default();
                 let mut vote = StopwordVote::new();
                 let mut read = 0;
                 for &(offset, word) in &words {
@@ -110,29 +110,24 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
                     }
                 }
                 let language = vote.decide(prefix);
-                if language == lexicon.language() {
-                    for &(_, word) in &words[read..] {
-                        grams.add(lexicon.term(word), &mut features);
-                    }
+                if language != lexicon.language() {
+                    return Err(language);
                 }
-                (language, language == lexicon.language())
+                for &(_, word) in &words[read..] {
+                    grams.add(lexicon.term(word), &mut features);
+                }
+                Ok((language, finish(features)))
             });
             match voted {
-                (language, true) => return (language, finish(features)),
-                (language, false) => {
-                    features.clear();
-                    grams = Grams::default();
-                    language
-                }
+                Ok(done) => return done,
+                Err(language) => language,
             }
         }
     };
-    lexicon::with(language, |lexicon| {
-        for &(_, word) in &words {
-            grams.add(lexicon.term(word), &mut features);
-        }
-    });
-    (language, finish(features))
+    (
+        language,
+        counts(words.iter().map(|&(_, word)| word), words.len(), language),
+    )
 }
 
 /// The counts of [`extract`] from the words; `words_hint`, about how many

@@ -151,18 +151,13 @@ impl Language {
     ) -> Self {
         let prefix = prefix(text);
         let end = prefix.len();
-        let mut vote = StopwordVote::new();
-        let mut folded = String::with_capacity(32);
-        for (_, word) in words
-            .into_iter()
-            .take_while(|(offset, word)| offset + word.len() <= end)
-        {
-            tokenize::fold_into(word, &mut folded);
-            if vote.add(stopword_languages(&folded)) {
-                break;
-            }
-        }
-        vote.decide(prefix)
+        StopwordVote::of_words(
+            words
+                .into_iter()
+                .take_while(|(offset, word)| offset + word.len() <= end)
+                .map(|(_, word)| word),
+        )
+        .decide(prefix)
     }
 
     /// The ISO 639-1 code (or `"und"`).
@@ -243,15 +238,7 @@ fn stemmer_for(code: &str) -> Option<Algorithm> {
 /// check against `whatlang`.
 #[cfg(test)]
 fn detect_by_stopwords<'t>(words: impl Iterator<Item = &'t str>) -> Option<Language> {
-    let mut vote = StopwordVote::new();
-    let mut folded = String::with_capacity(32);
-    for word in words {
-        tokenize::fold_into(word, &mut folded);
-        if vote.add(stopword_languages(&folded)) {
-            break;
-        }
-    }
-    vote.result()
+    StopwordVote::of_words(words).result()
 }
 
 /// The languages that list a case-folded word as a stopword, as a
@@ -300,6 +287,21 @@ impl StopwordVote {
             count: 0,
             landslide: None,
         }
+    }
+
+    /// The vote over `words` as they appear in a text, each folded here and
+    /// looked up among the stopwords (for callers that do not look the
+    /// words up in a lexicon anyway); it stops at a landslide.
+    pub fn of_words<'t>(words: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut vote = Self::new();
+        let mut folded = String::with_capacity(32);
+        for word in words {
+            tokenize::fold_into(word, &mut folded);
+            if vote.add(stopword_languages(&folded)) {
+                break;
+            }
+        }
+        vote
     }
 
     /// Counts one more word; true once the vote is decided by a landslide,
