@@ -22,7 +22,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::radix;
-use crate::text::language::{self, StopwordVote};
+use crate::text::language::PrefixVote;
 use crate::text::lexicon::{self, term_hash};
 use crate::text::{Language, tokenize};
 
@@ -74,7 +74,7 @@ pub fn extract(text: &str, language: Language) -> FeatureCounts {
 /// both.
 ///
 /// Detection counts the stopwords of the text's first words
-/// ([`StopwordVote`]), which the lexicon knows of every form it has met:
+/// ([`PrefixVote`]), which the lexicon knows of every form it has met:
 /// so the words are looked up in the lexicon of the thread's last language
 /// ([`lexicon::with_recent`]) as they are voted on, and once the vote
 /// names that language (nearly always, on a thread serving one language),
@@ -91,32 +91,25 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
     let language = match language {
         Some(language) => language,
         None => {
-            let prefix = language::prefix(text);
             let voted = lexicon::with_recent(|lexicon| {
+                let guess = lexicon.language();
                 // A unigram and a bigram for each content word.
                 let mut features: Vec<Feature> = Vec::with_capacity(2 * words.len());
                 let mut grams = Grams::default();
-                let mut vote = StopwordVote::new();
-                let mut read = 0;
+                let mut vote = PrefixVote::new(text);
                 for &(offset, word) in &words {
-                    if offset + word.len() > prefix.len() {
-                        break;
-                    }
                     let known = lexicon.word(word);
-                    grams.add(known.term, &mut features);
-                    read += 1;
-                    if vote.add(known.form.stopwords) {
-                        break;
+                    if let Some(other) = vote.add(offset + word.len(), known.form.stopwords)
+                        && other != guess
+                    {
+                        return Err(other);
                     }
+                    grams.add(known.term, &mut features);
                 }
-                let language = vote.decide(prefix);
-                if language != lexicon.language() {
-                    return Err(language);
+                match vote.finish() {
+                    language if language == guess => Ok((language, finish(features))),
+                    other => Err(other),
                 }
-                for &(_, word) in &words[read..] {
-                    grams.add(lexicon.term(word), &mut features);
-                }
-                Ok((language, finish(features)))
             });
             match voted {
                 Ok(done) => return done,

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use hashbrown::HashTable;
 
-use super::language::{self, StopwordLanguages, StopwordVote};
+use super::language::PrefixVote;
 use super::lexicon::{self, Term, Terms};
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
@@ -103,11 +103,7 @@ impl<'a> Document<'a> {
         if let Some(language) = language {
             return Self::analyze_in(text, language, deadline);
         }
-        let mut vote = Vote {
-            prefix: language::prefix(text),
-            vote: StopwordVote::new(),
-            decided: None,
-        };
+        let mut vote = PrefixVote::new(text);
         let first = lexicon::with_recent(|lexicon| {
             Self::analyze_with(text, lexicon, Some(&mut vote), deadline)
         });
@@ -137,7 +133,7 @@ impl<'a> Document<'a> {
     fn analyze_with(
         text: &'a str,
         lexicon: &mut Terms,
-        mut vote: Option<&mut Vote<'_>>,
+        mut vote: Option<&mut PrefixVote<'_>>,
         deadline: Deadline,
     ) -> Result<Self, Language> {
         let language = lexicon.language();
@@ -219,34 +215,6 @@ impl<'a> Document<'a> {
         let n = self.sentences.len() as f64;
         let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
         (1.0 + n / sf).ln()
-    }
-}
-
-/// Language detection during analysis: the stopword vote over the words
-/// that end within the detection prefix, and its verdict once it has one.
-struct Vote<'p> {
-    prefix: &'p str,
-    vote: StopwordVote,
-    decided: Option<Language>,
-}
-
-impl Vote<'_> {
-    /// Counts the word that ends at byte `end` of the text; the language,
-    /// once decided (by a landslide, or at the first word past the
-    /// prefix).
-    fn add(&mut self, end: usize, stopwords: StopwordLanguages) -> Option<Language> {
-        if self.decided.is_none() && (end > self.prefix.len() || self.vote.add(stopwords)) {
-            self.decided = Some(self.vote.decide(self.prefix));
-        }
-        self.decided
-    }
-
-    /// The language decided, deciding now if the text ended within the
-    /// prefix.
-    fn finish(&mut self) -> Language {
-        *self
-            .decided
-            .get_or_insert_with(|| self.vote.decide(self.prefix))
     }
 }
 

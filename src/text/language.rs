@@ -393,6 +393,50 @@ impl Default for StopwordVote {
     }
 }
 
+/// Detection while a caller looks a text's words up anyway, in the lexicon
+/// of the language it guesses: the [`StopwordVote`] over the words that end
+/// within the text's detection [`prefix`], fed each word's
+/// [`StopwordLanguages`] as the lexicon knows them, and its verdict once it
+/// has one, the one [`Language::detect_with_words`] gives on the same words.
+pub struct PrefixVote<'t> {
+    prefix: &'t str,
+    vote: StopwordVote,
+    decided: Option<Language>,
+}
+
+impl<'t> PrefixVote<'t> {
+    /// A vote on the language of `text`.
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            prefix: prefix(text),
+            vote: StopwordVote::new(),
+            decided: None,
+        }
+    }
+
+    /// Counts the word that ends at byte `end` of the text; the language
+    /// at the word where the vote decides (by a landslide, or at the first
+    /// word past the prefix), `None` before and after it, so that a caller
+    /// compares languages (their codes) once a text, not once a word.
+    #[inline]
+    pub fn add(&mut self, end: usize, stopwords: StopwordLanguages) -> Option<Language> {
+        if self.decided.is_some() || (end <= self.prefix.len() && !self.vote.add(stopwords)) {
+            return None;
+        }
+        let language = self.vote.decide(self.prefix);
+        self.decided = Some(language);
+        Some(language)
+    }
+
+    /// The language decided, deciding now if the text ended within the
+    /// prefix.
+    pub fn finish(&mut self) -> Language {
+        *self
+            .decided
+            .get_or_insert_with(|| self.vote.decide(self.prefix))
+    }
+}
+
 /// The part of `text` that detection reads: its first
 /// [`DETECTION_PREFIX_BYTES`], cut back to a character boundary. Only the
 /// words that end within it count.
