@@ -135,8 +135,8 @@ pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
         println!(
             "speed, {pass}: {} texts in {:.1} ms on one thread (fastest of {} passes), {:.1} µs a text",
             examples.len(),
-            args.passes.max(1),
             elapsed.as_secs_f64() * 1e3,
+            args.passes.max(1),
             elapsed.as_secs_f64() * 1e6 / examples.len().max(1) as f64
         );
     }
