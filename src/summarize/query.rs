@@ -33,7 +33,7 @@ pub fn terms(view: &View<'_, '_>, query: &str) -> Vec<(TermId, usize)> {
         .collect();
     let mut found: Vec<TermId> = lexicon::with(doc.language, |terms| {
         tokenize::words(query)
-            .filter_map(|(_, word)| index.get(terms.term(word)?.text).copied())
+            .filter_map(|(_, word)| index.get(terms.term(word)?.text()).copied())
             .collect()
     });
     found.sort_unstable();

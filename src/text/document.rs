@@ -253,12 +253,12 @@ impl Vocabulary {
         } = self;
         let entry = ids.entry(
             term.hash,
-            |&id| &terms[id as usize] == term.text,
+            |&id| &terms[id as usize] == term.text(),
             |&id| hashes[id as usize],
         );
         *entry
             .or_insert_with(|| {
-                terms.push(term.text);
+                terms.push(term.text());
                 hashes.push(term.hash);
                 sentence_frequency.push(0);
                 (terms.len() - 1) as TermId

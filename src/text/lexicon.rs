@@ -16,16 +16,21 @@
 //! most often instead, half or an eighth of them, saved a fifth of 20
 //! Newsgroups' stemming but cost more than that in the passes over the
 //! forms and the frees of the rest: 20 Newsgroups' texts bring some 160
-//! new forms each, mostly met once.) A form takes some 150
+//! new forms each, mostly met once.) A form takes some 130
 //! bytes with its term (measured: 12 MB more resident for 80,000 more
-//! forms of 20 Newsgroups; 16 more since forms record their stopword
-//! languages), so a full language takes some 8 MB a thread; analyses run
-//! on as many threads as are in flight.
+//! forms of 20 Newsgroups when a form took 150, 16 more since forms
+//! record their stopword languages; keys kept in the entries and term
+//! texts in one buffer then cut the growth over 20 Newsgroups' texts 100
+//! to 2,000 from 19.1 to 14.7 MB), so a full language takes some 7 MB a
+//! thread; analyses run on as many threads as are in flight.
 
 use std::cell::RefCell;
 
+use compact_str::CompactString;
 use foldhash::HashMap;
+use hashbrown::HashTable;
 use rust_stemmers::Stemmer;
+use std::hash::BuildHasher;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::language::{StopwordLanguages, stopword_languages};
@@ -46,12 +51,72 @@ pub const MAX_FORMS: usize = 50_000;
 pub const MAX_LANGUAGES: usize = 4;
 
 /// A content word's term: its case-folded, stemmed form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// The text is read only when asked for ([`Term::text`]): classification
+/// needs the hash alone, and reading the text from the lexicon's buffer
+/// for every word was a cache miss a word.
+#[derive(Debug, Clone, Copy)]
 pub struct Term<'l> {
-    /// The term's text.
-    pub text: &'l str,
-    /// [`term_hash`] of `text`, worked out once per form.
+    /// [`term_hash`] of the text, worked out once per form.
     pub hash: u64,
+    id: u32,
+    texts: &'l TermTexts,
+}
+
+impl<'l> Term<'l> {
+    /// The term's text.
+    pub fn text(&self) -> &'l str {
+        self.texts.get(self.id)
+    }
+}
+
+impl PartialEq for Term<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.text() == other.text()
+    }
+}
+
+impl Eq for Term<'_> {}
+
+/// The texts of a lexicon's terms by id, in one buffer: one allocation
+/// for all of them instead of one a term.
+#[derive(Debug, Default)]
+struct TermTexts {
+    text: String,
+    /// Where each term's text ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl TermTexts {
+    /// The text of term `id`. Every id a [`Form`] holds was given by
+    /// [`TermTexts::push`] since the last [`TermTexts::clear`] (forms and
+    /// terms are cleared together), so the range is always there; the
+    /// empty string stands in rather than a panic if it ever were not.
+    fn get(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).copied().unwrap_or(0),
+            None => 0,
+        } as usize;
+        let end = self.ends.get(id).map_or(start, |&end| end as usize);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn push(&mut self, text: &str) -> u32 {
+        self.text.push_str(text);
+        self.ends.push(self.text.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
 }
 
 /// The hash of a term's text: xxh3, stable across processes, machines and
@@ -128,10 +193,11 @@ pub struct Form {
     /// The form's term, an index into [`Terms`]'s term texts; `None` for
     /// stopwords and words with no letter or digit.
     term: Option<u32>,
-    /// The word's normal form ([`tokenize::normal_form`]): what duplicate
-    /// detection compares.
-    pub normal: Box<[u8]>,
-    /// xxh3 of `normal`.
+    /// [`term_hash`] of the term (0 without one): kept here, beside the
+    /// form, so that a lookup touches no memory but the form's entry.
+    term_hash: u64,
+    /// xxh3 of the word's normal form ([`tokenize::normal_form`]): what
+    /// duplicate detection compares.
     pub normal_hash: u64,
     /// Whether the word holds an ASCII digit ("2011", "5,000", "3.5").
     pub numeric: bool,
@@ -154,8 +220,13 @@ pub struct Word<'l> {
 
 /// One language's remembered word forms (see the module documentation).
 pub struct Terms {
-    /// Word forms as they appear in texts.
-    forms: hashbrown::HashMap<String, Form, foldhash::fast::RandomState>,
+    /// Word forms as they appear in texts. A `CompactString` keeps forms of
+    /// up to 24 bytes (nearly all) in the map's own entry: with a `String`,
+    /// comparing the key read it from its own allocation, a cache miss a
+    /// word that took a fifth of classifying a text in steady state.
+    forms: HashTable<(CompactString, Form)>,
+    /// The hasher of `forms`.
+    hasher: foldhash::fast::RandomState,
     learner: Learner,
 }
 
@@ -163,11 +234,11 @@ pub struct Terms {
 struct Learner {
     language: Language,
     stemmer: Option<Stemmer>,
-    /// The term of each case-folded form, so that "Oil" and "OIL" are
-    /// stemmed once.
-    folded: HashMap<Box<str>, Option<u32>>,
-    /// Term texts with their hashes.
-    terms: Vec<(Box<str>, u64)>,
+    /// The term (id and hash) of each case-folded form, so that "Oil" and
+    /// "OIL" are stemmed once.
+    folded: HashMap<CompactString, Option<(u32, u64)>>,
+    /// Term texts.
+    terms: TermTexts,
     /// Buffers for folding and normal forms.
     buffer: String,
     normal: Vec<u8>,
@@ -176,12 +247,13 @@ struct Learner {
 impl Terms {
     fn new(language: Language) -> Self {
         Self {
-            forms: Default::default(),
+            forms: HashTable::new(),
+            hasher: Default::default(),
             learner: Learner {
                 language,
                 stemmer: language.stemmer().map(Stemmer::create),
                 folded: HashMap::default(),
-                terms: Vec::new(),
+                terms: TermTexts::default(),
                 buffer: String::new(),
                 normal: Vec::new(),
             },
@@ -201,16 +273,26 @@ impl Terms {
 
     /// Everything known of `word` (as it appears in a text).
     pub fn word(&mut self, word: &str) -> Word<'_> {
-        let Self { forms, learner } = self;
-        if forms.len() >= MAX_FORMS && !forms.contains_key(word) {
+        let Self {
+            forms,
+            hasher,
+            learner,
+        } = self;
+        let hash = hasher.hash_one(word);
+        let eq = |(form, _): &(CompactString, Form)| form == word;
+        if forms.len() >= MAX_FORMS && forms.find(hash, eq).is_none() {
             forms.clear();
             learner.folded.clear();
             learner.terms.clear();
         }
-        let form = forms.entry_ref(word).or_insert_with(|| learner.learn(word));
-        let term = form.term.map(|id| {
-            let (text, hash) = &learner.terms[id as usize];
-            Term { text, hash: *hash }
+        let (_, form) = forms
+            .entry(hash, eq, |(form, _)| hasher.hash_one(form.as_str()))
+            .or_insert_with(|| (word.into(), learner.learn(word)))
+            .into_mut();
+        let term = form.term.map(|id| Term {
+            hash: form.term_hash,
+            id,
+            texts: &learner.terms,
         });
         Word { term, form }
     }
@@ -222,26 +304,25 @@ impl Learner {
         tokenize::fold_into(word, &mut self.buffer);
         let folded = self.buffer.as_str();
         let term = match self.folded.get(folded) {
-            Some(&id) => id,
+            Some(&term) => term,
             None => {
                 let content =
                     !self.language.is_stopword(folded) && folded.chars().any(char::is_alphanumeric);
-                let id = content.then(|| {
+                let term = content.then(|| {
                     let stem = match &self.stemmer {
                         Some(stemmer) => stemmer.stem(folded),
                         None => folded.into(),
                     };
-                    self.terms.push((stem.as_ref().into(), term_hash(&stem)));
-                    (self.terms.len() - 1) as u32
+                    (self.terms.push(&stem), term_hash(&stem))
                 });
-                self.folded.insert(folded.into(), id);
-                id
+                self.folded.insert(folded.into(), term);
+                term
             }
         };
         tokenize::normal_form(word, &mut self.normal);
         Form {
-            term,
-            normal: self.normal.as_slice().into(),
+            term: term.map(|(id, _)| id),
+            term_hash: term.map_or(0, |(_, hash)| hash),
             normal_hash: xxh3_64(&self.normal),
             numeric: word.bytes().any(|b| b.is_ascii_digit()),
             negation: is_negation(folded),
@@ -274,7 +355,7 @@ mod tests {
 
     fn text_of(language: Language, word: &str) -> Option<String> {
         with(language, |terms| {
-            terms.term(word).map(|t| t.text.to_owned())
+            terms.term(word).map(|t| t.text().to_owned())
         })
     }
 
@@ -307,7 +388,7 @@ mod tests {
                 assert!(terms.forms.len() <= MAX_FORMS);
                 assert!(terms.learner.terms.len() <= MAX_FORMS);
             }
-            assert_eq!(terms.term("walking").map(|t| t.text), Some("walk"));
+            assert_eq!(terms.term("walking").map(|t| t.text()), Some("walk"));
         });
         let known = || with(en, |terms| terms.forms.len());
         let before = known();
@@ -328,7 +409,6 @@ mod tests {
         let en = Language::from_code("en").unwrap();
         with(en, |terms| {
             let word = terms.word("U.S.");
-            assert_eq!(&*word.form.normal, b"us");
             assert_eq!(word.form.normal_hash, xxh3_64(b"us"));
             assert!(!word.form.numeric && !word.form.negation);
             let word = terms.word("Didn\u{2019}t");
