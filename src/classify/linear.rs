@@ -79,7 +79,10 @@ pub const MAX_EPOCHS: usize = 1000;
 /// The sublinear term-frequency weight `1 + ln tf`; 0 for a count that is
 /// not a positive finite number.
 pub fn sublinear(tf: f32) -> f32 {
-    if tf.is_finite() && tf > 0.0 {
+    // Most features of a text occur once: skip the logarithm (ln 1 = 0).
+    if tf == 1.0 {
+        1.0
+    } else if tf.is_finite() && tf > 0.0 {
         1.0 + tf.ln()
     } else {
         0.0

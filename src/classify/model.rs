@@ -169,9 +169,13 @@ fn corrupt(message: impl Into<String>) -> ModelError {
 pub struct Model {
     meta: ModelMeta,
     features: Vec<Feature>,
-    idf: Vec<f32>,
-    /// `features.len() × labels` weights, feature-major.
-    weights: Vec<f32>,
+    /// A row of `1 + labels` values for each feature: its idf, then its
+    /// label weights. The file keeps idf and weights apart (the format
+    /// above); in memory they sit together because a document's features
+    /// fall all over the model, and the idf of a feature then its weights
+    /// from two arrays were two cache misses where one row is one (a 20
+    /// Newsgroups model takes 29 MB).
+    rows: Vec<f32>,
     bias: Vec<f32>,
     temperature: f64,
     platt: Vec<Platt>,
@@ -289,11 +293,15 @@ impl Model {
         for k in 0..buckets {
             index[k + 1] += index[k];
         }
+        let mut rows = Vec::with_capacity(f * (1 + labels));
+        for (&idf, weights) in idf.iter().zip(weights.chunks_exact(labels)) {
+            rows.push(idf);
+            rows.extend_from_slice(weights);
+        }
         Ok(Model {
             meta,
             features,
-            idf,
-            weights,
+            rows,
             bias,
             temperature,
             platt,
@@ -362,10 +370,30 @@ impl Model {
             .map(|i| start + i)
     }
 
+    /// The row of the feature at `position`: its idf, then its weights.
+    #[inline]
+    fn row(&self, position: usize) -> &[f32] {
+        let stride = 1 + self.bias.len();
+        &self.rows[position * stride..(position + 1) * stride]
+    }
+
+    /// The idf of each feature, then the weights, as the file stores them.
+    fn idf_and_weights(&self) -> (Vec<f32>, Vec<f32>) {
+        let stride = 1 + self.bias.len();
+        let idf = self.rows.iter().step_by(stride).copied().collect();
+        let weights = self
+            .rows
+            .chunks_exact(stride)
+            .flat_map(|row| &row[1..])
+            .copied()
+            .collect();
+        (idf, weights)
+    }
+
     /// The training idf of a feature, `None` when the model does not know
     /// it.
     pub fn idf(&self, feature: Feature) -> Option<f32> {
-        self.position(feature).map(|i| self.idf[i])
+        self.position(feature).map(|i| self.row(i)[0])
     }
 
     /// The idf of a feature seen in no training document,
@@ -382,7 +410,7 @@ impl Model {
         let mut norm = 0.0f64;
         for &(feature, count) in features {
             if let Some(i) = self.position(feature) {
-                let x = linear::sublinear(count) * self.idf[i];
+                let x = linear::sublinear(count) * self.row(i)[0];
                 if x > 0.0 {
                     norm += f64::from(x) * f64::from(x);
                     hits.push((i, x));
@@ -397,8 +425,7 @@ impl Model {
         };
         for (i, x) in hits {
             let x = x * scale;
-            let row = &self.weights[i * labels..(i + 1) * labels];
-            for (s, w) in sums.iter_mut().zip(row) {
+            for (s, w) in sums.iter_mut().zip(&self.row(i)[1..]) {
                 *s += x * w;
             }
         }
@@ -446,8 +473,9 @@ impl Model {
             platt: self.platt.clone(),
         };
         let json = serde_json::to_vec(&header).expect("a model header always serialises");
+        let (idf, weights) = self.idf_and_weights();
         let mut out = Vec::with_capacity(
-            16 + json.len() + 4 * (self.features.len() * 2 + self.weights.len() + self.bias.len()),
+            16 + json.len() + 4 * (self.features.len() + self.rows.len() + self.bias.len()),
         );
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -456,7 +484,7 @@ impl Model {
         for f in &self.features {
             out.extend_from_slice(&f.to_le_bytes());
         }
-        for v in self.idf.iter().chain(&self.weights).chain(&self.bias) {
+        for v in idf.iter().chain(&weights).chain(&self.bias) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out
@@ -679,11 +707,12 @@ pub(crate) mod tests {
     }
 
     fn parts_of(model: &Model) -> Parts {
+        let (idf, weights) = model.idf_and_weights();
         Parts {
             meta: model.meta.clone(),
             features: model.features.clone(),
-            idf: model.idf.clone(),
-            weights: model.weights.clone(),
+            idf,
+            weights,
             bias: model.bias.clone(),
             temperature: model.temperature,
             platt: model.platt.clone(),
