@@ -83,21 +83,19 @@ pub fn extract(text: &str, language: Language) -> FeatureCounts {
 /// again in that language's lexicon. The language decided is the one
 /// [`Language::detect_with_words`] decides on the same words.
 pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, FeatureCounts) {
-    // Sized once: a word and the space after it take at least two bytes,
-    // most words far more (growing the vector by doubling cost a tenth of
-    // a short text's classification).
-    let mut words: Vec<(usize, &str)> = Vec::with_capacity(text.len() / 4 + 1);
-    words.extend(tokenize::words(text));
     let language = match language {
         Some(language) => language,
         None => {
             let voted = lexicon::with_recent(|lexicon| {
                 let guess = lexicon.language();
-                // A unigram and a bigram for each content word.
-                let mut features: Vec<Feature> = Vec::with_capacity(2 * words.len());
+                // A unigram and a bigram for each content word, sized once
+                // for words of three letters and a space on average (news
+                // copy averages six): growing the vector by doubling cost a
+                // tenth of a short text's classification.
+                let mut features: Vec<Feature> = Vec::with_capacity(text.len() / 2 + 2);
                 let mut grams = Grams::default();
                 let mut vote = PrefixVote::new(text);
-                for &(offset, word) in &words {
+                for (offset, word) in tokenize::words(text) {
                     let known = lexicon.word(word);
                     if let Some(other) = vote.add(offset + word.len(), known.form.stopwords)
                         && other != guess
@@ -113,14 +111,13 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
             });
             match voted {
                 Ok(done) => return done,
+                // Rare on a thread serving one language: the words are
+                // split again rather than kept for it on every text.
                 Err(language) => language,
             }
         }
     };
-    (
-        language,
-        counts(words.iter().map(|&(_, word)| word), words.len(), language),
-    )
+    (language, extract(text, language))
 }
 
 /// The counts of [`extract`] from the words; `words_hint`, about how many

@@ -270,7 +270,10 @@ pub fn stopword_languages(folded: &str) -> StopwordLanguages {
 /// prefix, fed one word at a time (see the module documentation): it may
 /// decide early, by a landslide, and otherwise decides (or not) at the end.
 pub struct StopwordVote {
-    hits: Vec<u32>,
+    /// Stopwords met by language (bits of a mask: at most 64 languages),
+    /// on the stack: a vote runs for every text, and allocating it was one
+    /// allocation of a short text's dozen.
+    hits: [u32; 64],
     /// The languages of each stopword of two letters or more met, for the
     /// rule on own words.
     masks: Vec<u64>,
@@ -282,7 +285,7 @@ impl StopwordVote {
     /// A vote over no word yet.
     pub fn new() -> Self {
         Self {
-            hits: vec![0; stopword_profiles().codes.len()],
+            hits: [0; 64],
             masks: Vec::with_capacity(STOPWORD_LANDSLIDE_WORDS),
             count: 0,
             landslide: None,

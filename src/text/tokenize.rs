@@ -92,7 +92,11 @@ impl<'t> Words<'t> {
             }
             self.at = end;
             let word = &self.text[start..end];
-            if word.bytes().any(|b| class(b) & (LETTER | DIGIT) != 0) {
+            // Nearly every word starts with a letter or digit; only the
+            // rest ("_", "__init") are read again.
+            if class(bytes[start]) & (LETTER | DIGIT) != 0
+                || word.bytes().any(|b| class(b) & (LETTER | DIGIT) != 0)
+            {
                 return Some((start, word));
             }
         }
