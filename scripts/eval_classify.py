@@ -119,6 +119,7 @@ def main():
     print(f"Mean over {len(SEEDS)} splits (seeds {SEEDS[0]}–{SEEDS[-1]}); accuracy of each split in brackets.\n")
     print("| data set | method | accuracy % | macro-F1 % | ECE | train s | µs/text, cold | µs/text, steady state |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
+    ratios = {}
     for name in ["20news_train.jsonl", "ag_news_train.jsonl", "bbc_news_train.jsonl"]:
         rows = load(data, name)
         stem = name.removesuffix("_train.jsonl")
@@ -136,7 +137,12 @@ def main():
             each = ", ".join(f"{100 * r[0]:.2f}" for r in results)
             ece_cell = "–" if ece != ece else f"{ece:.3f}"
             print(f"| {stem} ({n_train}/{n_test}) | {method} | {100 * acc:.2f} [{each}] | {100 * f1:.2f} "
-                  f"| {ece_cell} | {tr:.1f} | {cold:.0f} | {steady:.0f} |", flush=True)
+                  f"| {ece_cell} | {tr:.1f} | {cold:.1f} | {steady:.1f} |", flush=True)
+        ours_steady = mean([r[5] for r in runs["textanalysis"]])
+        theirs = mean([r[5] for r in runs["scikit-learn LinearSVC"]])
+        ratios[stem] = theirs / ours_steady
+    print("\nSteady state, scikit-learn's µs a text over textanalysis's (means over the splits): "
+          + ", ".join(f"{stem} {ratio:.1f}x" for stem, ratio in ratios.items()))
 
 
 if __name__ == "__main__":
