@@ -1,118 +1,279 @@
-//! Admission control: how many analyses run at once, and how many may wait.
+//! Admission control and the threads analyses run on: how many analyses
+//! run at once, and how many may wait.
 //!
 //! Analyses are CPU-bound, so running more of them than there are cores
 //! only makes each slower; and a queue without end turns a burst into
-//! minutes of latency for everyone and then into memory exhaustion. So at
-//! most `max_in_flight` analyses run (each on the blocking pool), at most
-//! `max_queued` more wait for a turn, and any request beyond that is
+//! minutes of latency for everyone and then into memory exhaustion. So
+//! `max_in_flight` worker threads run the analyses, at most `max_queued`
+//! more wait in a queue in front of them, and any request beyond that is
 //! refused at once with RESOURCE_EXHAUSTED and a retry hint, in
 //! microseconds, without reading its text any further. Cheap calls
 //! (health, reflection, ListModels) are not counted: they keep answering
-//! while the analyses saturate the cores.
+//! on the reactor while the analyses saturate the cores.
+//!
+//! The queue holds the analyses themselves, and a worker that finishes one
+//! takes the next at once. With a semaphore in front of tokio's blocking
+//! pool, a queued analysis cost three thread wake-ups (the permit woke the
+//! waiting request's task, which handed the analysis to a blocking thread,
+//! which woke the task again with the result); an experiment that ran the
+//! analysis on the reactor instead measured the hand-over at a quarter of
+//! a Summarize call under load (README, "Load"). Now the result wakes the
+//! request once. A queued analysis whose caller has gone (its deadline
+//! passed, or it cancelled) is skipped when its turn comes, and dropped
+//! from the queue to make room when the queue is full.
 //!
 //! This lives in the service rather than in a tower layer in front of the
 //! router because it must count analyses only, not every gRPC call, and
-//! because the permit has to be held by the blocking task itself, until the
-//! analysis really stops, not merely until its future is dropped.
+//! because an analysis holds its worker until it really stops, not merely
+//! until the request's future is dropped. Each worker keeps its own
+//! lexicon of word forms ([`crate::text::lexicon`]), so their memory is
+//! bounded by `max_in_flight`.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::oneshot;
 
+use crate::deadline::Deadline;
 use crate::error::Error;
 
-/// Admission of analyses; cheap to share (one per server).
+/// The analysis workers and their queue; one per server. Dropping it lets
+/// the workers finish what is queued and exit.
 #[derive(Debug)]
 pub struct Admission {
-    running: Arc<Semaphore>,
+    shared: Arc<Shared>,
     max_in_flight: usize,
-    waiting: AtomicUsize,
     max_queued: usize,
 }
 
-/// The right to run one analysis; dropping it lets the next one in.
-#[derive(Debug)]
-pub struct Permit(#[allow(dead_code)] OwnedSemaphorePermit);
+/// The result of an analysis: its value, or the panic it ended with.
+pub type Outcome<T> = std::thread::Result<T>;
+
+#[derive(Debug, Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Signalled when a job is queued or the pool closes.
+    ready: Condvar,
+    /// Workers running an analysis now.
+    running: AtomicUsize,
+    /// Jobs in the queue now (its length, readable without the lock).
+    queued: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<Box<dyn Job>>,
+    closed: bool,
+}
+
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue")
+            .field("jobs", &self.jobs.len())
+            .field("closed", &self.closed)
+            .finish()
+    }
+}
+
+/// An analysis waiting for a worker.
+trait Job: Send {
+    /// Whether nobody waits for the result any more.
+    fn abandoned(&self) -> bool;
+    /// Runs the analysis and sends its outcome, unless abandoned; calls
+    /// `done` when the work is over and before the outcome is sent, so that
+    /// a caller who sends its next request the moment it has the answer
+    /// finds the worker free.
+    fn run(self: Box<Self>, done: &dyn Fn());
+}
+
+struct Pending<T, F> {
+    deadline: Deadline,
+    result: oneshot::Sender<Outcome<T>>,
+    work: F,
+}
+
+impl<T: Send, F: FnOnce() -> T + Send> Job for Pending<T, F> {
+    fn abandoned(&self) -> bool {
+        self.result.is_closed() || self.deadline.expired()
+    }
+
+    fn run(self: Box<Self>, done: &dyn Fn()) {
+        if self.abandoned() {
+            done();
+            return;
+        }
+        let Pending { result, work, .. } = *self;
+        // A panic is a bug of ours; the caller reports it as INTERNAL and
+        // the worker goes on serving.
+        let outcome = catch_unwind(AssertUnwindSafe(work));
+        done();
+        let _ = result.send(outcome);
+    }
+}
 
 impl Admission {
-    /// At most `max_in_flight` (at least 1) analyses at once and
-    /// `max_queued` waiting.
+    /// `max_in_flight` (at least 1) workers and at most `max_queued`
+    /// analyses waiting for them.
     pub fn new(max_in_flight: usize, max_queued: usize) -> Self {
         let max_in_flight = max_in_flight.max(1);
+        let shared = Arc::new(Shared::default());
+        for i in 0..max_in_flight {
+            let shared = shared.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("analysis-{i}"))
+                .spawn(move || shared.work());
+            if let Err(e) = spawned {
+                // Fewer workers only mean fewer analyses at once; none at
+                // all would leave every request waiting, so say so.
+                tracing::error!(error = %e, worker = i, "cannot start an analysis worker");
+            }
+        }
         Self {
-            running: Arc::new(Semaphore::new(max_in_flight)),
+            shared,
             max_in_flight,
-            waiting: AtomicUsize::new(0),
             max_queued,
         }
     }
 
-    /// A permit to run now, or after a wait in the queue; refused with
-    /// [`Error::Overloaded`] when the queue is full.
-    pub async fn admit(&self) -> Result<Permit, Error> {
-        if let Ok(permit) = self.running.clone().try_acquire_owned() {
-            return Ok(Permit(permit));
+    /// Queues `work` for the next free worker; its outcome arrives on the
+    /// receiver. Refused with [`Error::Overloaded`] when every worker is
+    /// busy and the queue is full. If the receiver is dropped or
+    /// `deadline` passes before a worker takes it, it never runs.
+    pub fn submit<T, F>(
+        &self,
+        deadline: Deadline,
+        work: F,
+    ) -> Result<oneshot::Receiver<Outcome<T>>, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let (result, outcome) = oneshot::channel();
+        let mut queue = self.shared.lock();
+        if self.full(&queue) {
+            // Make room from callers that have gone before refusing.
+            queue.jobs.retain(|job| !job.abandoned());
+            self.shared
+                .queued
+                .store(queue.jobs.len(), Ordering::Release);
+            if self.full(&queue) {
+                return Err(Error::Overloaded {
+                    in_flight: self.max_in_flight,
+                    queued: self.waiting(&queue),
+                });
+            }
         }
-        let queued = self.waiting.fetch_add(1, Ordering::AcqRel);
-        let _place = Place(&self.waiting);
-        if queued >= self.max_queued {
-            return Err(Error::Overloaded {
-                in_flight: self.max_in_flight,
-                queued,
-            });
-        }
-        // The semaphore is never closed, so this cannot fail; map it anyway
-        // rather than unwrap on a request path.
-        self.running
-            .clone()
-            .acquire_owned()
-            .await
-            .map(Permit)
-            .map_err(|_| Error::Internal("admission closed".into()))
+        queue.jobs.push_back(Box::new(Pending {
+            deadline,
+            result,
+            work,
+        }));
+        self.shared
+            .queued
+            .store(queue.jobs.len(), Ordering::Release);
+        drop(queue);
+        self.shared.ready.notify_one();
+        Ok(outcome)
+    }
+
+    /// Queued jobs beyond the idle workers that will take them.
+    fn waiting(&self, queue: &Queue) -> usize {
+        let running = self.shared.running.load(Ordering::Acquire);
+        (queue.jobs.len() + running).saturating_sub(self.max_in_flight)
+    }
+
+    /// Whether a job queued now would neither find an idle worker nor a
+    /// place in the queue.
+    fn full(&self, queue: &Queue) -> bool {
+        let running = self.shared.running.load(Ordering::Acquire);
+        queue.jobs.len() + running >= self.max_in_flight + self.max_queued
     }
 
     /// Analyses running now.
     pub fn in_flight(&self) -> usize {
-        self.max_in_flight - self.running.available_permits()
+        self.shared.running.load(Ordering::Acquire)
     }
 
-    /// Requests waiting for a turn now.
+    /// Analyses waiting for a worker now.
     pub fn queued(&self) -> usize {
-        self.waiting.load(Ordering::Acquire)
+        let running = self.shared.running.load(Ordering::Acquire);
+        let queued = self.shared.queued.load(Ordering::Acquire);
+        (queued + running).saturating_sub(self.max_in_flight)
     }
 }
 
-/// A place in the queue, given back when the wait ends, however it ends
-/// (admitted, refused, or the caller gave up and dropped the future).
-struct Place<'a>(&'a AtomicUsize);
-
-impl Drop for Place<'_> {
+impl Drop for Admission {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.shared.lock().closed = true;
+        self.shared.ready.notify_all();
+    }
+}
+
+impl Shared {
+    /// The queue; a worker that panicked holding the lock (which nothing
+    /// does: jobs run outside it) leaves it consistent.
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A worker: the next job, until the pool is closed and its queue empty.
+    fn work(&self) {
+        loop {
+            let job = {
+                let mut queue = self.lock();
+                loop {
+                    if let Some(job) = queue.jobs.pop_front() {
+                        // Counted under the lock, so that admission never
+                        // sees a job neither queued nor running.
+                        self.running.fetch_add(1, Ordering::AcqRel);
+                        self.queued.store(queue.jobs.len(), Ordering::Release);
+                        break job;
+                    }
+                    if queue.closed {
+                        return;
+                    }
+                    queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            job.run(&|| {
+                self.running.fetch_sub(1, Ordering::AcqRel);
+            });
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
+
+    /// A job that runs until told to stop, and says when it started.
+    fn blocker(admission: &Admission) -> (mpsc::Sender<()>, oneshot::Receiver<Outcome<()>>) {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let (started, start) = mpsc::channel();
+        let outcome = admission
+            .submit(Deadline::NONE, move || {
+                started.send(()).unwrap();
+                stopped.recv().unwrap();
+            })
+            .unwrap();
+        start.recv().unwrap();
+        (stop, outcome)
+    }
 
     #[tokio::test]
     async fn runs_the_limit_queues_the_next_and_refuses_the_rest() {
-        let admission = Arc::new(Admission::new(2, 1));
-        let first = admission.admit().await.unwrap();
-        let _second = admission.admit().await.unwrap();
+        let admission = Admission::new(2, 1);
+        let (stop_first, first) = blocker(&admission);
+        let (stop_second, second) = blocker(&admission);
         assert_eq!(admission.in_flight(), 2);
-        // The third waits for a turn...
-        let waiting = tokio::spawn({
-            let admission = admission.clone();
-            async move { admission.admit().await.map(|_| ()) }
-        });
-        while admission.queued() == 0 {
-            tokio::task::yield_now().await;
-        }
+        // The third waits for a worker...
+        let third = admission.submit(Deadline::NONE, || 3).unwrap();
+        assert_eq!(admission.queued(), 1);
         // ...and the fourth finds the queue full.
-        let refused = admission.admit().await.unwrap_err();
+        let refused = admission.submit(Deadline::NONE, || 4).unwrap_err();
         assert_eq!(
             refused,
             Error::Overloaded {
@@ -120,24 +281,79 @@ mod tests {
                 queued: 1
             }
         );
-        drop(first);
-        waiting.await.unwrap().unwrap();
+        stop_first.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        assert_eq!(third.await.unwrap().unwrap(), 3);
         assert_eq!(admission.queued(), 0);
+        stop_second.send(()).unwrap();
+        second.await.unwrap().unwrap();
     }
 
     #[tokio::test]
     async fn a_caller_that_gives_up_leaves_the_queue() {
         let admission = Admission::new(1, 1);
-        let _running = admission.admit().await.unwrap();
-        let gave_up = tokio::time::timeout(std::time::Duration::ZERO, admission.admit()).await;
-        assert!(gave_up.is_err());
-        assert_eq!(admission.queued(), 0);
-        // Its place is free again: the next caller queues instead of being refused.
-        assert!(
-            tokio::time::timeout(std::time::Duration::ZERO, admission.admit())
+        let (stop, running) = blocker(&admission);
+        let ran = Arc::new(AtomicUsize::new(0));
+        let gave_up = admission
+            .submit(Deadline::NONE, {
+                let ran = ran.clone();
+                move || ran.fetch_add(1, Ordering::SeqCst)
+            })
+            .unwrap();
+        drop(gave_up);
+        // Its place is free again: the next caller queues instead of being
+        // refused...
+        let next = admission.submit(Deadline::NONE, || "next").unwrap();
+        // ...which now holds the queue's one place.
+        assert!(admission.submit(Deadline::NONE, || "more").is_err());
+        stop.send(()).unwrap();
+        running.await.unwrap().unwrap();
+        assert_eq!(next.await.unwrap().unwrap(), "next");
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "the abandoned job never ran");
+    }
+
+    #[tokio::test]
+    async fn an_expired_job_is_skipped_and_a_panic_is_an_outcome() {
+        let admission = Admission::new(1, 4);
+        let (stop, running) = blocker(&admission);
+        let late = admission
+            .submit(Deadline::after(std::time::Duration::ZERO), || "late")
+            .unwrap();
+        let panics = admission
+            .submit(Deadline::NONE, || -> u8 { panic!("a bug") })
+            .unwrap();
+        stop.send(()).unwrap();
+        running.await.unwrap().unwrap();
+        assert!(late.await.is_err(), "skipped: the sender is dropped unsent");
+        assert!(panics.await.unwrap().is_err());
+        // The worker survived the panic.
+        assert_eq!(
+            admission
+                .submit(Deadline::NONE, || 7)
+                .unwrap()
                 .await
-                .is_err()
+                .unwrap()
+                .unwrap(),
+            7
         );
+    }
+
+    #[tokio::test]
+    async fn without_a_queue_an_idle_worker_still_takes_a_job() {
+        let admission = Admission::new(1, 0);
+        assert_eq!(
+            admission
+                .submit(Deadline::NONE, || 1)
+                .unwrap()
+                .await
+                .unwrap()
+                .unwrap(),
+            1
+        );
+        let (stop, running) = blocker(&admission);
+        assert!(admission.submit(Deadline::NONE, || 2).is_err());
+        stop.send(()).unwrap();
+        running.await.unwrap().unwrap();
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! Each handler validates the whole request first (every bad field is
 //! reported at once, as `google.rpc.BadRequest` field violations), then runs
-//! the analysis on the blocking pool so that the async reactor keeps
+//! the analysis on the analysis workers so that the async reactor keeps
 //! answering health checks and cheap calls while the cores are busy.
 
 mod admission;
@@ -96,37 +96,34 @@ impl TextAnalysis {
             .map_or(Deadline::NONE, Deadline::at)
     }
 
-    /// Runs CPU-bound analysis off the reactor once admitted, holding the
-    /// permit until the analysis has returned. A panic inside is a bug of
-    /// ours, reported as INTERNAL; the server keeps serving.
+    /// Runs CPU-bound analysis off the reactor, on the analysis workers
+    /// ([`Admission`]), or refuses it at once when they are busy and their
+    /// queue full. A panic inside is a bug of ours, reported as INTERNAL;
+    /// the server keeps serving.
     ///
-    /// Waiting for a turn and running both count against `deadline`: when it
-    /// is about to pass, the caller gets DEADLINE_EXCEEDED at once, and the
-    /// analysis, which carries the deadline, stops at its next check and
-    /// only then frees its slot. A result that comes after the deadline is
-    /// discarded (it may be incomplete).
+    /// Waiting for a worker and running both count against `deadline`: when
+    /// it is about to pass, the caller gets DEADLINE_EXCEEDED at once; a
+    /// queued analysis is then skipped, and a running one, which carries the
+    /// deadline, stops at its next check and only then frees its worker. A
+    /// result that comes after the deadline is discarded (it may be
+    /// incomplete).
     async fn run_blocking<T: Send + 'static>(
         &self,
         deadline: Deadline,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Status> {
-        let answer_by = deadline.instant();
-        let permit = within(answer_by, self.admission.admit())
-            .await?
-            .inspect_err(|e| {
-                if matches!(e, Error::Overloaded { .. }) {
-                    self.metrics.refused();
-                }
-            })?;
-        let task = tokio::task::spawn_blocking(move || {
-            let result = work();
-            drop(permit);
-            result
-        });
-        let result = within(answer_by, task).await?.map_err(|e| {
-            tracing::error!(error = %e, "analysis task failed");
-            Status::from(Error::Internal("analysis task failed".into()))
+        let outcome = self.admission.submit(deadline, work).inspect_err(|e| {
+            if matches!(e, Error::Overloaded { .. }) {
+                self.metrics.refused();
+            }
         })?;
+        let result = within(deadline.instant(), outcome)
+            .await?
+            .map_err(|_| Error::Internal("the analysis workers stopped".into()))?
+            .map_err(|_| {
+                tracing::error!("analysis panicked");
+                Status::from(Error::Internal("analysis task failed".into()))
+            })?;
         if deadline.expired() {
             return Err(Error::DeadlineExceeded.into());
         }
