@@ -1,7 +1,7 @@
 //! The time a request may still take, as the analysis core sees it.
 //!
 //! A client that gives up (its `grpc-timeout` passes) gets its answer from
-//! the gRPC layer at once, but the analysis runs on a blocking thread that
+//! the gRPC layer at once, but the analysis runs on a worker thread that
 //! no dropped future can stop: left alone, a 1 MiB document would keep a
 //! core busy for tens of milliseconds after nobody waits for it, and under
 //! load those abandoned analyses are what makes the next clients time out

@@ -107,7 +107,7 @@ impl TextAnalysis {
     /// deadline, stops at its next check and only then frees its worker. A
     /// result that comes after the deadline is discarded (it may be
     /// incomplete).
-    async fn run_blocking<T: Send + 'static>(
+    async fn run_analysis<T: Send + 'static>(
         &self,
         deadline: Deadline,
         work: impl FnOnce() -> T + Send + 'static,
@@ -143,7 +143,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             .text_bytes(SUMMARIZE, request.get_ref().text.len());
         let call = summarize::SummarizeCall::validate(request.into_inner(), &limits)?;
         let response = self
-            .run_blocking(deadline, move || call.run(&limits, deadline))
+            .run_analysis(deadline, move || call.run(&limits, deadline))
             .await??;
         Ok(Response::new(response))
     }
@@ -163,7 +163,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         // 1 MiB), so it is not stopped midway; its answer still respects
         // the deadline.
         let response = self
-            .run_blocking(deadline, move || call.run(&models))
+            .run_analysis(deadline, move || call.run(&models))
             .await??;
         Ok(Response::new(response))
     }
@@ -185,7 +185,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         self.metrics.text_bytes(COMPARE, texts);
         let call = compare::CompareCall::validate(request.into_inner(), &limits)?;
         let response = self
-            .run_blocking(deadline, move || call.run(&limits, deadline))
+            .run_analysis(deadline, move || call.run(&limits, deadline))
             .await??;
         Ok(Response::new(response))
     }
