@@ -191,9 +191,12 @@ impl Admission {
         queue.jobs.len() + running >= self.max_in_flight + self.max_queued
     }
 
-    /// Analyses running now.
+    /// Analyses running now, or queued with a worker free to take them (a
+    /// worker that was just woken has not taken its job yet).
     pub fn in_flight(&self) -> usize {
-        self.shared.running.load(Ordering::Acquire)
+        let running = self.shared.running.load(Ordering::Acquire);
+        let queued = self.shared.queued.load(Ordering::Acquire);
+        (running + queued).min(self.max_in_flight)
     }
 
     /// Analyses waiting for a worker now.
