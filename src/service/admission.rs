@@ -161,7 +161,7 @@ impl Admission {
             if self.full(&queue) {
                 return Err(Error::Overloaded {
                     in_flight: self.max_in_flight,
-                    queued: self.waiting(&queue),
+                    queued: self.queued(),
                 });
             }
         }
@@ -176,12 +176,6 @@ impl Admission {
         drop(queue);
         self.shared.ready.notify_one();
         Ok(outcome)
-    }
-
-    /// Queued jobs beyond the idle workers that will take them.
-    fn waiting(&self, queue: &Queue) -> usize {
-        let running = self.shared.running.load(Ordering::Acquire);
-        (queue.jobs.len() + running).saturating_sub(self.max_in_flight)
     }
 
     /// Whether a job queued now would neither find an idle worker nor a
@@ -199,7 +193,8 @@ impl Admission {
         (running + queued).min(self.max_in_flight)
     }
 
-    /// Analyses waiting for a worker now.
+    /// Analyses waiting for a worker now: queued beyond the idle workers
+    /// that will take them.
     pub fn queued(&self) -> usize {
         let running = self.shared.running.load(Ordering::Acquire);
         let queued = self.shared.queued.load(Ordering::Acquire);

@@ -6,7 +6,7 @@ use std::ops::Range;
 use hashbrown::HashTable;
 
 use super::language::PrefixVote;
-use super::lexicon::{self, Term, Terms};
+use super::lexicon::{self, Term, TermTexts, Terms};
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
 
@@ -233,10 +233,7 @@ struct Vocabulary {
 impl Vocabulary {
     fn with_capacity(terms: usize) -> Self {
         Self {
-            terms: TermTexts {
-                text: String::with_capacity(terms * 6),
-                ends: Vec::with_capacity(terms),
-            },
+            terms: TermTexts::with_capacity(terms, terms * 6),
             hashes: Vec::with_capacity(terms),
             sentence_frequency: Vec::with_capacity(terms),
             ids: HashTable::with_capacity(terms),
@@ -258,72 +255,12 @@ impl Vocabulary {
         );
         *entry
             .or_insert_with(|| {
-                terms.push(term.text());
+                let id = terms.push(term.text());
                 hashes.push(term.hash);
                 sentence_frequency.push(0);
-                (terms.len() - 1) as TermId
+                id
             })
             .get()
-    }
-}
-
-/// A document's term strings by id, in one buffer: a document has some
-/// hundreds of terms, and a `String` each cost an allocation to make and
-/// one to free (some 60,000 instructions of the 800,000 of analysing and
-/// summarising the wire story).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TermTexts {
-    text: String,
-    /// Where each term ends in `text` (each starts where the one before
-    /// ends).
-    ends: Vec<u32>,
-}
-
-impl TermTexts {
-    /// The number of terms.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Whether there is no term.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Term `id`'s text, if there is such a term.
-    pub fn get(&self, id: usize) -> Option<&str> {
-        let end = *self.ends.get(id)? as usize;
-        let start = match id {
-            0 => 0,
-            _ => self.ends[id - 1] as usize,
-        };
-        self.text.get(start..end)
-    }
-
-    /// The terms' texts in id order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).filter_map(|id| self.get(id))
-    }
-
-    fn push(&mut self, term: &str) {
-        self.text.push_str(term);
-        self.ends.push(self.text.len() as u32);
-    }
-}
-
-impl std::ops::Index<usize> for TermTexts {
-    type Output = str;
-
-    /// Term `id`'s text; panics past the last term, like a slice. It
-    /// cannot on a request's path: every id a document holds was given by
-    /// its own vocabulary, which stores the term before it returns the id,
-    /// and the analyses index a document's terms with its own ids only
-    /// (`get` is there for any other id).
-    fn index(&self, id: usize) -> &str {
-        match self.get(id) {
-            Some(text) => text,
-            None => panic!("term {id} of {}", self.len()),
-        }
     }
 }
 

@@ -70,7 +70,11 @@ pub struct Term<'l> {
 impl<'l> Term<'l> {
     /// The term's text.
     pub fn text(&self) -> &'l str {
-        self.texts.get(self.id)
+        // Every id a form holds was given by the lexicon's `TermTexts`
+        // since both were last cleared (they are cleared together), so the
+        // text is there; the empty string stands in rather than a panic if
+        // it ever were not.
+        self.texts.get(self.id as usize).unwrap_or_default()
     }
 }
 
@@ -82,44 +86,80 @@ impl PartialEq for Term<'_> {
 
 impl Eq for Term<'_> {}
 
-/// The texts of a lexicon's terms by id, in one buffer: one allocation
-/// for all of them instead of one a term.
-#[derive(Debug, Default)]
-struct TermTexts {
+/// Term strings by id, in one buffer: a document's vocabulary and a
+/// lexicon's terms. A document has some hundreds of terms, and a `String`
+/// each cost an allocation to make and one to free (some 60,000
+/// instructions of the 800,000 of analysing and summarising the wire
+/// story); a lexicon has up to [`MAX_FORMS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermTexts {
     text: String,
-    /// Where each term's text ends in `text`.
+    /// Where each term ends in `text` (each starts where the one before
+    /// ends).
     ends: Vec<u32>,
 }
 
 impl TermTexts {
-    /// The text of term `id`. Every id a [`Form`] holds was given by
-    /// [`TermTexts::push`] since the last [`TermTexts::clear`] (forms and
-    /// terms are cleared together), so the range is always there; the
-    /// empty string stands in rather than a panic if it ever were not.
-    fn get(&self, id: u32) -> &str {
-        let id = id as usize;
-        let start = match id.checked_sub(1) {
-            Some(previous) => self.ends.get(previous).copied().unwrap_or(0),
-            None => 0,
-        } as usize;
-        let end = self.ends.get(id).map_or(start, |&end| end as usize);
-        self.text.get(start..end).unwrap_or_default()
+    /// Room for `terms` terms of `bytes` bytes in all.
+    pub(crate) fn with_capacity(terms: usize, bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(terms),
+        }
     }
 
-    fn push(&mut self, text: &str) -> u32 {
-        self.text.push_str(text);
+    /// The number of terms.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no term.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Term `id`'s text, if there is such a term.
+    pub fn get(&self, id: usize) -> Option<&str> {
+        let end = *self.ends.get(id)? as usize;
+        let start = match id {
+            0 => 0,
+            _ => self.ends[id - 1] as usize,
+        };
+        self.text.get(start..end)
+    }
+
+    /// The terms' texts in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|id| self.get(id))
+    }
+
+    /// Adds a term; its id.
+    pub(crate) fn push(&mut self, term: &str) -> u32 {
+        self.text.push_str(term);
         self.ends.push(self.text.len() as u32);
         (self.ends.len() - 1) as u32
     }
 
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn clear(&mut self) {
+    /// Forgets every term.
+    pub(crate) fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
+    }
+}
+
+impl std::ops::Index<usize> for TermTexts {
+    type Output = str;
+
+    /// Term `id`'s text; panics past the last term, like a slice. It
+    /// cannot on a request's path: every id a document holds was given by
+    /// its own vocabulary, which stores the term before it returns the id,
+    /// and the analyses index a document's terms with its own ids only
+    /// (`get` is there for any other id; the lexicon uses it).
+    fn index(&self, id: usize) -> &str {
+        match self.get(id) {
+            Some(text) => text,
+            None => panic!("term {id} of {}", self.len()),
+        }
     }
 }
 

@@ -10,5 +10,6 @@ pub mod lexicon;
 pub mod segment;
 pub mod tokenize;
 
-pub use document::{Document, Sentence, TermId, TermTexts};
+pub use document::{Document, Sentence, TermId};
 pub use language::Language;
+pub use lexicon::TermTexts;
