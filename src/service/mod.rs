@@ -119,7 +119,13 @@ impl TextAnalysis {
         })?;
         let result = within(deadline.instant(), outcome)
             .await?
-            .map_err(|_| Error::Internal("the analysis workers stopped".into()))?
+            // No outcome: a worker skipped the job because its deadline
+            // had passed (it may take it a moment before this call's own
+            // timer fires), or the workers are gone.
+            .map_err(|_| match deadline.expired() {
+                true => Error::DeadlineExceeded,
+                false => Error::Internal("the analysis workers stopped".into()),
+            })?
             .map_err(|_| {
                 tracing::error!("analysis panicked");
                 Status::from(Error::Internal("analysis task failed".into()))
