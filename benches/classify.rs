@@ -21,10 +21,7 @@ fn benches(c: &mut Criterion) {
         let text = news(size);
         common::configure(&mut group, text.len());
         group.bench_with_input(BenchmarkId::new("whole", label), &text, |b, text| {
-            b.iter(|| {
-                let (_, counts) = features::detect_and_extract(black_box(text), None);
-                model.classify(&counts, false)
-            })
+            b.iter(|| model.classify_text(black_box(text), None, false))
         });
         group.bench_with_input(BenchmarkId::new("detect", label), &text, |b, text| {
             b.iter(|| Language::detect(black_box(text)))

@@ -167,7 +167,8 @@ pub fn classify(data: &[u8]) {
     let keywords: Vec<String> = parts.map(str::to_owned).collect();
 
     let model = builtin();
-    let (language, counts) = features::detect_and_extract(document, language(choice));
+    let given = language(choice);
+    let (language, counts) = features::detect_and_extract(document, given);
     let single = model.classify(&counts, false);
     assert_eq!(single.len(), model.meta().labels.len());
     let total: f64 = single.iter().map(|(_, p)| p).sum();
@@ -175,6 +176,12 @@ pub fn classify(data: &[u8]) {
     for (_, p) in single.iter().chain(&model.classify(&counts, true)) {
         assert!(p.is_finite() && (0.0..=1.0).contains(p), "{p}");
     }
+    // The server's path, which never sorts the features the model lacks,
+    // answers the same.
+    assert_eq!(
+        model.classify_text(document, given, false),
+        (language, single)
+    );
 
     let topics: Vec<adhoc::Topic<'_>> = keywords
         .chunks(2)
@@ -276,10 +283,10 @@ pub fn model_file(data: &[u8]) {
     let Ok(model) = Model::from_bytes(data) else {
         return;
     };
-    let counts = features::extract(
-        "Parliament voted on the budget after a long debate about taxes and schools.",
-        Language::from_code("en").expect("English is supported"),
-    );
+    const TEXT: &str =
+        "Parliament voted on the budget after a long debate about taxes and schools.";
+    let english = Language::from_code("en").expect("English is supported");
+    let counts = features::extract(TEXT, english);
     let single = model.classify(&counts, false);
     assert_eq!(single.len(), model.meta().labels.len());
     // A multi-label model always answers with independent probabilities.
@@ -290,6 +297,9 @@ pub fn model_file(data: &[u8]) {
     for (_, p) in single.iter().chain(&model.classify(&counts, true)) {
         assert!(p.is_finite() && (0.0..=1.0).contains(p), "{p}");
     }
+    // The server's path, which never sorts the features the model lacks,
+    // answers the same, whatever the model.
+    assert_eq!(model.classify_text(TEXT, Some(english), false).1, single);
 }
 
 /// The first `N` bytes as options and the rest as text.

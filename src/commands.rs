@@ -103,14 +103,11 @@ pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
             scope
                 .spawn(|| {
                     for example in warm_up {
-                        std::hint::black_box(
-                            model.classify(&train::features_of(&example.text), false),
-                        );
+                        std::hint::black_box(model.classify_text(&example.text, None, false));
                     }
                     let start = std::time::Instant::now();
                     for example in &examples {
-                        let features = train::features_of(&example.text);
-                        std::hint::black_box(model.classify(&features, false));
+                        std::hint::black_box(model.classify_text(&example.text, None, false));
                     }
                     start.elapsed()
                 })

@@ -62,16 +62,25 @@ fn bucket(hash: u64) -> Feature {
 /// is not a stopword, case-folded and stemmed, and each pair of adjacent
 /// such words (stopwords between them are skipped).
 pub fn extract(text: &str, language: Language) -> FeatureCounts {
-    counts(
+    count(collect(
         tokenize::words(text).map(|(_, word)| word),
-        text.len() / 6,
+        text,
         language,
-    )
+    ))
 }
 
 /// The language of `text` (`language`, or the detected one when `None`)
 /// and [`extract`]'s counts, splitting the text into words only once for
 /// both.
+pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, FeatureCounts) {
+    let (language, features) = detect_and_collect(text, language);
+    (language, count(features))
+}
+
+/// The language of `text` (`language`, or the detected one when `None`)
+/// and its features as they come, one a unigram or bigram, unsorted and
+/// repeated: [`count`] makes them [`extract`]'s counts, and a model
+/// scores them without ([`crate::classify::Model::classify_text`]).
 ///
 /// Detection counts the stopwords of the text's first words
 /// ([`PrefixVote`]), which the lexicon knows of every form it has met:
@@ -82,17 +91,13 @@ pub fn extract(text: &str, language: Language) -> FeatureCounts {
 /// folded and hashed twice. When it names another, the features start
 /// again in that language's lexicon. The language decided is the one
 /// [`Language::detect_with_words`] decides on the same words.
-pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, FeatureCounts) {
+pub fn detect_and_collect(text: &str, language: Option<Language>) -> (Language, Vec<Feature>) {
     let language = match language {
         Some(language) => language,
         None => {
             let voted = lexicon::with_recent(|lexicon| {
                 let guess = lexicon.language();
-                // A unigram and a bigram for each content word, sized once
-                // for words of three letters and a space on average (news
-                // copy averages six): growing the vector by doubling cost a
-                // tenth of a short text's classification.
-                let mut features: Vec<Feature> = Vec::with_capacity(text.len() / 2 + 2);
+                let mut features = with_room_for(text);
                 let mut grams = Grams::default();
                 let mut vote = PrefixVote::new(text);
                 for (offset, word) in tokenize::words(text) {
@@ -105,7 +110,7 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
                     grams.add(known.term, &mut features);
                 }
                 match vote.finish() {
-                    language if language == guess => Ok((language, finish(features))),
+                    language if language == guess => Ok((language, features)),
                     other => Err(other),
                 }
             });
@@ -117,24 +122,34 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
             }
         }
     };
-    (language, extract(text, language))
+    (
+        language,
+        collect(tokenize::words(text).map(|(_, word)| word), text, language),
+    )
 }
 
-/// The counts of [`extract`] from the words; `words_hint`, about how many
-/// there are, sizes the buffers once.
-fn counts<'t>(
+/// An empty feature vector with room for `text`'s: a unigram and a bigram
+/// for each content word, sized once for words of three letters and a
+/// space on average (news copy averages six): growing the vector by
+/// doubling cost a tenth of a short text's classification.
+fn with_room_for(text: &str) -> Vec<Feature> {
+    Vec::with_capacity(text.len() / 2 + 2)
+}
+
+/// The features of `words`, words of `text`, read in `language`.
+fn collect<'t>(
     words: impl Iterator<Item = &'t str>,
-    words_hint: usize,
+    text: &str,
     language: Language,
-) -> FeatureCounts {
-    let mut features: Vec<Feature> = Vec::with_capacity(2 * words_hint);
+) -> Vec<Feature> {
+    let mut features = with_room_for(text);
     let mut grams = Grams::default();
     lexicon::with(language, |lexicon| {
         for word in words {
             grams.add(lexicon.term(word), &mut features);
         }
     });
-    finish(features)
+    features
 }
 
 /// The unigram of each content word and the bigram of each pair of
@@ -161,7 +176,7 @@ impl Grams {
 }
 
 /// Counts of each feature of `features`, sorted by feature.
-fn finish(mut features: Vec<Feature>) -> FeatureCounts {
+pub fn count(mut features: Vec<Feature>) -> FeatureCounts {
     sort(&mut features);
     let mut counts: FeatureCounts = Vec::with_capacity(features.len());
     for f in features {
@@ -176,7 +191,7 @@ fn finish(mut features: Vec<Feature>) -> FeatureCounts {
 /// Sorts features (each below `2^BITS`) with two radix passes of
 /// `BITS / 2` bits: some 30 instructions a feature where `sort_unstable`
 /// took 75, on the 1,500 features of a news story.
-fn sort(features: &mut Vec<Feature>) {
+pub(crate) fn sort(features: &mut Vec<Feature>) {
     const _: () = assert!(BITS.is_multiple_of(2));
     radix::sort::<_, { 1 << (BITS / 2) }>(features, &[0, BITS / 2], u64::from);
 }

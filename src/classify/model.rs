@@ -61,6 +61,7 @@ use serde::{Deserialize, Serialize};
 
 use super::features::{BITS, Feature};
 use super::linear::{self, Platt};
+use crate::text::Language;
 
 /// The first bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"TAMODEL\0";
@@ -405,17 +406,68 @@ impl Model {
     /// The raw decision value of each label for a document's feature
     /// counts (as [`super::features::extract`] gives them).
     pub fn decision_values(&self, features: &[(Feature, f32)]) -> Vec<f64> {
-        let labels = self.bias.len();
-        let mut hits: Vec<(usize, f32)> = Vec::with_capacity(features.len());
-        let mut norm = 0.0f64;
-        for &(feature, count) in features {
-            if let Some(i) = self.position(feature) {
-                let x = linear::sublinear(count) * self.row(i)[0];
-                if x > 0.0 {
-                    norm += f64::from(x) * f64::from(x);
-                    hits.push((i, x));
-                }
+        let mut hits: Vec<(u32, f32)> = features
+            .iter()
+            .filter_map(|&(feature, count)| self.position(feature).map(|i| (i as u32, count)))
+            .collect();
+        self.decision_values_of_hits(&mut hits)
+    }
+
+    /// [`Model::decision_values`] of a document's features as
+    /// [`super::features::detect_and_collect`] gives them, unsorted and
+    /// repeated, the same to the last bit: the features the model does not
+    /// know (most of a text's bigrams) are dropped before anything is
+    /// sorted, and what is sorted and counted is the model's positions of
+    /// the rest (in the same order as their features). On texts not met
+    /// before, after the training texts, the fastest of 10 runs: 9% less
+    /// time a text of AG News, 4% of 20 Newsgroups, than sorting and
+    /// counting every feature first.
+    fn decision_values_of_features(&self, mut features: Vec<Feature>) -> Vec<f64> {
+        features.retain_mut(|feature| match self.position(*feature) {
+            Some(i) => {
+                *feature = i as u32;
+                true
             }
+            None => false,
+        });
+        // Positions are below the number of features, itself at most
+        // 2^BITS (one a bucket).
+        super::features::sort(&mut features);
+        let mut hits: Vec<(u32, f32)> = Vec::with_capacity(features.len());
+        for i in features {
+            match hits.last_mut() {
+                Some((last, n)) if *last == i => *n += 1.0,
+                _ => hits.push((i, 1.0)),
+            }
+        }
+        self.decision_values_of_hits(&mut hits)
+    }
+
+    /// The decision values of a document whose features are at model
+    /// positions `hits` (ascending, each with its count): sublinear tf-idf,
+    /// L2-normalised, dotted with each label's weights, plus its bias.
+    ///
+    /// The rows of a large model (20 Newsgroups': 29 MB) are mostly out of
+    /// the caches, and each feature's row is read for its idf before the
+    /// norm is known: so the row of the hit [`PREFETCH_AHEAD`] places on is
+    /// asked for while this one is read (measured on 20 Newsgroups' texts
+    /// not met before, the fastest of 12 runs each: 8% less time a text;
+    /// reading all idfs in a loop of their own instead, for the processor
+    /// to overlap the misses unasked, saved 3%).
+    fn decision_values_of_hits(&self, hits: &mut [(u32, f32)]) -> Vec<f64> {
+        let labels = self.bias.len();
+        let mut norm = 0.0f64;
+        for k in 0..hits.len() {
+            if let Some(&(ahead, _)) = hits.get(k + PREFETCH_AHEAD) {
+                let row = self.row(ahead as usize);
+                prefetch(row);
+                prefetch(&row[row.len() - 1..]);
+            }
+            let (i, count) = &mut hits[k];
+            // Drops nothing a model gives (idfs are at least 1, counts
+            // positive) but keeps a bad value from poisoning the sum.
+            *count = (linear::sublinear(*count) * self.row(*i as usize)[0]).max(0.0);
+            norm += f64::from(*count) * f64::from(*count);
         }
         let mut sums = vec![0.0f32; labels];
         let scale = if norm > 0.0 && norm.is_finite() {
@@ -423,9 +475,9 @@ impl Model {
         } else {
             0.0
         };
-        for (i, x) in hits {
+        for &(i, x) in hits.iter() {
             let x = x * scale;
-            for (s, w) in sums.iter_mut().zip(&self.row(i)[1..]) {
+            for (s, w) in sums.iter_mut().zip(&self.row(i as usize)[1..]) {
                 *s += x * w;
             }
         }
@@ -444,14 +496,34 @@ impl Model {
     /// the fitted temperature); otherwise each is an independent Platt
     /// sigmoid. Always finite and in [0, 1].
     pub fn classify(&self, features: &[(Feature, f32)], multi_label: bool) -> Vec<(usize, f64)> {
-        let scores = self.decision_values(features);
+        self.rank(&self.decision_values(features), multi_label)
+    }
+
+    /// Reads `text` (in `language`, or the one detected) and classifies
+    /// it: its language and [`Model::classify`]'s ranking of its features,
+    /// the same, found without sorting the features the model does not
+    /// know. What a server's request and `eval classify`'s timing run.
+    pub fn classify_text(
+        &self,
+        text: &str,
+        language: Option<Language>,
+        multi_label: bool,
+    ) -> (Language, Vec<(usize, f64)>) {
+        let (language, features) = super::features::detect_and_collect(text, language);
+        let scores = self.decision_values_of_features(features);
+        (language, self.rank(&scores, multi_label))
+    }
+
+    /// Every label with its probability for the decision values `scores`
+    /// (see [`Model::classify`]).
+    fn rank(&self, scores: &[f64], multi_label: bool) -> Vec<(usize, f64)> {
         let mut probabilities = vec![0.0; scores.len()];
         if multi_label || self.meta.multi_label {
-            for ((p, &s), platt) in probabilities.iter_mut().zip(&scores).zip(&self.platt) {
+            for ((p, &s), platt) in probabilities.iter_mut().zip(scores).zip(&self.platt) {
                 *p = platt.probability(s);
             }
         } else {
-            linear::softmax(&scores, self.temperature, &mut probabilities);
+            linear::softmax(scores, self.temperature, &mut probabilities);
         }
         let mut ranked: Vec<(usize, f64)> = probabilities
             .into_iter()
@@ -633,6 +705,28 @@ impl<'a> Reader<'a> {
             .map(|c| decode([c[0], c[1], c[2], c[3]]))
             .collect())
     }
+}
+
+/// How many hits ahead [`Model::decision_values_of_hits`] asks for a row:
+/// some 30 instructions a hit, so that a row arrives from memory (a few
+/// hundred cycles) about when it is read.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Asks the processor to bring the cache line of `data`'s first element
+/// into its caches; nothing elsewhere than on x86-64.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn prefetch<T>(data: &[T]) {
+    // SAFETY: a prefetch is a hint: it reads nothing into the program,
+    // cannot fault whatever the address, and this one is of a live slice's
+    // element. (`_mm_prefetch` is `unsafe` for taking a raw pointer, not
+    // for anything it can do.)
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(data.as_ptr().cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
 }
 
 #[cfg(test)]

@@ -650,6 +650,33 @@ mod tests {
     }
 
     #[test]
+    fn classifying_a_text_equals_classifying_its_counts_to_the_bit() {
+        let (model, _) = train_quietly(&toy(), &options()).unwrap();
+        let de = crate::text::Language::from_code("de");
+        for text in SPORT.iter().chain(&WEATHER).copied().chain([
+            "The striker scored twice; the striker scored again in the rain.",
+            "Rain, rain and more rain: the match was off and the soup was cold.",
+            "Der Stürmer traf zweimal im Regen.",
+            "",
+            "zzz qqq",
+        ]) {
+            for multi_label in [false, true] {
+                let (language, counts) = features::detect_and_extract(text, None);
+                let (detected, ranked) = model.classify_text(text, None, multi_label);
+                assert_eq!(detected, language, "{text}");
+                let expected = model.classify(&counts, multi_label);
+                let bits = |r: &[(usize, f64)]| -> Vec<(usize, u64)> {
+                    r.iter().map(|&(l, p)| (l, p.to_bits())).collect()
+                };
+                assert_eq!(bits(&ranked), bits(&expected), "{text}");
+                let (_, given) = model.classify_text(text, de, multi_label);
+                let counts = features::extract(text, de.unwrap());
+                assert_eq!(bits(&given), bits(&model.classify(&counts, multi_label)));
+            }
+        }
+    }
+
+    #[test]
     fn training_is_deterministic_and_round_trips() {
         let examples = toy();
         let (a, _) = train_quietly(&examples, &options()).unwrap();

@@ -75,12 +75,14 @@ impl ClassifyCall {
     /// which bounds the sentence-level work of the other analyses, does not
     /// apply: this work is linear in the text, which is bounded).
     pub fn run(self, models: &Registry) -> Result<pb::ClassifyResponse, Error> {
-        let (language, counts) = features::detect_and_extract(&self.text, self.language);
-        let (mut scores, model): (Vec<(String, f64)>, pb::ModelRef) = match &self.target {
+        let (language, mut scores, model): (_, Vec<(String, f64)>, pb::ModelRef) = match &self
+            .target
+        {
             Target::Model(name, model) => {
                 let labels = &model.meta().labels;
-                let scores = model
-                    .classify(&counts, self.multi_label)
+                let (language, ranked) =
+                    model.classify_text(&self.text, self.language, self.multi_label);
+                let scores = ranked
                     .into_iter()
                     .filter_map(|(i, p)| labels.get(i).map(|l| (l.clone(), p)))
                     .collect();
@@ -89,9 +91,10 @@ impl ClassifyCall {
                     version: model.meta().version.clone(),
                     ad_hoc: false,
                 };
-                (scores, reference)
+                (language, scores, reference)
             }
             Target::Topics(topics) => {
+                let (language, counts) = features::detect_and_extract(&self.text, self.language);
                 let adhoc_topics: Vec<adhoc::Topic<'_>> = topics
                     .iter()
                     .map(|t| adhoc::Topic {
@@ -115,7 +118,7 @@ impl ClassifyCall {
                     version: String::new(),
                     ad_hoc: true,
                 };
-                (pairs, reference)
+                (language, pairs, reference)
             }
         };
         // Best first; ties keep the model's or the request's order.
