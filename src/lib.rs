@@ -9,9 +9,8 @@
 //!
 //! The gRPC layer, the configuration and the command line are the `server`
 //! feature (on by default); without it the crate is the analysis core alone.
-// No unsafe code but one prefetch hint, allowed where it stands
-// (`classify::model`'s `prefetch`), which cannot fault or read memory into
-// the program.
+// No unsafe code but a prefetch hint, allowed where it stands (`prefetch`),
+// which cannot fault or read memory into the program.
 #![deny(unsafe_code)]
 
 pub mod classify;
@@ -26,6 +25,7 @@ pub mod error;
 #[cfg(feature = "server")]
 pub mod metrics;
 pub mod offsets;
+mod prefetch;
 #[cfg(feature = "server")]
 pub mod proto;
 mod radix;

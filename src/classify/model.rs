@@ -61,6 +61,7 @@ use serde::{Deserialize, Serialize};
 
 use super::features::{BITS, Feature};
 use super::linear::{self, Platt};
+use crate::prefetch::prefetch;
 use crate::text::Language;
 
 /// The first bytes of every model file.
@@ -460,8 +461,8 @@ impl Model {
         for k in 0..hits.len() {
             if let Some(&(ahead, _)) = hits.get(k + PREFETCH_AHEAD) {
                 let row = self.row(ahead as usize);
-                prefetch(row);
-                prefetch(&row[row.len() - 1..]);
+                prefetch(&row[0]);
+                prefetch(&row[row.len() - 1]);
             }
             let (i, count) = &mut hits[k];
             // Drops nothing a model gives (idfs are at least 1, counts
@@ -711,23 +712,6 @@ impl<'a> Reader<'a> {
 /// some 30 instructions a hit, so that a row arrives from memory (a few
 /// hundred cycles) about when it is read.
 const PREFETCH_AHEAD: usize = 8;
-
-/// Asks the processor to bring the cache line of `data`'s first element
-/// into its caches; nothing elsewhere than on x86-64.
-#[inline(always)]
-#[allow(unsafe_code)]
-fn prefetch<T>(data: &[T]) {
-    // SAFETY: a prefetch is a hint: it reads nothing into the program,
-    // cannot fault whatever the address, and this one is of a live slice's
-    // element. (`_mm_prefetch` is `unsafe` for taking a raw pointer, not
-    // for anything it can do.)
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(data.as_ptr().cast())
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = data;
-}
 
 #[cfg(test)]
 pub(crate) mod tests {
