@@ -26,9 +26,6 @@ pub fn words(text: &str) -> Words<'_> {
         text,
         at: 0,
         end: 0,
-        block: 0,
-        covered: 0,
-        mask: 0,
         unicode: None,
     }
 }
@@ -40,11 +37,6 @@ pub struct Words<'t> {
     text: &'t str,
     at: usize,
     end: usize,
-    /// Which bytes of `block..covered` (at most 64, before the `end` of the
-    /// piece they were read in) are word bytes (see [`Words::word_bits`]).
-    block: usize,
-    covered: usize,
-    mask: u64,
     unicode: Option<(usize, UnicodeWordIndices<'t>)>,
 }
 
@@ -80,18 +72,21 @@ impl<'t> Words<'t> {
     /// `unicode_word_indices`, a segment with no letter or digit ("_") is
     /// no word.
     fn next_simple_word(&mut self) -> Option<(usize, &'t str)> {
+        let bytes = &self.text.as_bytes()[..self.end];
         loop {
-            let start = self.next_word_byte()?;
-            let mut end = self.run_end(start);
-            let bytes = &self.text.as_bytes()[..self.end];
-            while let Some(&b) = bytes.get(end) {
-                // Most words end at a space, which joins nothing.
-                let c = class(b);
-                if c & (JOINS_LETTERS | JOINS_DIGITS | NON_ASCII) == 0 {
-                    break;
-                }
-                match joiner(bytes, end, c) {
-                    Some(width) => end = self.run_end(end + width),
+            let Some(skip) = bytes[self.at..].iter().position(|&b| class(b) & WORD != 0) else {
+                self.at = bytes.len();
+                return None;
+            };
+            let start = self.at + skip;
+            let mut end = start;
+            loop {
+                end += bytes[end..]
+                    .iter()
+                    .position(|&b| class(b) & WORD == 0)
+                    .unwrap_or(bytes.len() - end);
+                match bytes.get(end).and_then(|&b| joiner(bytes, end, class(b))) {
+                    Some(width) => end += width,
                     None => break,
                 }
             }
@@ -107,59 +102,6 @@ impl<'t> Words<'t> {
         }
     }
 
-    /// Bit `i` set where byte `at + i` is a word byte (a letter, a digit or
-    /// `_`), for the bytes before `end`, and how many of the bits count
-    /// (at least 1 while `at < end`; bits past them are 0).
-    ///
-    /// The bits come from a mask of 64 bytes at a time, kept between
-    /// calls: finding where a word starts and ends is then a count of
-    /// trailing zeros, not a loop over its bytes whose exit the processor
-    /// mispredicts at the end of nearly every word. More instructions (the
-    /// mask reads every byte once more), less time: on texts not met
-    /// before, the median of 10 runs, 3.5% less a text of AG News, 2.5% of
-    /// 20 Newsgroups.
-    #[inline]
-    fn word_bits(&mut self, at: usize) -> (u64, usize) {
-        if at < self.block || at >= self.covered {
-            let bytes = &self.text.as_bytes()[at.min(self.end)..self.end.min(at + 64)];
-            self.block = at;
-            self.covered = at + bytes.len();
-            self.mask = bytes
-                .iter()
-                .enumerate()
-                .fold(0, |mask, (i, &b)| mask | u64::from(class(b) & WORD) << i);
-        }
-        let shift = at - self.block;
-        (self.mask >> shift, (self.covered - at).max(1))
-    }
-
-    /// The first word byte from `at` on, before `end`.
-    fn next_word_byte(&mut self) -> Option<usize> {
-        let mut at = self.at;
-        while at < self.end {
-            let (bits, valid) = self.word_bits(at);
-            if bits != 0 {
-                return Some(at + bits.trailing_zeros() as usize);
-            }
-            at += valid;
-        }
-        self.at = self.end;
-        None
-    }
-
-    /// The end of the run of word bytes from `at` (`end` at most).
-    fn run_end(&mut self, mut at: usize) -> usize {
-        while at < self.end {
-            let (bits, valid) = self.word_bits(at);
-            let others = !bits & (u64::MAX >> (64 - valid));
-            if others != 0 {
-                return (at + others.trailing_zeros() as usize).min(self.end);
-            }
-            at += valid;
-        }
-        self.end
-    }
-
     /// Moves to the piece after `end`: it runs to the last safe cut (see
     /// [`safe_cut`]) before the first character that is neither ASCII nor
     /// [`SIMPLE`], and is scanned here; if there is no such cut, the piece
@@ -168,8 +110,6 @@ impl<'t> Words<'t> {
     fn next_piece(&mut self) {
         let bytes = self.text.as_bytes();
         let from = self.end;
-        // The mask was read up to the last piece's end.
-        self.covered = 0;
         match first_complex(bytes, from) {
             None => (self.at, self.end) = (from, bytes.len()),
             Some(first) => match (from + 1..first).rev().find(|&i| safe_cut(bytes, i)) {
@@ -446,8 +386,8 @@ mod tests {
         };
         for round in 0..20_000 {
             let mut text = String::new();
-            // Every fourth text long enough to run over several 64-byte
-            // masks (see `Words::word_bits`), words across their edges.
+            // Every fourth text runs to some hundreds of bytes, several
+            // pieces and many words.
             for _ in 0..draw(if round % 4 == 0 { 200 } else { 40 }) {
                 text.push_str(PARTS[draw(PARTS.len())]);
             }
