@@ -3,7 +3,7 @@
 /// Asks the processor to bring the cache line of `value` into its caches,
 /// so that a read of it shortly after does not wait for memory; nothing
 /// elsewhere than on x86-64. For reads whose addresses are known some work
-/// ahead: the rows of a large model, a word's entry in the lexicon.
+/// ahead: the rows of a large model.
 #[inline(always)]
 #[allow(unsafe_code)]
 pub(crate) fn prefetch<T>(value: &T) {

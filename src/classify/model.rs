@@ -432,16 +432,8 @@ impl Model {
             None => false,
         });
         // Positions are below the number of features, itself at most
-        // 2^BITS (one a bucket).
-        super::features::sort(&mut features);
-        let mut hits: Vec<(u32, f32)> = Vec::with_capacity(features.len());
-        for i in features {
-            match hits.last_mut() {
-                Some((last, n)) if *last == i => *n += 1.0,
-                _ => hits.push((i, 1.0)),
-            }
-        }
-        self.decision_values_of_hits(&mut hits)
+        // 2^BITS (one a bucket), so they sort and count like features.
+        self.decision_values_of_hits(&mut super::features::count(features))
     }
 
     /// The decision values of a document whose features are at model
