@@ -245,6 +245,17 @@ pub struct Limits {
     /// the text limit (Compare carries two texts).
     #[arg(long, env = "TEXTANALYSIS_MAX_MESSAGE_BYTES", default_value_t = 4 << 20)]
     pub max_message_bytes: usize,
+
+    /// Largest answer, in bytes, that is compressed when the client accepts
+    /// compression; larger ones are sent as they are. Compression runs on
+    /// the async threads that also answer health checks, at some 30 MB/s
+    /// for gzip.
+    #[arg(
+        long,
+        env = "TEXTANALYSIS_MAX_COMPRESSED_RESPONSE_BYTES",
+        default_value_t = 256 << 10
+    )]
+    pub max_compressed_response_bytes: usize,
 }
 
 /// How many analyses run at once and how many may wait for a turn (see
@@ -261,10 +272,26 @@ pub struct Concurrency {
     pub max_queued: Option<usize>,
 }
 
-/// HTTP/2 connection settings: how long a connection may live, how many
-/// calls it may carry at once, and how idle ones are checked.
+/// Connection settings: how many connections may be open, how long a
+/// connection may live, how many calls it may carry at once, how idle ones
+/// are checked, and how long slow clients may take.
 #[derive(Debug, Clone, Copy, Args, PartialEq, Eq)]
 pub struct Connections {
+    /// Most connections open at once; more are closed as soon as they are
+    /// accepted.
+    #[arg(long, env = "TEXTANALYSIS_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Longest time a new connection may take to finish its TLS handshake
+    /// and send the HTTP/2 connection preface; it is closed past it.
+    #[arg(long, env = "TEXTANALYSIS_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub handshake_timeout: Duration,
+
+    /// Longest time from a call's headers to the end of its request body;
+    /// past it the call ends with DEADLINE_EXCEEDED.
+    #[arg(long, env = "TEXTANALYSIS_REQUEST_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub request_read_timeout: Duration,
+
     /// Most concurrent calls (HTTP/2 streams) on one connection.
     #[arg(
         long,
@@ -297,6 +324,9 @@ pub struct Connections {
 impl Default for Connections {
     fn default() -> Self {
         Self {
+            max_connections: 1024,
+            handshake_timeout: Duration::from_secs(10),
+            request_read_timeout: Duration::from_secs(10),
             max_concurrent_streams: 128,
             max_connection_age: Duration::from_secs(300),
             max_connection_age_grace: Duration::from_secs(30),
@@ -336,6 +366,7 @@ impl Default for Limits {
             max_keyphrases: 50,
             max_query_bytes: 1024,
             max_message_bytes: 4 << 20,
+            max_compressed_response_bytes: 256 << 10,
         }
     }
 }
@@ -423,6 +454,7 @@ mod tests {
         assert_eq!(args.limits, Limits::default());
         assert_eq!(args.limits.max_text_bytes, 1_048_576);
         assert_eq!(args.shutdown_grace, Duration::from_secs(25));
+        assert_eq!(args.connections, Connections::default());
     }
 
     #[test]

@@ -12,6 +12,11 @@ use tonic_types::{ErrorDetails, FieldViolation};
 /// on well before this.
 pub const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// How the message of every INTERNAL status of ours begins, which tells
+/// them from the INTERNAL tonic answers for a request it cannot decode
+/// (see `crate::server`'s edge layer).
+pub const INTERNAL_MESSAGE_PREFIX: &str = "internal error: ";
+
 /// An error a request can end with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
@@ -32,9 +37,12 @@ pub enum Error {
         queued: usize,
     },
     /// The request's deadline (its `grpc-timeout`, or the server's
-    /// `--request-timeout`) passed before the analysis finished; the
-    /// analysis was stopped.
-    #[error("deadline exceeded: the analysis did not finish in time and was stopped")]
+    /// `--request-timeout`) passed before its answer was ready: while its
+    /// body was read, while it waited, or while it was analysed (the
+    /// analysis was stopped).
+    #[error(
+        "deadline exceeded: no answer within the call's deadline (its grpc-timeout or the server's --request-timeout); any analysis was stopped"
+    )]
     DeadlineExceeded,
     /// A bug on the server's side (a panicked analysis task).
     #[error("internal error: {0}")]
@@ -115,6 +123,13 @@ mod tests {
             .collect();
         assert_eq!(fields, ["text", "ratio"]);
         assert!(status.message().contains("text: must not be empty"));
+    }
+
+    #[test]
+    fn internal_messages_carry_the_prefix() {
+        let status = Status::from(Error::Internal("a bug".into()));
+        assert_eq!(status.code(), Code::Internal);
+        assert!(status.message().starts_with(INTERNAL_MESSAGE_PREFIX));
     }
 
     #[test]

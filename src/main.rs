@@ -131,18 +131,11 @@ async fn shutdown_signal() {
     }
 }
 
-/// Reads the TLS files the flags name; an unreadable file stops start-up
-/// with a message naming it.
+/// Reads and checks the TLS files the flags name; a file that cannot be
+/// used stops start-up with a message naming it.
 fn load_tls(args: &ServeArgs) -> Result<Option<Tls>, String> {
-    let read = |path: &std::path::Path| {
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
     let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
         return Ok(None);
     };
-    Ok(Some(Tls {
-        cert: read(cert)?,
-        key: read(key)?,
-        client_ca: args.tls_client_ca.as_deref().map(read).transpose()?,
-    }))
+    Tls::from_files(cert, key, args.tls_client_ca.as_deref()).map(Some)
 }

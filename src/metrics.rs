@@ -64,6 +64,9 @@ pub struct Metrics {
     refused: Counter,
     in_flight: Gauge,
     queued: Gauge,
+    admitted: Gauge,
+    connections_open: Gauge,
+    connections_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -108,6 +111,24 @@ impl Default for Metrics {
             "Analyses waiting for a slot now",
             queued.clone(),
         );
+        let admitted = Gauge::default();
+        registry.register(
+            "textanalysis_analyses_admitted",
+            "Analysis calls holding an admission slot now: reading their request, waiting, running or sending their answer",
+            admitted.clone(),
+        );
+        let connections_open = Gauge::default();
+        registry.register(
+            "textanalysis_connections_open",
+            "Connections open now, those still in their handshake included",
+            connections_open.clone(),
+        );
+        let connections_refused = Counter::default();
+        registry.register(
+            "textanalysis_connections_refused",
+            "Connections closed at once because --max-connections were open",
+            connections_refused.clone(),
+        );
         Self {
             registry,
             handled,
@@ -116,6 +137,9 @@ impl Default for Metrics {
             refused,
             in_flight,
             queued,
+            admitted,
+            connections_open,
+            connections_refused,
         }
     }
 }
@@ -155,11 +179,27 @@ impl Metrics {
         self.refused.inc();
     }
 
+    /// Counts a connection opened.
+    pub fn connection_opened(&self) {
+        self.connections_open.inc();
+    }
+
+    /// Counts a connection closed.
+    pub fn connection_closed(&self) {
+        self.connections_open.dec();
+    }
+
+    /// Counts a connection refused for the connection limit.
+    pub fn connection_refused(&self) {
+        self.connections_refused.inc();
+    }
+
     /// The metrics in Prometheus' text format, with the admission gauges
     /// read now.
     pub fn encode(&self, admission: &Admission) -> String {
         self.in_flight.set(admission.in_flight() as i64);
         self.queued.set(admission.queued() as i64);
+        self.admitted.set(admission.admitted() as i64);
         let mut text = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);

@@ -89,16 +89,19 @@ where
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
         let method = request.uri().path().to_owned();
         let span = tracing::info_span!("rpc", method = %method);
-        let started = Instant::now();
+        let mut outcome = Outcome {
+            method,
+            started: Instant::now(),
+            metrics: self.metrics.clone(),
+            span: span.clone(),
+            recorded: false,
+        };
         // The clone that was made ready is the one that serves this call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let metrics = self.metrics.clone();
         Box::pin(
             async move {
                 let result = inner.call(request).await;
-                let seconds = started.elapsed().as_secs_f64();
-                let latency_ms = seconds * 1e3;
                 match &result {
                     Ok(response) => {
                         // Errors of unary calls travel in the headers of a
@@ -111,11 +114,11 @@ where
                             .and_then(|v| v.to_str().ok())
                             .and_then(|v| v.parse::<i32>().ok())
                             .unwrap_or(0);
-                        let code = tonic::Code::from_i32(code);
-                        metrics.record(&method, code, seconds);
-                        tracing::info!(code = ?code, latency_ms, "request finished");
+                        outcome.record(tonic::Code::from_i32(code), "request finished");
                     }
                     Err(error) => {
+                        outcome.recorded = true;
+                        let latency_ms = outcome.started.elapsed().as_secs_f64() * 1e3;
                         tracing::warn!(%error, latency_ms, "request failed in transport");
                     }
                 }
@@ -123,5 +126,34 @@ where
             }
             .instrument(span),
         )
+    }
+}
+
+/// A call's outcome, recorded once: when its answer is ready, or as
+/// CANCELLED when the call is dropped before (the client reset its stream
+/// or closed its connection, and hyper dropped the call).
+struct Outcome {
+    method: String,
+    started: Instant,
+    metrics: Arc<Metrics>,
+    span: tracing::Span,
+    recorded: bool,
+}
+
+impl Outcome {
+    fn record(&mut self, code: tonic::Code, event: &str) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        self.metrics.record(&self.method, code, seconds);
+        let latency_ms = seconds * 1e3;
+        tracing::info!(parent: &self.span, code = ?code, latency_ms, "{event}");
+        self.recorded = true;
+    }
+}
+
+impl Drop for Outcome {
+    fn drop(&mut self) {
+        if !self.recorded {
+            self.record(tonic::Code::Cancelled, "request cancelled by the client");
+        }
     }
 }

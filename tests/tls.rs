@@ -40,11 +40,14 @@ fn generate() -> Pki {
 
 async fn start(pki: &Pki, mutual: bool) -> TestServer {
     TestServer::start_with(ServerConfig {
-        tls: Some(Tls {
-            cert: pki.server.0.clone().into_bytes(),
-            key: pki.server.1.clone().into_bytes(),
-            client_ca: mutual.then(|| pki.ca.clone().into_bytes()),
-        }),
+        tls: Some(
+            Tls::from_pem(
+                pki.server.0.as_bytes(),
+                pki.server.1.as_bytes(),
+                mutual.then_some(pki.ca.as_bytes()),
+            )
+            .expect("the generated PEM files are usable"),
+        ),
         ..ServerConfig::default()
     })
     .await

@@ -7,9 +7,17 @@
 //! `max_in_flight` worker threads run the analyses, at most `max_queued`
 //! more wait in a queue in front of them, and any request beyond that is
 //! refused at once with RESOURCE_EXHAUSTED and a retry hint, in
-//! microseconds, without reading its text any further. Cheap calls
-//! (health, reflection, ListModels) are not counted: they keep answering
-//! on the reactor while the analyses saturate the cores.
+//! microseconds. Cheap calls (health, reflection, ListModels) are not
+//! counted: they keep answering on the reactor while the analyses saturate
+//! the cores.
+//!
+//! A request takes its place ([`Slot`]) when its headers arrive, before
+//! its body is read (`crate::server`'s edge layer does it), and keeps it
+//! until its analysis has stopped and its answer is sent. So the request
+//! bodies in memory, the analyses' texts and the answers being sent are
+//! bounded together: at most `max_in_flight + max_queued` of each, however
+//! many streams clients open. A request refused for load is answered
+//! without its body ever being read.
 //!
 //! The queue holds the analyses themselves, and a worker that finishes one
 //! takes the next at once. With a semaphore in front of tokio's blocking
@@ -48,6 +56,23 @@ pub struct Admission {
     max_queued: usize,
 }
 
+/// A request's place among the `max_in_flight + max_queued` admitted ones;
+/// the place is free again when the last clone is dropped (the request's
+/// answer is sent, and its analysis, if any, has stopped).
+#[derive(Debug, Clone)]
+pub struct Slot {
+    _held: Arc<Reservation>,
+}
+
+#[derive(Debug)]
+struct Reservation(Arc<Shared>);
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.0.reserved.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// The result of an analysis: its value, or the panic it ended with.
 pub type Outcome<T> = std::thread::Result<T>;
 
@@ -60,6 +85,8 @@ struct Shared {
     running: AtomicUsize,
     /// Jobs in the queue now (its length, readable without the lock).
     queued: AtomicUsize,
+    /// Slots held now.
+    reserved: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -89,6 +116,8 @@ trait Job: Send {
 }
 
 struct Pending<T, F> {
+    /// Held until the analysis is over: its text is in `work`.
+    slot: Slot,
     deadline: Deadline,
     result: oneshot::Sender<Outcome<T>>,
     work: F,
@@ -104,11 +133,14 @@ impl<T: Send, F: FnOnce() -> T + Send> Job for Pending<T, F> {
             done();
             return;
         }
-        let Pending { result, work, .. } = *self;
+        let Pending {
+            result, work, slot, ..
+        } = *self;
         // A panic is a bug of ours; the caller reports it as INTERNAL and
         // the worker goes on serving.
         let outcome = catch_unwind(AssertUnwindSafe(work));
         done();
+        drop(slot);
         let _ = result.send(outcome);
     }
 }
@@ -137,35 +169,59 @@ impl Admission {
         }
     }
 
-    /// Queues `work` for the next free worker; its outcome arrives on the
-    /// receiver. Refused with [`Error::Overloaded`] when every worker is
-    /// busy and the queue is full. If the receiver is dropped or
-    /// `deadline` passes before a worker takes it, it never runs.
+    /// A place for one more request, or [`Error::Overloaded`] when all
+    /// `max_in_flight + max_queued` are taken. Queued analyses whose
+    /// callers have gone give theirs up first.
+    pub fn reserve(&self) -> Result<Slot, Error> {
+        if let Some(slot) = self.try_reserve() {
+            return Ok(slot);
+        }
+        {
+            let mut queue = self.shared.lock();
+            // Dropping a job frees its slot, unless its request still
+            // holds it.
+            queue.jobs.retain(|job| !job.abandoned());
+            self.shared
+                .queued
+                .store(queue.jobs.len(), Ordering::Release);
+        }
+        self.try_reserve().ok_or(Error::Overloaded {
+            in_flight: self.max_in_flight,
+            queued: self.queued(),
+        })
+    }
+
+    fn try_reserve(&self) -> Option<Slot> {
+        let capacity = self.max_in_flight + self.max_queued;
+        self.shared
+            .reserved
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < capacity).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot {
+                _held: Arc::new(Reservation(self.shared.clone())),
+            })
+    }
+
+    /// Queues `work`, which holds `slot` until it is over, for the next
+    /// free worker; its outcome arrives on the receiver. If the receiver is
+    /// dropped or `deadline` passes before a worker takes it, it never
+    /// runs. The slots bound the queue: there is always room.
     pub fn submit<T, F>(
         &self,
+        slot: Slot,
         deadline: Deadline,
         work: F,
-    ) -> Result<oneshot::Receiver<Outcome<T>>, Error>
+    ) -> oneshot::Receiver<Outcome<T>>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
         let (result, outcome) = oneshot::channel();
         let mut queue = self.shared.lock();
-        if self.full(&queue) {
-            // Make room from callers that have gone before refusing.
-            queue.jobs.retain(|job| !job.abandoned());
-            self.shared
-                .queued
-                .store(queue.jobs.len(), Ordering::Release);
-            if self.full(&queue) {
-                return Err(Error::Overloaded {
-                    in_flight: self.max_in_flight,
-                    queued: self.queued(),
-                });
-            }
-        }
         queue.jobs.push_back(Box::new(Pending {
+            slot,
             deadline,
             result,
             work,
@@ -175,14 +231,13 @@ impl Admission {
             .store(queue.jobs.len(), Ordering::Release);
         drop(queue);
         self.shared.ready.notify_one();
-        Ok(outcome)
+        outcome
     }
 
-    /// Whether a job queued now would neither find an idle worker nor a
-    /// place in the queue.
-    fn full(&self, queue: &Queue) -> bool {
-        let running = self.shared.running.load(Ordering::Acquire);
-        queue.jobs.len() + running >= self.max_in_flight + self.max_queued
+    /// Requests holding a slot now: reading their request, waiting,
+    /// running or sending their answer.
+    pub fn admitted(&self) -> usize {
+        self.shared.reserved.load(Ordering::Acquire)
     }
 
     /// Analyses running now, or queued with a worker free to take them (a
@@ -247,12 +302,23 @@ mod tests {
     use super::*;
     use std::sync::mpsc;
 
+    /// Reserves a slot and submits `work` with it.
+    impl Admission {
+        fn try_submit<T: Send + 'static>(
+            &self,
+            deadline: Deadline,
+            work: impl FnOnce() -> T + Send + 'static,
+        ) -> Result<oneshot::Receiver<Outcome<T>>, Error> {
+            Ok(self.submit(self.reserve()?, deadline, work))
+        }
+    }
+
     /// A job that runs until told to stop, and says when it started.
     fn blocker(admission: &Admission) -> (mpsc::Sender<()>, oneshot::Receiver<Outcome<()>>) {
         let (stop, stopped) = mpsc::channel::<()>();
         let (started, start) = mpsc::channel();
         let outcome = admission
-            .submit(Deadline::NONE, move || {
+            .try_submit(Deadline::NONE, move || {
                 started.send(()).unwrap();
                 stopped.recv().unwrap();
             })
@@ -268,10 +334,10 @@ mod tests {
         let (stop_second, second) = blocker(&admission);
         assert_eq!(admission.in_flight(), 2);
         // The third waits for a worker...
-        let third = admission.submit(Deadline::NONE, || 3).unwrap();
+        let third = admission.try_submit(Deadline::NONE, || 3).unwrap();
         assert_eq!(admission.queued(), 1);
         // ...and the fourth finds the queue full.
-        let refused = admission.submit(Deadline::NONE, || 4).unwrap_err();
+        let refused = admission.try_submit(Deadline::NONE, || 4).unwrap_err();
         assert_eq!(
             refused,
             Error::Overloaded {
@@ -293,7 +359,7 @@ mod tests {
         let (stop, running) = blocker(&admission);
         let ran = Arc::new(AtomicUsize::new(0));
         let gave_up = admission
-            .submit(Deadline::NONE, {
+            .try_submit(Deadline::NONE, {
                 let ran = ran.clone();
                 move || ran.fetch_add(1, Ordering::SeqCst)
             })
@@ -301,9 +367,9 @@ mod tests {
         drop(gave_up);
         // Its place is free again: the next caller queues instead of being
         // refused...
-        let next = admission.submit(Deadline::NONE, || "next").unwrap();
+        let next = admission.try_submit(Deadline::NONE, || "next").unwrap();
         // ...which now holds the queue's one place.
-        assert!(admission.submit(Deadline::NONE, || "more").is_err());
+        assert!(admission.try_submit(Deadline::NONE, || "more").is_err());
         stop.send(()).unwrap();
         running.await.unwrap().unwrap();
         assert_eq!(next.await.unwrap().unwrap(), "next");
@@ -315,10 +381,10 @@ mod tests {
         let admission = Admission::new(1, 4);
         let (stop, running) = blocker(&admission);
         let late = admission
-            .submit(Deadline::after(std::time::Duration::ZERO), || "late")
+            .try_submit(Deadline::after(std::time::Duration::ZERO), || "late")
             .unwrap();
         let panics = admission
-            .submit(Deadline::NONE, || -> u8 { panic!("a bug") })
+            .try_submit(Deadline::NONE, || -> u8 { panic!("a bug") })
             .unwrap();
         stop.send(()).unwrap();
         running.await.unwrap().unwrap();
@@ -327,7 +393,7 @@ mod tests {
         // The worker survived the panic.
         assert_eq!(
             admission
-                .submit(Deadline::NONE, || 7)
+                .try_submit(Deadline::NONE, || 7)
                 .unwrap()
                 .await
                 .unwrap()
@@ -341,7 +407,7 @@ mod tests {
         let admission = Admission::new(1, 0);
         assert_eq!(
             admission
-                .submit(Deadline::NONE, || 1)
+                .try_submit(Deadline::NONE, || 1)
                 .unwrap()
                 .await
                 .unwrap()
@@ -349,9 +415,22 @@ mod tests {
             1
         );
         let (stop, running) = blocker(&admission);
-        assert!(admission.submit(Deadline::NONE, || 2).is_err());
+        assert!(admission.try_submit(Deadline::NONE, || 2).is_err());
         stop.send(()).unwrap();
         running.await.unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_slot_is_held_until_its_last_clone_is_dropped() {
+        let admission = Admission::new(1, 1);
+        let first = admission.reserve().unwrap();
+        let kept = first.clone();
+        let _second = admission.reserve().unwrap();
+        assert!(admission.reserve().is_err(), "two places, both taken");
+        drop(first);
+        assert!(admission.reserve().is_err(), "a clone still holds it");
+        drop(kept);
+        assert!(admission.reserve().is_ok());
     }
 
     #[test]

@@ -1,23 +1,31 @@
 //! Assembles and runs the server: the analysis service, gRPC health, server
 //! reflection, request logging and graceful shutdown, in one place, so that
 //! the binary and the integration tests run exactly the same server.
+//!
+//! Around tonic's router: [`listen`] accepts connections (their number,
+//! handshakes and TLS bounded), and [`edge`] takes each call's admission
+//! slot and deadline before its body is read.
+
+mod edge;
+mod listen;
+mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+use tonic::transport::Server;
 use tonic_health::server::HealthReporter;
+
+pub use tls::{Tls, TlsError};
 
 use crate::classify::registry::ModelStore;
 use crate::config::{Concurrency, Connections, Limits};
 use crate::metrics::{self, Metrics};
 use crate::proto::v1 as pb;
-use crate::service::{Admission, Arrival, TextAnalysis};
+use crate::service::{Admission, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
 
 /// Full name of the analysis service, as health checks and probes name it.
@@ -60,38 +68,6 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             tls: None,
             models: Arc::new(models),
-        }
-    }
-}
-
-/// The server's TLS identity, and the CAs of accepted client certificates
-/// for mutual TLS; all PEM.
-#[derive(Clone)]
-pub struct Tls {
-    /// Certificate chain.
-    pub cert: Vec<u8>,
-    /// Private key.
-    pub key: Vec<u8>,
-    /// CA certificates that client certificates must chain to; `None`
-    /// accepts clients without certificates.
-    pub client_ca: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for Tls {
-    /// Never prints the key.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tls")
-            .field("mutual", &self.client_ca.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Tls {
-    fn server_config(&self) -> ServerTlsConfig {
-        let config = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert, &self.key));
-        match &self.client_ca {
-            Some(ca) => config.client_ca_root(Certificate::from_pem(ca)),
-            None => config,
         }
     }
 }
@@ -162,12 +138,17 @@ pub async fn run_with_metrics(
     let _stop_metrics_on_return = metrics_stop;
 
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    let edge = edge::EdgeLayer {
+        admission: admission.clone(),
+        metrics: metrics.clone(),
+        request_timeout: config.request_timeout,
+        read_timeout: config.connections.request_read_timeout,
+    };
     let analysis =
         pb::text_analysis_service_server::TextAnalysisServiceServer::new(TextAnalysis::new(
             config.limits,
             config.models.clone(),
             admission,
-            config.request_timeout,
             metrics.clone(),
         ))
         .max_decoding_message_size(config.limits.max_message_bytes)
@@ -178,21 +159,14 @@ pub async fn run_with_metrics(
 
     let (drain_tx, drain_rx) = tokio::sync::oneshot::channel::<()>();
     let connections = config.connections;
-    let mut builder = Server::builder();
-    if let Some(tls) = &config.tls {
-        builder = builder.tls_config(tls.server_config())?;
-    }
-    let router = builder
+    let router = Server::builder()
         .max_concurrent_streams(connections.max_concurrent_streams)
         .max_connection_age(connections.max_connection_age)
         .max_connection_age_grace(connections.max_connection_age_grace)
         .http2_keepalive_interval(Some(connections.keepalive_interval))
         .http2_keepalive_timeout(Some(connections.keepalive_timeout))
-        .layer(RequestLogLayer::new(metrics))
-        .layer(tower::util::MapRequestLayer::new(stamp_arrival))
-        .layer(tower::util::MapResponseLayer::new(
-            oversized_is_resource_exhausted,
-        ))
+        .layer(RequestLogLayer::new(metrics.clone()))
+        .layer(edge)
         .add_service(health_service)
         .add_service(reflection_v1()?)
         .add_service(reflection_v1alpha()?)
@@ -213,23 +187,26 @@ pub async fn run_with_metrics(
         );
     }
 
-    // tonic applies its `tcp_nodelay` setting only to listeners it binds
-    // itself: set it on each accepted connection, or Nagle's algorithm holds
-    // a response's last segment until the client's delayed ACK (tens of
-    // milliseconds per small response).
-    let incoming = TcpListenerStream::new(listener).map(|conn| {
-        if let Ok(stream) = &conn
-            && let Err(e) = stream.set_nodelay(true)
-        {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-        conn
-    });
-    let serving = router.serve_with_incoming_shutdown(incoming, async {
+    let bounds = listen::Bounds {
+        max_connections: connections.max_connections,
+        handshake_timeout: connections.handshake_timeout,
+    };
+    let drained = async {
         // A dropped sender also means "stop".
         let _ = drain_rx.await;
-    });
-    tokio::pin!(serving);
+    };
+    let mut serving: std::pin::Pin<Box<dyn Future<Output = _> + Send>> = match &config.tls {
+        None => {
+            let incoming = listen::incoming(listener, bounds, metrics, |tcp| async { Ok(tcp) });
+            Box::pin(router.serve_with_incoming_shutdown(incoming, drained))
+        }
+        Some(tls) => {
+            let acceptor = tls.acceptor();
+            let incoming =
+                listen::incoming(listener, bounds, metrics, move |tcp| acceptor.accept(tcp));
+            Box::pin(router.serve_with_incoming_shutdown(incoming, drained))
+        }
+    };
 
     tokio::select! {
         result = &mut serving => return result.map_err(ServeError::from),
@@ -245,40 +222,6 @@ pub async fn run_with_metrics(
         }
         Err(_) => Err(ServeError::DrainTimeout(config.shutdown_grace)),
     }
-}
-
-/// Records when a request's headers arrived, before its body is read, so
-/// that its deadline counts from there (see [`crate::service::Arrival`]).
-fn stamp_arrival<B>(
-    mut request: tonic::codegen::http::Request<B>,
-) -> tonic::codegen::http::Request<B> {
-    request
-        .extensions_mut()
-        .insert(Arrival(std::time::Instant::now()));
-    request
-}
-
-/// tonic refuses a message over `max_decoding_message_size` with
-/// OUT_OF_RANGE; the gRPC spec and our contract say RESOURCE_EXHAUSTED. The
-/// refusal is a trailers-only response, so its status is in the headers.
-/// The service itself never answers OUT_OF_RANGE, so the rewrite cannot hide
-/// one of ours.
-fn oversized_is_resource_exhausted<B>(
-    mut response: tonic::codegen::http::Response<B>,
-) -> tonic::codegen::http::Response<B> {
-    use tonic::codegen::http::HeaderValue;
-    let out_of_range = (tonic::Code::OutOfRange as i32).to_string();
-    if response
-        .headers()
-        .get("grpc-status")
-        .is_some_and(|v| v.as_bytes() == out_of_range.as_bytes())
-    {
-        let code = (tonic::Code::ResourceExhausted as i32).to_string();
-        if let Ok(value) = HeaderValue::from_str(&code) {
-            response.headers_mut().insert("grpc-status", value);
-        }
-    }
-    response
 }
 
 async fn set_not_serving(reporter: &HealthReporter) {
