@@ -56,7 +56,8 @@ start_server() {
   SERVER_PID=$!
   SERVER_ADDR=""
   for _ in $(seq 1 400); do
-    SERVER_ADDR="$(grep -o '"addr":"[^"]*"' "$log" | head -n1 | cut -d'"' -f4 || true)"
+    # The "serving" line's address: a metrics listener logs its own first.
+    SERVER_ADDR="$(grep '"message":"serving"' "$log" | grep -o '"addr":"[^"]*"' | head -n1 | cut -d'"' -f4 || true)"
     [ -n "$SERVER_ADDR" ] && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || break
     # Polling the log for the start-up line; nothing else waits on time.

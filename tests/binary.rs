@@ -3,66 +3,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-/// The binary running on an ephemeral port, with its log lines.
-struct Running {
-    child: Child,
-    addr: String,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-/// Starts the binary with `extra` serve flags and returns it once it logged
-/// its JSON "serving" line (with the address).
-fn start_with(extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .args(extra)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the binary");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, lines) = std::sync::mpsc::channel();
-    // Forward log lines, and keep draining so the child never blocks.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let line = wait_for_log(&lines, "\"serving\"");
-    let log: serde_json::Value = serde_json::from_str(&line).expect("a JSON log line");
-    let addr = log["addr"].as_str().expect("addr field").to_owned();
-    Running { child, addr, lines }
-}
-
-fn start() -> (Child, String) {
-    let running = start_with(&[]);
-    (running.child, running.addr)
-}
-
-/// The first log line containing `needle`; fails if the process's output
-/// ends first.
-fn wait_for_log(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
-    loop {
-        let line = lines
-            .recv()
-            .unwrap_or_else(|_| panic!("the binary's log ended before `{needle}`"));
-        if line.contains(needle) {
-            return line;
-        }
-    }
-}
-
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args(["-s", name, &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success());
-}
+use common::process::{start_with, wait_for_log};
 
 async fn summarize_once(addr: &str) {
     let mut client =
@@ -82,29 +25,20 @@ async fn summarize_once(addr: &str) {
     assert_eq!(response.sentence_count, 2);
 }
 
-/// Waits for the process on the blocking pool, so that the test's runtime
-/// keeps driving the client connection (which must see the server's GOAWAY
-/// and close for the drain to end).
-async fn wait(mut child: Child) -> Option<i32> {
-    tokio::task::spawn_blocking(move || child.wait().expect("wait").code())
-        .await
-        .expect("wait task")
-}
-
 #[tokio::test]
 async fn exits_zero_on_sigterm() {
-    let (child, addr) = start();
-    summarize_once(&addr).await;
-    signal(&child, "TERM");
-    assert_eq!(wait(child).await, Some(0));
+    let running = start_with(&[]);
+    summarize_once(&running.addr).await;
+    running.signal("TERM");
+    assert_eq!(running.exit_code().await, Some(0));
 }
 
 #[tokio::test]
 async fn exits_zero_on_sigint() {
-    let (child, addr) = start();
-    summarize_once(&addr).await;
-    signal(&child, "INT");
-    assert_eq!(wait(child).await, Some(0));
+    let running = start_with(&[]);
+    summarize_once(&running.addr).await;
+    running.signal("INT");
+    assert_eq!(running.exit_code().await, Some(0));
 }
 
 #[test]
@@ -166,7 +100,7 @@ async fn sighup_reloads_the_models_directory() {
     assert_eq!(names(before), ["news"]);
 
     common::write_toy_model(&dir.path().join("toy.tam"), "toy");
-    signal(&running.child, "HUP");
+    running.signal("HUP");
     wait_for_log(&running.lines, "models reloaded");
     let after = client
         .list_models(ListModelsRequest {})
@@ -175,9 +109,9 @@ async fn sighup_reloads_the_models_directory() {
         .into_inner();
     assert_eq!(names(after), ["news", "toy"]);
 
-    signal(&running.child, "TERM");
+    running.signal("TERM");
     drop(client);
-    assert_eq!(wait(running.child).await, Some(0));
+    assert_eq!(running.exit_code().await, Some(0));
 }
 
 #[test]
@@ -225,4 +159,49 @@ fn train_and_eval_classify_report_accuracy_and_both_speeds() {
     for pass in ["speed, cold: 60 texts", "speed, steady state: 60 texts"] {
         assert!(report.contains(pass), "{pass} missing from {report}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exits_one_when_the_grace_runs_out_with_calls_in_flight() {
+    use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
+    let limit = (common::LONG_BYTES * 2).to_string();
+    let running = start_with(&[
+        "--shutdown-grace",
+        "50ms",
+        "--metrics-listen",
+        "127.0.0.1:0",
+        "--max-text-bytes",
+        &limit,
+        "--max-message-bytes",
+        &limit,
+        "--max-document-sentences",
+        "1000000",
+    ]);
+    let metrics = running.logged_addr("serving metrics");
+    let mut client = TextAnalysisServiceClient::connect(format!("http://{}", running.addr))
+        .await
+        .expect("connect")
+        .max_encoding_message_size(usize::MAX);
+    let long = tokio::spawn(async move {
+        client
+            .summarize(textanalysis::proto::v1::SummarizeRequest {
+                text: common::long_text(),
+                ..Default::default()
+            })
+            .await
+    });
+    assert!(
+        common::raw::eventually(std::time::Duration::from_secs(30), async || {
+            common::metric(
+                &common::scrape(metrics).await,
+                "textanalysis_analyses_in_flight",
+            ) == 1
+        })
+        .await,
+        "the long analysis runs"
+    );
+    running.signal("TERM");
+    let code = running.exit_code().await;
+    assert_eq!(code, Some(1), "the drain did not finish within the grace");
+    assert!(long.await.expect("task").is_err(), "the call was cut off");
 }

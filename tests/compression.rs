@@ -48,3 +48,43 @@ async fn gzip_and_zstd_both_ways() {
     assert!(plain.metadata().get("grpc-encoding").is_none());
     server.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn answers_over_the_compression_limit_are_sent_uncompressed() {
+    // Compression runs on the threads that answer health checks: above
+    // the limit, an answer goes out as it is.
+    let server = TestServer::start_with(textanalysis::server::ServerConfig {
+        limits: textanalysis::config::Limits {
+            max_compressed_response_bytes: 2_000,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    // The stream's `grpc-encoding` stays gzip; each message's first byte
+    // says whether it is compressed, which only a raw client sees.
+    let mut send = common::raw::connect(server.addr).await;
+    let mut compressed = async |sentences: u32| {
+        let request = SummarizeRequest {
+            text: WIRE_STYLE.repeat(20),
+            max_sentences: sentences,
+            ..Default::default()
+        };
+        let answer = common::raw::call(
+            &mut send,
+            common::raw::grpc_request("Summarize", &[("grpc-accept-encoding", "gzip")]),
+            common::raw::frame(false, &prost::Message::encode_to_vec(&request)),
+            true,
+        )
+        .await;
+        assert_eq!(answer.code, tonic::Code::Ok, "{answer:?}");
+        let length = u32::from_be_bytes(answer.body[1..5].try_into().expect("a frame"));
+        (answer.body[0] == 1, length)
+    };
+    let (small, small_size) = compressed(1).await;
+    assert!(small, "a {small_size}-byte answer is compressed");
+    let (large, large_size) = compressed(100).await;
+    assert!(large_size > 2_000, "{large_size}");
+    assert!(!large, "a {large_size}-byte answer is sent uncompressed");
+    server.stop().await.expect("clean stop");
+}

@@ -125,3 +125,66 @@ async fn waiting_for_a_turn_counts_against_the_deadline() {
         .expect("the long analysis, with no deadline, completes");
     server.stop().await.expect("clean stop");
 }
+
+/// A Summarize request of about 1 MiB, framed for a raw HTTP/2 client.
+fn mebibyte_frame() -> bytes::Bytes {
+    use prost::Message;
+    let request = SummarizeRequest {
+        text: WIRE_STYLE.repeat((1 << 20) / WIRE_STYLE.len()),
+        language: "en".into(),
+        ..Default::default()
+    };
+    common::raw::frame(false, &request.encode_to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_client_deadlines_answer_deadline_exceeded_and_are_counted() {
+    // The server's own answers, seen with a raw client: tonic's client
+    // would report its own timer's CANCELLED whatever the server said.
+    let (server, metrics) = common::TestServer::start_with_metrics(long_config()).await;
+    let mut send = common::raw::connect(server.addr).await;
+    let body = mebibyte_frame();
+    for _ in 0..10 {
+        let answer = common::raw::call(
+            &mut send,
+            common::raw::grpc_request("Summarize", &[("grpc-timeout", "5m")]),
+            body.clone(),
+            true,
+        )
+        .await;
+        assert_eq!(answer.code, tonic::Code::DeadlineExceeded, "{answer:?}");
+    }
+    let text = common::scrape(metrics).await;
+    assert!(
+        text.contains("grpc_method=\"Summarize\",grpc_code=\"DeadlineExceeded\"} 10"),
+        "each one counted under its code:\n{text}"
+    );
+    assert!(!text.contains("grpc_code=\"Canceled\""), "{text}");
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_that_passes_while_the_body_arrives_answers_deadline_exceeded() {
+    let server = start(1, 0).await;
+    let mut send = common::raw::connect(server.addr).await;
+    let started = Instant::now();
+    // Half a message, and then nothing: the call's deadline passes while
+    // the server still reads.
+    let answer = common::raw::call(
+        &mut send,
+        common::raw::grpc_request("Summarize", &[("grpc-timeout", "200m")]),
+        mebibyte_frame().slice(..1000),
+        false,
+    )
+    .await;
+    assert_eq!(answer.code, tonic::Code::DeadlineExceeded, "{answer:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The stalled call's slot is free again.
+    server
+        .client()
+        .await
+        .summarize(short_request())
+        .await
+        .expect("the only slot is free once the stalled call is answered");
+    server.stop().await.expect("clean stop");
+}

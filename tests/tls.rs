@@ -115,3 +115,71 @@ async fn mutual_tls_requires_a_client_certificate_from_the_ca() {
     );
     server.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn a_stalled_handshake_is_closed_at_the_handshake_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let pki = generate();
+    let tls =
+        Tls::from_pem(pki.server.0.as_bytes(), pki.server.1.as_bytes(), None).expect("usable PEM");
+    let server = TestServer::start_with(ServerConfig {
+        tls: Some(tls),
+        connections: textanalysis::config::Connections {
+            handshake_timeout: std::time::Duration::from_millis(200),
+            ..Default::default()
+        },
+        ..ServerConfig::default()
+    })
+    .await;
+    let mut silent = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    // The first bytes of a ClientHello record, and then nothing.
+    let mut partial = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    partial
+        .write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+        .await
+        .expect("part of a ClientHello");
+    let limit = std::time::Duration::from_secs(5);
+    assert!(common::raw::closed_within(&mut silent, limit).await);
+    assert!(common::raw::closed_within(&mut partial, limit).await);
+    call(&server, &pki, None)
+        .await
+        .expect("a client that completes its handshake is served");
+    server.stop().await.expect("clean stop");
+}
+
+#[test]
+fn unusable_tls_files_are_refused_naming_the_file() {
+    let pki = generate();
+    let other = generate();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let cert = write("server.pem", &pki.server.0);
+    let key = write("server.key", &pki.server.1);
+    let wrong_key = write("other.key", &other.server.1);
+    let not_pem = write("ca.txt", "this is not a certificate");
+    let ca = write("ca.pem", &pki.ca);
+    assert!(Tls::from_files(&cert, &key, Some(&ca)).is_ok());
+
+    let error = Tls::from_files(&cert, &wrong_key, None).expect_err("mismatched key");
+    assert!(error.contains("other.key"), "{error}");
+    assert!(error.contains("does not match"), "{error}");
+    let error = Tls::from_files(&cert, &key, Some(&not_pem)).expect_err("CA not PEM");
+    assert!(error.contains("--tls-client-ca"), "{error}");
+    assert!(error.contains("ca.txt"), "{error}");
+    let error = Tls::from_files(&not_pem, &key, None).expect_err("certificate not PEM");
+    assert!(error.contains("--tls-cert"), "{error}");
+    assert!(error.contains("ca.txt"), "{error}");
+    let error = Tls::from_files(&cert, &not_pem, None).expect_err("key not PEM");
+    assert!(error.contains("--tls-key"), "{error}");
+    let missing = dir.path().join("missing.pem");
+    let error = Tls::from_files(&missing, &key, None).expect_err("no such file");
+    assert!(error.contains("missing.pem"), "{error}");
+}

@@ -2,6 +2,9 @@
 //! the test controls, and connects real tonic clients to it.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod process;
+pub mod raw;
+
 use std::net::SocketAddr;
 
 use textanalysis::config::Limits;
