@@ -49,7 +49,10 @@ async fn concurrent_large_requests_are_bounded_by_admission_not_by_streams() {
         }
     }
     let peak = status_kib(pid, "VmHWM");
-    eprintln!("idle {idle} KiB, peak {peak} KiB; {served} served, {refused} refused");
+    let after = status_kib(pid, "VmRSS");
+    eprintln!(
+        "idle {idle} KiB, peak {peak} KiB, after {after} KiB; {served} served, {refused} refused"
+    );
     assert!(served >= 4, "the admitted ones are served");
     assert_eq!(served + refused, STREAMS);
     // Every stream's body at once would be 256 MiB and more; four admitted
@@ -59,4 +62,8 @@ async fn concurrent_large_requests_are_bounded_by_admission_not_by_streams() {
         growth_mib < 96,
         "grew by {growth_mib} MiB under {STREAMS} streams"
     );
+    // And the memory goes back (see `return_large_buffers_to_the_system`
+    // in main.rs): the burst's buffers are not kept.
+    let kept_mib = after.saturating_sub(idle) / 1024;
+    assert!(kept_mib < 12, "kept {kept_mib} MiB after the burst");
 }

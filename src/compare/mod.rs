@@ -246,10 +246,19 @@ pub fn compare_detailed(
     b: &Document<'_>,
     options: &CompareOptions,
 ) -> (Comparison, Details) {
+    // The stages before the alignment read whole documents at a time, so
+    // the deadline is looked at between them: past it, the answer is
+    // discarded anyway.
     let pa = prepare::Prepared::new(a);
     let pb = prepare::Prepared::new(b);
+    if a.deadline.expired() {
+        return cut_short();
+    }
     let space = vectors::TermSpace::new(&pa, &pb);
     let measures = similarity::Measures::new(&space, &pa, &pb);
+    if a.deadline.expired() {
+        return cut_short();
+    }
     let va = vectors::SentenceVectors::new(&pa, &space.a_ids, &space.idf);
     let vb = vectors::SentenceVectors::new(&pb, &space.b_ids, &space.idf);
     let aligned = align::align(&va, &vb, space.len(), a.deadline);
@@ -313,8 +322,11 @@ pub fn compare_detailed(
         aligned
             .groups
             .iter()
-            .map(|g| {
-                let diff = if options.diff {
+            .enumerate()
+            .map(|(i, g)| {
+                // Past the deadline the rest go without their diffs (the
+                // answer is discarded anyway).
+                let diff = if options.diff && !a.deadline.expired_at_round(i) {
                     diff::diff(group_words(&pa, &g.a), group_words(&pb, &g.b))
                 } else {
                     Vec::new()
@@ -354,6 +366,34 @@ pub fn compare_detailed(
         unique_b,
         signature_a,
         signature_b,
+    };
+    (comparison, details)
+}
+
+/// What a comparison cut short by its deadline returns: well-formed, all
+/// zero and empty.
+fn cut_short() -> (Comparison, Details) {
+    let measures = similarity::Measures::default();
+    let comparison = Comparison {
+        similarity: Similarity {
+            score: 0.0,
+            cosine: 0.0,
+            jaccard: 0.0,
+            containment_a: 0.0,
+            containment_b: 0.0,
+        },
+        verdict: Verdict::Unrelated,
+        alignments: Vec::new(),
+        unique_a: Vec::new(),
+        unique_b: Vec::new(),
+        signature_a: None,
+        signature_b: None,
+    };
+    let details = Details {
+        measures,
+        coverage_a: 0.0,
+        coverage_b: 0.0,
+        pairs_evaluated: 0,
     };
     (comparison, details)
 }

@@ -115,8 +115,9 @@ pub const WEIGHTS: [f64; FEATURES] = [
     -0.6974, 2.1477, -3.2494, -0.5087, 2.0600,
 ];
 
-/// The measures of one pair of documents.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The measures of one pair of documents (all 0 by default: a comparison
+/// cut short by its deadline).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Measures {
     /// tf-idf cosine over stemmed content words.
     pub cosine: f64,

@@ -297,3 +297,17 @@ fn long_documents_evaluate_few_pairs() {
     );
     assert!(c.unique_a.is_empty());
 }
+
+#[test]
+fn a_comparison_past_its_deadline_is_cut_short_and_well_formed() {
+    // Compare reads the deadline the first document carries.
+    let mut expired = en(WIRE);
+    expired.deadline = crate::deadline::Deadline::at(std::time::Instant::now());
+    let c = compare(&expired, &en(WIRE), &all_options());
+    check_finite(&c);
+    assert_eq!(c.verdict, Verdict::Unrelated, "not compared at all");
+    assert!(c.alignments.is_empty() && c.signature_a.is_none());
+    // Without a deadline the same texts are duplicates.
+    let c = compare(&en(WIRE), &en(WIRE), &all_options());
+    assert_eq!(c.verdict, Verdict::Duplicate);
+}

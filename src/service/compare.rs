@@ -69,6 +69,11 @@ impl CompareCall {
         // the requested one, else the one detected in A.
         let a = Document::analyze_until(&self.text_a, self.language, deadline);
         let b = Document::analyze_until(&self.text_b, Some(a.language), deadline);
+        // An analysis cut short is answered DEADLINE_EXCEEDED: comparing
+        // what there is would only keep the core busy for nobody.
+        if deadline.expired() {
+            return Err(Error::DeadlineExceeded);
+        }
         check_sentence_count("text_a", &a, limits)?;
         check_sentence_count("text_b", &b, limits)?;
         let result = compare::compare(&a, &b, &self.options);

@@ -131,6 +131,11 @@ impl SummarizeCall {
 
     pub fn run(self, limits: &Limits, deadline: Deadline) -> Result<pb::SummarizeResponse, Error> {
         let doc = Document::analyze_until(&self.text, self.language, deadline);
+        // An analysis cut short is answered DEADLINE_EXCEEDED: summarising
+        // what there is would only keep the core busy for nobody.
+        if deadline.expired() {
+            return Err(Error::DeadlineExceeded);
+        }
         check_sentence_count("text", &doc, limits)?;
         let summary = summarize::summarize(&doc, &self.options);
         // Marks at every position the response converts, in order, so that
