@@ -176,6 +176,15 @@ def flag_values(args: list[str]) -> dict[str, str]:
     return values
 
 
+def mebibytes(quantity: str) -> float:
+    """A Kubernetes memory quantity (`512Mi`, `1Gi`, `536870912`) in MiB."""
+    units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "K": 1e3 / 2**20, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
+    for suffix, scale in units.items():
+        if quantity.endswith(suffix):
+            return float(quantity[: -len(suffix)]) * scale
+    return float(quantity) / 2**20
+
+
 def port_of(address: str) -> int:
     return int(address.rsplit(":", 1)[1])
 
@@ -337,6 +346,23 @@ def consistency(variant: str, docs: list[dict]) -> dict:
         in_flight is not None and limit_cpu == in_flight,
         f"{variant}: --max-in-flight {in_flight} should be the CPU limit {limit_cpu}",
     )
+    # Memory: the limit covers the bound admission sets (README, "Errors
+    # and limits"), computed from the settings the pod runs with.
+    queued = setting("max-queued")
+    message_mib = int(setting("max-message-bytes", str(4 << 20))) / (1 << 20)
+    text_mib = int(setting("max-text-bytes", str(1 << 20))) / (1 << 20)
+    if in_flight is not None and queued is not None:
+        slots = int(in_flight) + int(queued)
+        bound = 64 + slots * 2 * message_mib + int(in_flight) * 32 * text_mib
+        limit = mebibytes(str(resources["limits"]["memory"]))
+        check(
+            limit >= bound,
+            f"{variant}: memory limit {limit} MiB is below the bound of {bound:.0f} MiB that "
+            f"--max-in-flight {in_flight}, --max-queued {queued} and the message and text "
+            "limits allow",
+        )
+    else:
+        check(False, f"{variant}: --max-queued must be set for the memory bound")
     check(len(pod_spec.get("topologySpreadConstraints", [])) > 0, f"{variant}: topology spread")
 
     # The autoscaler and the disruption budget act on these pods.

@@ -24,7 +24,11 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> Result<(), String> {
         Some(f) => EnvFilter::try_new(f).map_err(|e| format!("bad log filter `{f}`: {e}"))?,
         None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Colours only on a terminal: escape codes in a file or a log
+    // collector are noise.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let result = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder

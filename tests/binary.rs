@@ -205,3 +205,23 @@ async fn exits_one_when_the_grace_runs_out_with_calls_in_flight() {
     assert_eq!(code, Some(1), "the drain did not finish within the grace");
     assert!(long.await.expect("task").is_err(), "the call was cut off");
 }
+
+#[test]
+fn text_logs_to_a_file_or_pipe_have_no_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "text"])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the binary");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let serving = lines
+        .find(|l| l.contains("serving"))
+        .expect("a serving line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(serving.contains("INFO"), "{serving}");
+    assert!(!serving.contains('\u{1b}'), "colour codes in {serving:?}");
+}
