@@ -115,11 +115,6 @@ impl Tls {
         })
     }
 
-    /// Whether clients must present a certificate.
-    pub fn mutual(&self) -> bool {
-        self.mutual
-    }
-
     /// The acceptor that runs handshakes with this configuration.
     pub(super) fn acceptor(&self) -> TlsAcceptor {
         TlsAcceptor::from(self.config.clone())
