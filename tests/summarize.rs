@@ -109,6 +109,35 @@ async fn default_algorithm_is_reported_and_document_order_is_the_default() {
 }
 
 #[tokio::test]
+async fn a_ratio_or_a_budget_alone_decides_the_length() {
+    let server = TestServer::start().await;
+    let text = WIRE_STYLE.repeat(3);
+    let ask = |ratio: f64, max_words: u32| SummarizeRequest {
+        text: text.clone(),
+        ratio,
+        max_words,
+        algorithm: SummarizeAlgorithm::Lead as i32,
+        keep_boilerplate: true,
+        ..Default::default()
+    };
+    let whole = summarize(&server, ask(1.0, 0)).await;
+    assert!(whole.sentence_count > 3);
+    assert_eq!(
+        whole.sentences.len(),
+        whole.sentence_count as usize,
+        "ratio 1 without max_sentences is every sentence, not the default 3"
+    );
+    let half = summarize(&server, ask(0.5, 0)).await;
+    let expected = (f64::from(half.sentence_count) * 0.5).ceil() as usize;
+    assert_eq!(half.sentences.len(), expected);
+    let by_words = summarize(&server, ask(0.0, 200)).await;
+    assert!(by_words.sentences.len() > 3, "{by_words:?}");
+    // Nothing asked: the default of 3.
+    assert_eq!(summarize(&server, ask(0.0, 0)).await.sentences.len(), 3);
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
 async fn length_limits_take_the_tightest() {
     let server = TestServer::start().await;
     let lead = SummarizeAlgorithm::Lead as i32;

@@ -31,7 +31,11 @@ impl SummarizeCall {
     pub fn validate(request: pb::SummarizeRequest, limits: &Limits) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
+        // A length asked for in another way (a ratio, a word or character
+        // budget) decides alone; the default applies only when none is.
+        let other_length = request.ratio != 0.0 || request.max_words > 0 || request.max_chars > 0;
         let max_sentences = match request.max_sentences as usize {
+            0 if other_length => limits.max_summary_sentences,
             0 => DEFAULT_SUMMARY_SENTENCES,
             n if n > limits.max_summary_sentences => {
                 violations.push(Violation::new(
