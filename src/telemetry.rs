@@ -122,7 +122,7 @@ where
                     }
                     Err(error) => {
                         outcome.recorded = true;
-                        let latency_ms = outcome.started.elapsed().as_secs_f64() * 1e3;
+                        let latency_ms = milliseconds(outcome.started.elapsed().as_secs_f64());
                         tracing::warn!(%error, latency_ms, "request failed in transport");
                     }
                 }
@@ -131,6 +131,12 @@ where
             .instrument(span),
         )
     }
+}
+
+/// `seconds` in milliseconds, rounded to the microsecond: finer digits are
+/// float noise in a log line.
+fn milliseconds(seconds: f64) -> f64 {
+    (seconds * 1e6).round() / 1e3
 }
 
 /// A call's outcome, recorded once: when its answer is ready, or as
@@ -148,7 +154,7 @@ impl Outcome {
     fn record(&mut self, code: tonic::Code, event: &str) {
         let seconds = self.started.elapsed().as_secs_f64();
         self.metrics.record(&self.method, code, seconds);
-        let latency_ms = seconds * 1e3;
+        let latency_ms = milliseconds(seconds);
         tracing::info!(parent: &self.span, code = ?code, latency_ms, "{event}");
         self.recorded = true;
     }
@@ -159,5 +165,17 @@ impl Drop for Outcome {
         if !self.recorded {
             self.record(tonic::Code::Cancelled, "request cancelled by the client");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latencies_are_logged_to_the_microsecond() {
+        assert_eq!(milliseconds(0.000_081_292), 0.081);
+        assert_eq!(milliseconds(1.5), 1500.0);
+        assert_eq!(format!("{}", milliseconds(0.012_345_678)), "12.346");
     }
 }

@@ -103,6 +103,8 @@ async fn unknown_model_is_not_found() {
         .await
         .expect_err("unknown model");
     assert_eq!(status.code(), Code::NotFound);
+    // The message names what is loaded, so the caller can correct itself.
+    assert!(status.message().contains("`news`"), "{status:?}");
     server.stop().await.expect("clean stop");
 }
 

@@ -52,8 +52,9 @@ impl ClassifyCall {
                 Some((name, model)) => Target::Model(name.to_owned(), model.clone()),
                 None => {
                     return Err(Error::NotFound(format!(
-                        "no model named `{}`",
-                        shorten(&request.model)
+                        "no model named `{}`; loaded: {} (ListModels lists them)",
+                        shorten(&request.model),
+                        loaded_names(models)
                     )));
                 }
             }
@@ -208,6 +209,22 @@ fn shorten(s: &str) -> String {
 }
 
 /// Every loaded model with what it was trained on and how well it measured.
+/// The names of the loaded models, the first few of them, for a message.
+fn loaded_names(models: &Registry) -> String {
+    const SHOWN: usize = 5;
+    let names: Vec<&str> = models.iter().map(|(name, _)| name).collect();
+    let mut shown = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        shown.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    shown
+}
+
 pub fn list_models(models: &Registry) -> pb::ListModelsResponse {
     pb::ListModelsResponse {
         models: models
