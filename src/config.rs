@@ -136,13 +136,13 @@ pub enum LogFormat {
 /// Settings of `textanalysis serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "TEXTANALYSIS_LISTEN", default_value = DEFAULT_LISTEN)]
+    /// Address to listen on: IP:PORT or HOST:PORT (`localhost:50051`).
+    #[arg(long, env = "TEXTANALYSIS_LISTEN", default_value = DEFAULT_LISTEN, value_parser = parse_socket_addr)]
     pub listen: SocketAddr,
 
     /// Address to serve Prometheus metrics on, at `/metrics` (e.g.
     /// `0.0.0.0:9090`); none are served when unset.
-    #[arg(long, env = "TEXTANALYSIS_METRICS_LISTEN")]
+    #[arg(long, env = "TEXTANALYSIS_METRICS_LISTEN", value_parser = parse_socket_addr)]
     pub metrics_listen: Option<SocketAddr>,
 
     /// PEM certificate chain to serve TLS with (with `--tls-key`);
@@ -403,6 +403,21 @@ pub fn parse_model_arg(s: &str) -> Result<(String, PathBuf), String> {
     }
 }
 
+/// Parses `IP:PORT` or `HOST:PORT`; a host name is resolved once, at
+/// start-up, and its first address taken.
+pub fn parse_socket_addr(s: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    s.to_socket_addrs()
+        .map_err(|e| {
+            format!("`{s}` is not an address like 127.0.0.1:50051 or localhost:50051: {e}")
+        })?
+        .next()
+        .ok_or_else(|| format!("`{s}` resolves to no address"))
+}
+
 /// Parses `250ms`, `30s`, `2m` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
@@ -510,6 +525,18 @@ mod tests {
             cli.command,
             Some(Command::Eval(EvalCommand::Classify(_)))
         ));
+    }
+
+    #[test]
+    fn addresses_parse_with_ip_or_host_name() {
+        assert_eq!(
+            parse_socket_addr("127.0.0.1:50051"),
+            Ok(SocketAddr::from(([127, 0, 0, 1], 50051)))
+        );
+        let local = parse_socket_addr("localhost:50051").expect("localhost resolves");
+        assert!(local.ip().is_loopback() && local.port() == 50051, "{local}");
+        assert!(parse_socket_addr("localhost").is_err(), "a port is needed");
+        assert!(parse_socket_addr("nonsense:port").is_err());
     }
 
     #[test]

@@ -54,21 +54,15 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+    let listener = match bind(args.listen, "--listen (TEXTANALYSIS_LISTEN)").await {
         Ok(l) => l,
-        Err(e) => {
-            tracing::error!(listen = %args.listen, error = %e, "cannot listen");
-            return ExitCode::FAILURE;
-        }
+        Err(()) => return ExitCode::FAILURE,
     };
     let metrics_listener = match args.metrics_listen {
         None => None,
-        Some(addr) => match tokio::net::TcpListener::bind(addr).await {
+        Some(addr) => match bind(addr, "--metrics-listen (TEXTANALYSIS_METRICS_LISTEN)").await {
             Ok(l) => Some(l),
-            Err(e) => {
-                tracing::error!(metrics_listen = %addr, error = %e, "cannot listen");
-                return ExitCode::FAILURE;
-            }
+            Err(()) => return ExitCode::FAILURE,
         },
     };
     let tls = match load_tls(&args) {
@@ -95,6 +89,21 @@ async fn serve(args: ServeArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Listens on `addr`; a failure is logged and told on standard error,
+/// with the `flag` that picks another address.
+async fn bind(addr: std::net::SocketAddr, flag: &str) -> Result<tokio::net::TcpListener, ()> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                format!("another process listens there: pick another address with {flag}")
+            }
+            _ => format!("set another address with {flag}"),
+        };
+        tracing::error!(%addr, error = %e, "cannot listen; {hint}");
+        eprintln!("textanalysis: cannot listen on {addr}: {e}; {hint}");
+    })
 }
 
 /// Reloads the models on each SIGHUP; a failed reload keeps the old set.

@@ -225,3 +225,21 @@ fn text_logs_to_a_file_or_pipe_have_no_colour_codes() {
     assert!(serving.contains("INFO"), "{serving}");
     assert!(!serving.contains('\u{1b}'), "colour codes in {serving:?}");
 }
+
+#[tokio::test]
+async fn listens_on_a_host_name_and_names_the_flag_when_the_port_is_taken() {
+    let running = start_with(&[]);
+    let port = running.addr.rsplit(':').next().expect("a port").to_owned();
+    let taken = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .output()
+        .expect("run the binary");
+    assert!(!taken.status.success());
+    let stderr = String::from_utf8_lossy(&taken.stderr);
+    assert!(stderr.contains("--listen"), "{stderr}");
+
+    let by_name = start_with(&["--listen", "localhost:0"]);
+    summarize_once(&by_name.addr).await;
+    running.signal("TERM");
+    assert_eq!(running.exit_code().await, Some(0));
+}

@@ -82,8 +82,11 @@ pub fn start_with_file_limit(descriptors: u32, extra: &[&str]) -> Running {
 }
 
 fn start_command(mut command: Command, extra: &[&str]) -> Running {
+    command.args(["serve", "--log-format", "json"]);
+    if !extra.contains(&"--listen") {
+        command.args(["--listen", "127.0.0.1:0"]);
+    }
     let mut child = command
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
         .args(extra)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
