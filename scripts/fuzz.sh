@@ -45,6 +45,10 @@ for data in model_train model_train_multi; do
   "$bin" train --input "fuzz/$data.jsonl" --out "$models/$data.tam" --holdout 0 >/dev/null 2>&1
 done
 
+# cargo-fuzz has no --locked: check first that fuzz/Cargo.lock needs no
+# change, so that a stale lock fails here instead of being rewritten (which
+# would need the network and dirty the checkout).
+cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 cargo fuzz build -s none -a
 for target in "${targets[@]}"; do
   corpus="fuzz/corpus/$target"

@@ -4,8 +4,8 @@
 #
 #   scripts/readme-examples.sh path/to/textanalysis
 #
-# The server starts on an ephemeral port; each example's 127.0.0.1:50051 is
-# pointed there. A line ending in `# -> CodeName` must fail with that gRPC
+# The server starts on an ephemeral port; each example's 127.0.0.1:50051 (and
+# the own-model example's 127.0.0.1:50052) is pointed there. A line ending in `# -> CodeName` must fail with that gRPC
 # status code (grpcurl prints `Code: CodeName`); every other line must succeed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,7 +31,10 @@ while IFS= read -r line; do
     expect="${BASH_REMATCH[1]}"
     line="${line%%# ->*}"
   fi
+  # 50051 is the first server of the README, 50052 the second, which
+  # serves the support model: this one server stands for both.
   cmd="${line//127.0.0.1:50051/$addr}"
+  cmd="${cmd//127.0.0.1:50052/$addr}"
   set +e
   out="$(bash -c "$cmd" 2>&1)"
   rc=$?

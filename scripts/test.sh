@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> [%s] %s\n' "$(date +%T)" "$*"; }
 
+# What the checkout looked like before: the run must leave it so (what it
+# makes goes under ignored paths: target/, .tools/, fuzz/corpus/, ...).
+checkout_before="$(git status --porcelain 2>/dev/null || true)"
+
 step "tools"
 source scripts/tools.sh
 
@@ -56,3 +60,11 @@ step "the Dockerfile and the Kubernetes manifests, offline"
 # image itself builds with the profile in Cargo.toml.
 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 scripts/check-k8s.sh
+
+step "the checkout is as the run found it"
+checkout_after="$(git status --porcelain 2>/dev/null || true)"
+if [ "$checkout_after" != "$checkout_before" ]; then
+  echo "the test command changed the checkout (it must write only under ignored paths):" >&2
+  diff <(printf '%s\n' "$checkout_before") <(printf '%s\n' "$checkout_after") >&2 || true
+  exit 1
+fi
