@@ -20,20 +20,18 @@
 //! without its body ever being read.
 //!
 //! The queue holds the analyses themselves, and a worker that finishes one
-//! takes the next at once. With a semaphore in front of tokio's blocking
-//! pool, a queued analysis cost three thread wake-ups (the permit woke the
-//! waiting request's task, which handed the analysis to a blocking thread,
-//! which woke the task again with the result); an experiment that ran the
-//! analysis on the reactor instead measured the hand-over at a quarter of
-//! a Summarize call under load (README, "Load"). Now the result wakes the
-//! request once. A queued analysis whose caller has gone (its deadline
-//! passed, or it cancelled) is skipped when its turn comes, and dropped
-//! from the queue to make room when the queue is full.
+//! takes the next at once, so an analysis costs one thread wake-up for
+//! its result, not the three of a semaphore in front of a blocking pool
+//! (the permit waking the request's task, which hands the analysis to a
+//! blocking thread, which wakes the task again): under load that hand-over
+//! was a large part of a news-sized Summarize call. A queued analysis whose
+//! caller has gone (its deadline passed, or it cancelled) is skipped when
+//! its turn comes, and gives up its slot when the slots run out.
 //!
-//! This lives in the service rather than in a tower layer in front of the
-//! router because it must count analyses only, not every gRPC call, and
-//! because an analysis holds its worker until it really stops, not merely
-//! until the request's future is dropped. Each worker keeps its own
+//! The slots are taken at the server's edge, which sees a call before tonic
+//! reads its body and counts the analysis paths only; the workers live
+//! here because an analysis holds its worker until it really stops, not
+//! merely until the request's future is dropped. Each worker keeps its own
 //! lexicon of word forms ([`crate::text::lexicon`]), so their memory is
 //! bounded by `max_in_flight`.
 
