@@ -19,8 +19,6 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 
-use crate::service::Admission;
-
 /// Every gRPC method the server has, as `(service, method)`.
 const METHODS: [(&str, &str); 8] = [
     ("textanalysis.v1.TextAnalysisService", "Summarize"),
@@ -52,6 +50,19 @@ struct Handled {
     grpc_service: &'static str,
     grpc_method: &'static str,
     grpc_code: &'static str,
+}
+
+/// What admission reports when the metrics are read (a snapshot: the
+/// service's admission control fills it in, so this module needs none of
+/// the service).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdmissionGauges {
+    /// Analyses running.
+    pub in_flight: usize,
+    /// Analyses waiting for a worker.
+    pub queued: usize,
+    /// Calls holding an admission slot.
+    pub admitted: usize,
 }
 
 /// The server's metrics.
@@ -195,11 +206,11 @@ impl Metrics {
     }
 
     /// The metrics in Prometheus' text format, with the admission gauges
-    /// read now.
-    pub fn encode(&self, admission: &Admission) -> String {
-        self.in_flight.set(admission.in_flight() as i64);
-        self.queued.set(admission.queued() as i64);
-        self.admitted.set(admission.admitted() as i64);
+    /// as `admission` reads now.
+    pub fn encode(&self, admission: AdmissionGauges) -> String {
+        self.in_flight.set(admission.in_flight as i64);
+        self.queued.set(admission.queued as i64);
+        self.admitted.set(admission.admitted as i64);
         let mut text = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
@@ -242,17 +253,18 @@ fn code_name(code: tonic::Code) -> &'static str {
     }
 }
 
-/// Serves `GET /metrics` on `listener` until `shutdown` completes.
+/// Serves `GET /metrics` on `listener` until `shutdown` completes, with the
+/// admission gauges `admission` reads at each scrape.
 pub async fn serve(
     listener: TcpListener,
     metrics: Arc<Metrics>,
-    admission: Arc<Admission>,
+    admission: impl Fn() -> AdmissionGauges + Clone + Send + Sync + 'static,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
-            let body = metrics.encode(&admission);
+            let body = metrics.encode(admission());
             async move {
                 (
                     [(
@@ -288,7 +300,7 @@ mod tests {
         metrics.record("/grpc.health.v1.Health/Check", tonic::Code::Ok, 0.001);
         metrics.record("/attacker/1", tonic::Code::Unimplemented, 0.001);
         metrics.record("/attacker/2", tonic::Code::Unimplemented, 0.001);
-        let text = metrics.encode(&Admission::new(2, 4));
+        let text = metrics.encode(AdmissionGauges::default());
         assert!(text.contains(
             "grpc_server_handled_total{grpc_service=\"grpc.health.v1.Health\",grpc_method=\"Check\",grpc_code=\"OK\"} 1"
         ), "{text}");

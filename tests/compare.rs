@@ -146,17 +146,8 @@ async fn offsets_slice_both_texts_in_every_unit() {
             },
         )
         .await;
-        let slice = |text: &str, offset: u32, length: u32| -> String {
-            let (o, l) = (offset as usize, length as usize);
-            match unit {
-                OffsetUnit::CodePoint => text.chars().skip(o).take(l).collect(),
-                OffsetUnit::Utf16CodeUnit => {
-                    let units: Vec<u16> = text.encode_utf16().collect();
-                    String::from_utf16(&units[o..o + l]).expect("utf-16")
-                }
-                _ => text[o..o + l].to_owned(),
-            }
-        };
+        let slice =
+            |text: &str, offset: u32, length: u32| common::slice(text, unit, offset, length);
         for p in &response.alignments {
             let (ra, rb) = (p.a.as_ref().expect("a"), p.b.as_ref().expect("b"));
             assert_eq!(slice(&a, ra.offset, ra.length), ra.text, "{unit:?}");

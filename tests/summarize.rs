@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestServer, WIRE_STYLE};
+use common::{TestServer, WIRE_STYLE, slice};
 use textanalysis::proto::v1::{
     OffsetUnit, SummarizeAlgorithm, SummarizeRequest, SummarizeResponse, SummaryOrder,
 };
@@ -15,18 +15,6 @@ async fn summarize(server: &TestServer, request: SummarizeRequest) -> SummarizeR
         .await
         .expect("summarize succeeds")
         .into_inner()
-}
-
-fn slice(text: &str, unit: OffsetUnit, offset: u32, length: u32) -> String {
-    let (offset, length) = (offset as usize, length as usize);
-    match unit {
-        OffsetUnit::Unspecified | OffsetUnit::Utf8Byte => text[offset..offset + length].to_owned(),
-        OffsetUnit::CodePoint => text.chars().skip(offset).take(length).collect(),
-        OffsetUnit::Utf16CodeUnit => {
-            let units: Vec<u16> = text.encode_utf16().collect();
-            String::from_utf16(&units[offset..offset + length]).expect("valid UTF-16 slice")
-        }
-    }
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, slice};
 use textanalysis::proto::v1::{OffsetUnit, SummarizeAlgorithm, SummarizeRequest};
 
 fn wire_text(name: &str) -> String {
@@ -15,18 +15,6 @@ fn wire_text(name: &str) -> String {
     );
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e} (the shared data must sit beside the checkout)"))
-}
-
-fn slice(text: &str, unit: OffsetUnit, offset: u32, length: u32) -> String {
-    let (offset, length) = (offset as usize, length as usize);
-    match unit {
-        OffsetUnit::CodePoint => text.chars().skip(offset).take(length).collect(),
-        OffsetUnit::Utf16CodeUnit => {
-            let units: Vec<u16> = text.encode_utf16().collect();
-            String::from_utf16(&units[offset..offset + length]).expect("valid UTF-16")
-        }
-        _ => text[offset..offset + length].to_owned(),
-    }
 }
 
 #[tokio::test]

@@ -120,10 +120,11 @@ pub async fn run_with_metrics(
         if let Ok(addr) = metrics_listener.local_addr() {
             tracing::info!(%addr, "serving metrics at /metrics");
         }
+        let gauges = admission.clone();
         let serve = metrics::serve(
             metrics_listener,
             metrics.clone(),
-            admission.clone(),
+            move || gauges.gauges(),
             async {
                 let _ = metrics_stopped.await;
             },

@@ -44,6 +44,7 @@ use tokio::sync::oneshot;
 
 use crate::deadline::Deadline;
 use crate::error::Error;
+use crate::metrics::AdmissionGauges;
 
 /// The analysis workers and their queue; one per server. Dropping it lets
 /// the workers finish what is queued and exit.
@@ -236,6 +237,15 @@ impl Admission {
     /// running or sending their answer.
     pub fn admitted(&self) -> usize {
         self.shared.reserved.load(Ordering::Acquire)
+    }
+
+    /// The three counts above, for the metrics.
+    pub fn gauges(&self) -> AdmissionGauges {
+        AdmissionGauges {
+            in_flight: self.in_flight(),
+            queued: self.queued(),
+            admitted: self.admitted(),
+        }
     }
 
     /// Analyses running now, or queued with a worker free to take them (a

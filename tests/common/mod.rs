@@ -252,3 +252,23 @@ pub fn metric(metrics: &str, name: &str) -> i64 {
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
         .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
 }
+
+/// The part of `text` at `offset` and `length`, counted in `unit` as a
+/// response counts them: what a client in that language would slice.
+pub fn slice(
+    text: &str,
+    unit: textanalysis::proto::v1::OffsetUnit,
+    offset: u32,
+    length: u32,
+) -> String {
+    use textanalysis::proto::v1::OffsetUnit;
+    let (offset, length) = (offset as usize, length as usize);
+    match unit {
+        OffsetUnit::CodePoint => text.chars().skip(offset).take(length).collect(),
+        OffsetUnit::Utf16CodeUnit => {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            String::from_utf16(&units[offset..offset + length]).expect("a valid UTF-16 slice")
+        }
+        OffsetUnit::Unspecified | OffsetUnit::Utf8Byte => text[offset..offset + length].to_owned(),
+    }
+}
