@@ -1,8 +1,8 @@
 //! Least-significant-digit radix sort for the integer keys the analyses
 //! sort by the thousand in every request: hashed classification features,
 //! packed character trigrams, word and shingle hashes. On the few thousand
-//! keys of an article it takes a third of the instructions of
-//! `sort_unstable`. Written here because the radix-sort crates sort whole
+//! keys of an article it is several times cheaper than `sort_unstable`.
+//! Written here because the radix-sort crates sort whole
 //! keys (four or eight byte passes), while these keys are fully ordered by
 //! fewer digits (20 bits of a feature, 24 of a trigram) or need ordering by
 //! their top bits only (uniform hashes, see
@@ -18,9 +18,8 @@ const SMALL: usize = 256;
 /// like `sort_unstable` would sort it, which short inputs use instead.
 /// `BUCKETS`, a power of two, is a constant so that digits index the
 /// counters without a bounds check, and the function is always inlined so
-/// that each caller's constant shifts fold into the digit extraction:
-/// called out of line, Compare's sorts took half as many instructions
-/// again.
+/// that each caller's constant shifts fold into the digit extraction,
+/// which an out-of-line call cannot do.
 #[inline(always)]
 pub(crate) fn sort<T: Copy + Default + Ord, const BUCKETS: usize>(
     v: &mut Vec<T>,

@@ -1,27 +1,22 @@
 //! The term of each word form, remembered per thread.
 //!
 //! Turning a word into a term (fold its case and width, drop it if it is a
-//! stopword or has no letter or digit, stem it) costs some 300 instructions
-//! for a short ASCII word and 3,000 more with Snowball's stemmer; looking up
-//! the word as it appears in the text costs some 50. Word forms repeat
-//! within a document and from one request to the next (a news story's are
-//! nearly all in the last few hundred stories'), so each thread remembers
-//! the term of every form it has met, by language. A per-document map
-//! would pay for learning each distinct form of every document again, and
-//! a map shared between threads for a lock on every word.
+//! stopword or has no letter or digit, stem it) costs several times, and
+//! with Snowball's stemmer tens of times, what looking the word up as it
+//! appears in the text costs. Word forms repeat within a document and from
+//! one request to the next (a news story's are nearly all in the last few
+//! hundred stories'), so each thread remembers the term of every form it
+//! has met, by language. A per-document map would pay for learning each
+//! distinct form of every document again, and a map shared between threads
+//! for a lock on every word.
 //!
 //! Memory stays bounded by the number of threads: a thread keeps at most
 //! [`MAX_FORMS`] forms of each of at most [`MAX_LANGUAGES`] languages,
-//! and starts a language afresh when it is full. (Keeping the forms met
-//! most often instead, half or an eighth of them, saved a fifth of 20
-//! Newsgroups' stemming but cost more than that in the passes over the
-//! forms and the frees of the rest: 20 Newsgroups' texts bring some 160
-//! new forms each, mostly met once.) A form takes some 130
-//! bytes with its term (measured: 12 MB more resident for 80,000 more
-//! forms of 20 Newsgroups when a form took 150, 16 more since forms
-//! record their stopword languages; keys kept in the entries and term
-//! texts in one buffer then cut the growth over 20 Newsgroups' texts 100
-//! to 2,000 from 19.1 to 14.7 MB), so a full language takes some 13 MB a
+//! and starts a language afresh when it is full. Keeping only the forms met
+//! most often instead would save stemming but cost more in the passes over
+//! the forms and the frees of the rest: most new forms are met once. A form
+//! takes some 130 bytes with its term (its key is kept in the table entry,
+//! term texts share one buffer), so a full language takes some 13 MB a
 //! thread; analyses run on as many threads as are in flight.
 
 use std::cell::RefCell;
@@ -36,18 +31,11 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::language::{StopwordLanguages, stopword_languages};
 use super::{Language, tokenize};
 
-/// Most word forms a thread remembers for one language. At 20,000 the
-/// lexicon was cleared every few hundred texts of 20 Newsgroups (39,000
-/// forms in 1,130 texts) and every few thousand of AG News, and relearning
-/// the common forms cost a third of 20 Newsgroups' classification and a
-/// sixth of AG News's in steady state (instructions a text, 20,000 /
-/// 50,000 / 100,000 forms: 20 Newsgroups 449,000 / 356,000 / 296,000, AG
-/// News 60,500 / 51,800 / 51,800). 50,000 took AG News's whole vocabulary
-/// and most of 20 Newsgroups'; 100,000 since forms take less room (some
-/// 130 bytes, see the module documentation): on texts of 20 Newsgroups
-/// not met before, after its training texts, 17% fewer instructions a
-/// text (291,700 -> 241,500, mostly stemming) and 12% fewer estimated
-/// cycles, for some 13 MB a full language takes on a thread.
+/// Most word forms a thread remembers for one language: enough for the
+/// whole vocabulary of a news feed and most of a forum's, so that a thread
+/// in steady state rarely clears its forms and relearns the common ones
+/// (which, with a limit a fifth of this, was a third of a forum text's
+/// classification), for some 13 MB a full language takes on a thread.
 pub const MAX_FORMS: usize = 100_000;
 
 /// Most languages a thread remembers forms of; a thread that meets one
@@ -88,9 +76,8 @@ impl Eq for Term<'_> {}
 
 /// Term strings by id, in one buffer: a document's vocabulary and a
 /// lexicon's terms. A document has some hundreds of terms, and a `String`
-/// each cost an allocation to make and one to free (some 60,000
-/// instructions of the 800,000 of analysing and summarising the wire
-/// story); a lexicon has up to [`MAX_FORMS`].
+/// each would cost an allocation to make and one to free, a noticeable
+/// share of analysing a news story; a lexicon has up to [`MAX_FORMS`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TermTexts {
     text: String,
