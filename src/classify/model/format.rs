@@ -1,0 +1,484 @@
+//! The model file: its format, reading it ([`Model::from_bytes`],
+//! [`Model::load`]) and writing it ([`Model::to_bytes`]). The bytes are
+//! defined here and nowhere else: reading checks what the file claims
+//! (magic, version, header, lengths) before [`Model::from_parts`] checks
+//! the model itself, and [`json_stable`] keeps the header's floats to
+//! values that read back exactly, so that a model read then written gives
+//! the same bytes.
+//!
+//! # File format, version 2
+//!
+//! All integers and floats are little-endian; there is no padding.
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `b"TAMODEL\0"` |
+//! | 4 | `u32` format version, `2` |
+//! | 4 | `u32` length `H` of the header |
+//! | `H` | the header: a UTF-8 JSON object, described below |
+//! | `4·F` | `u32` feature ids (hash buckets), strictly increasing |
+//! | `4·F` | `f32` idf of each feature, in the same order |
+//! | `4·F·L` | `f32` weights, feature-major: the `L` label weights of feature 0, then of feature 1, … |
+//! | `4·L` | `f32` bias of each label |
+//!
+//! The file ends there: its length is exactly `16 + H + 4F(2 + L) + 4L`.
+//! The header object has these fields (others are ignored, so later
+//! versions of this format may add some):
+//!
+//! - `meta`: the [`ModelMeta`] object — `name`, `version`, `labels` (`L`
+//!   strings, unique, in the order of every per-label array),
+//!   `multi_label`, `training_data`, `examples`, `accuracy`, `macro_f1`,
+//!   `ece`;
+//! - `features`: `{"hash_bits": 20, "ngram_range": [1, 2],
+//!   "sublinear_tf": true, "min_df": 2}`, how documents become features
+//!   (see [`crate::classify::features`]; this build reads only these
+//!   values, but `min_df` is informational);
+//! - `feature_count`: `F`;
+//! - `training_docs`: `N`, the number of training documents, for the idf
+//!   of unseen features `ln((1 + N) / 1) + 1`;
+//! - `temperature`: the softmax temperature of single-label probabilities;
+//! - `platt`: `L` objects `{"a": A, "b": B}`, the per-label sigmoids
+//!   `1 / (1 + exp(A·s + B))`.
+//!
+//! A document's decision value for label `l` is
+//! `s_l = bias_l + Σ x_f · weight[f][l]`, where `x` is the document's
+//! sublinear tf-idf vector over the model's features,
+//! `(1 + ln count) · idf`, scaled to unit length (features the model does
+//! not know are dropped before scaling).
+//!
+//! Writing is deterministic: the same model always gives the same bytes,
+//! and reading then writing a file this crate wrote gives it back
+//! unchanged.
+//!
+//! # Versions
+//!
+//! - 2: features read the text's words without segmenting it, and a
+//!   bigram's bucket comes from the hash of its two words' hashes (see
+//!   [`crate::classify::features`]).
+//! - 1: bigrams stopped at sentence ends and hashed the second word with
+//!   the first's hash as seed. The layout is the same, but the buckets
+//!   differ, so version 1 files are refused as incompatible: retrain them
+//!   with `textanalysis train`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Model, ModelError, ModelMeta, Parts, corrupt};
+use crate::classify::features::BITS;
+use crate::classify::linear::{self, Platt};
+
+/// The first bytes of every model file.
+pub const MAGIC: &[u8; 8] = b"TAMODEL\0";
+
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// How documents become features; fixed in this build.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct FeatureConfig {
+    hash_bits: u32,
+    ngram_range: [u32; 2],
+    sublinear_tf: bool,
+    min_df: u32,
+}
+
+impl FeatureConfig {
+    fn current() -> Self {
+        Self {
+            hash_bits: BITS,
+            ngram_range: [1, 2],
+            sublinear_tf: true,
+            min_df: linear::MIN_DF,
+        }
+    }
+}
+
+/// The JSON header of a model file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    meta: ModelMeta,
+    features: FeatureConfig,
+    feature_count: u64,
+    training_docs: u64,
+    temperature: f64,
+    platt: Vec<Platt>,
+}
+
+impl Model {
+    /// The model as a file's bytes (see the module documentation).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let header = Header {
+            meta: self.meta.clone(),
+            features: FeatureConfig::current(),
+            feature_count: self.features.len() as u64,
+            training_docs: self.training_docs,
+            temperature: self.temperature,
+            platt: self.platt.clone(),
+        };
+        let json = serde_json::to_vec(&header).expect("a model header always serialises");
+        let (idf, weights) = self.idf_and_weights();
+        let mut out = Vec::with_capacity(
+            16 + json.len() + 4 * (self.features.len() + self.rows.len() + self.bias.len()),
+        );
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        for f in &self.features {
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        for v in idf.iter().chain(&weights).chain(&self.bias) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads and checks a model from a file's bytes; never panics, whatever
+    /// the bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
+            return Err(ModelError::BadMagic);
+        }
+        let version = reader
+            .u32()
+            .map_err(|_| corrupt("truncated before the format version"))?;
+        if version != FORMAT_VERSION {
+            return Err(ModelError::IncompatibleVersion(version));
+        }
+        let header_len = reader
+            .u32()
+            .map_err(|_| corrupt("truncated before the header length"))?;
+        let json = reader.take(header_len as usize).map_err(|_| {
+            corrupt(format!(
+                "the header is {header_len} bytes long but only {} bytes follow",
+                reader.remaining()
+            ))
+        })?;
+        let header: Header =
+            serde_json::from_slice(json).map_err(|e| corrupt(format!("invalid header: {e}")))?;
+        if header.features != FeatureConfig::current() {
+            let c = &header.features;
+            if c.hash_bits != BITS {
+                return Err(corrupt(format!(
+                    "features hashed to {} bits; this build hashes to {BITS}",
+                    c.hash_bits
+                )));
+            }
+            if c.ngram_range != [1, 2] || !c.sublinear_tf {
+                return Err(corrupt(
+                    "unsupported feature configuration (this build makes sublinear-tf unigrams and bigrams)",
+                ));
+            }
+        }
+        let labels = header.meta.labels.len() as u64;
+        if labels < 2 {
+            return Err(corrupt(format!(
+                "{labels} labels; a model needs at least 2"
+            )));
+        }
+        let f = header.feature_count;
+        // The exact length left, in u128 so that no header value overflows.
+        let expected = 4 * (u128::from(f) * (2 + u128::from(labels)) + u128::from(labels));
+        if expected != reader.remaining() as u128 {
+            return Err(corrupt(format!(
+                "{} bytes of arrays for {f} features and {labels} labels, which need {expected}",
+                reader.remaining()
+            )));
+        }
+        // The lengths fit the buffer, so these allocations are bounded by it.
+        let f = f as usize;
+        let labels = labels as usize;
+        let features: Vec<u32> = reader.array(f, u32::from_le_bytes)?;
+        let idf: Vec<f32> = reader.array(f, f32::from_le_bytes)?;
+        let weights: Vec<f32> = reader.array(f * labels, f32::from_le_bytes)?;
+        let bias: Vec<f32> = reader.array(labels, f32::from_le_bytes)?;
+        Model::from_parts(Parts {
+            meta: header.meta,
+            features,
+            idf,
+            weights,
+            bias,
+            temperature: header.temperature,
+            platt: header.platt,
+            training_docs: header.training_docs,
+        })
+    }
+
+    /// Reads a model file; errors name it.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Model::from_bytes(&bytes).map_err(|e| ModelError::File {
+            path: path.to_owned(),
+            source: Box::new(e),
+        })
+    }
+}
+
+/// `v`, or a value a few ulps from it, that JSON writes and reads back
+/// exactly (serde_json's default float parsing is not always correctly
+/// rounded, so not every `f64` survives the trip).
+pub(super) fn json_stable(v: f64) -> f64 {
+    let survives = |x: f64| {
+        serde_json::to_string(&x)
+            .ok()
+            .and_then(|t| serde_json::from_str::<f64>(&t).ok())
+            == Some(x)
+    };
+    if !v.is_finite() || survives(v) {
+        return v;
+    }
+    // Nearby values, nearest first.
+    for k in 1..=256u64 {
+        for candidate in [v.to_bits().wrapping_add(k), v.to_bits().wrapping_sub(k)] {
+            let x = f64::from_bits(candidate);
+            if x.is_finite() && x.signum() == v.signum() && survives(x) {
+                return x;
+            }
+        }
+    }
+    v
+}
+
+/// A cursor over a model's bytes.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        if n > self.remaining() {
+            return Err(corrupt("truncated"));
+        }
+        let slice = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        Ok(slice)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn array<T>(&mut self, n: usize, decode: fn([u8; 4]) -> T) -> Result<Vec<T>, ModelError> {
+        let len = n.checked_mul(4).ok_or_else(|| corrupt("array too long"))?;
+        let bytes = self.take(len)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| decode([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::small;
+    use super::*;
+
+    #[test]
+    fn bytes_round_trip_exactly() {
+        let model = small();
+        let bytes = model.to_bytes();
+        assert_eq!(&bytes[..8], MAGIC);
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(back.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn json_stable_values_round_trip() {
+        let mut rng = linear::XorShift::new(5);
+        for _ in 0..10_000 {
+            // Magnitudes from 1e-12 to 1e12: metrics, temperatures and
+            // Platt parameters, and far beyond.
+            let mantissa = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            let sign = if rng.below(2) == 0 { 1.0 } else { -1.0 };
+            let v = sign * mantissa * 10f64.powi(rng.below(25) as i32 - 12);
+            assert!((json_stable(v) - v).abs() <= v.abs() * 1e-13);
+            let s = json_stable(v);
+            let text = serde_json::to_string(&s).unwrap();
+            assert_eq!(serde_json::from_str::<f64>(&text).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn rejects_bad_magic_and_unknown_versions() {
+        let mut bytes = small().to_bytes();
+        bytes[0] = b'X';
+        assert!(matches!(
+            Model::from_bytes(&bytes),
+            Err(ModelError::BadMagic)
+        ));
+        let mut bytes = small().to_bytes();
+        bytes[8..12].copy_from_slice(&7u32.to_le_bytes());
+        let e = Model::from_bytes(&bytes).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "incompatible model format version 7, this build reads 2"
+        );
+    }
+
+    #[test]
+    fn rejects_every_truncation_and_extra_bytes() {
+        let bytes = small().to_bytes();
+        for len in 0..bytes.len() {
+            assert!(
+                Model::from_bytes(&bytes[..len]).is_err(),
+                "prefix of {len} bytes"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Model::from_bytes(&longer).is_err());
+    }
+
+    #[test]
+    fn rejects_non_finite_and_unsorted_arrays() {
+        let bytes = small().to_bytes();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let arrays = 16 + header_len;
+        let features = 5;
+        // The first weight is NaN.
+        let mut nan = bytes.clone();
+        let w = arrays + 8 * features;
+        nan[w..w + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(
+            Model::from_bytes(&nan)
+                .unwrap_err()
+                .to_string()
+                .contains("not finite")
+        );
+        // An infinite bias.
+        let mut inf = bytes.clone();
+        let b = bytes.len() - 4;
+        inf[b..].copy_from_slice(&f32::INFINITY.to_le_bytes());
+        assert!(Model::from_bytes(&inf).is_err());
+        // Feature ids out of order.
+        let mut unsorted = bytes.clone();
+        unsorted[arrays..arrays + 4].copy_from_slice(&100u32.to_le_bytes());
+        assert!(
+            Model::from_bytes(&unsorted)
+                .unwrap_err()
+                .to_string()
+                .contains("increasing")
+        );
+        // A zero idf.
+        let mut idf = bytes.clone();
+        let i = arrays + 4 * features;
+        idf[i..i + 4].copy_from_slice(&0f32.to_le_bytes());
+        assert!(Model::from_bytes(&idf).is_err());
+    }
+
+    /// Replaces the header of a model's bytes by `edit(header)`.
+    fn with_header(edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+        let bytes = small().to_bytes();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value =
+            serde_json::from_slice(&bytes[16..16 + header_len]).unwrap();
+        edit(&mut header);
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut out = bytes[..12].to_vec();
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        out.extend_from_slice(&bytes[16 + header_len..]);
+        out
+    }
+
+    #[test]
+    fn rejects_inconsistent_headers() {
+        assert!(Model::from_bytes(&with_header(|_| {})).is_ok());
+        type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(Edit, &str)> = vec![
+            (
+                Box::new(|h| h["features"]["hash_bits"] = 18.into()),
+                "18 bits",
+            ),
+            (
+                Box::new(|h| h["feature_count"] = (u64::MAX / 2).into()),
+                "need",
+            ),
+            (Box::new(|h| h["feature_count"] = 4.into()), "need"),
+            (
+                Box::new(|h| h["meta"]["labels"] = serde_json::json!(["a"])),
+                "at least 2",
+            ),
+            (
+                Box::new(|h| h["meta"]["labels"] = serde_json::json!(["a", "a", "b"])),
+                "repeated",
+            ),
+            (
+                Box::new(|h| h["temperature"] = (-1.0).into()),
+                "temperature",
+            ),
+            (Box::new(|h| h["platt"] = serde_json::json!([])), "Platt"),
+            (Box::new(|h| h["training_docs"] = 0.into()), "training"),
+            (
+                Box::new(|h| h["meta"] = serde_json::json!(null)),
+                "invalid header",
+            ),
+        ];
+        for (edit, message) in cases {
+            let e = Model::from_bytes(&with_header(edit))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(message), "{e} should mention {message}");
+        }
+        // A header length beyond the buffer.
+        let mut bytes = small().to_bytes();
+        bytes[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(
+            Model::from_bytes(&bytes)
+                .unwrap_err()
+                .to_string()
+                .contains("only")
+        );
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut rng = linear::XorShift::new(1);
+        let good = small().to_bytes();
+        for round in 0..3000 {
+            let mut bytes = good.clone();
+            // Flip a few bytes anywhere, or write random bytes after the magic.
+            if round % 2 == 0 {
+                for _ in 0..1 + rng.below(4) {
+                    let i = rng.below(bytes.len());
+                    bytes[i] = rng.next_u64() as u8;
+                }
+            } else {
+                let len = rng.below(64);
+                bytes.truncate(8);
+                bytes.extend((0..len).map(|_| rng.next_u64() as u8));
+            }
+            let _ = Model::from_bytes(&bytes);
+        }
+    }
+
+    #[test]
+    fn load_names_the_file() {
+        let path =
+            std::env::temp_dir().join(format!("textanalysis-model-{}.tam", std::process::id()));
+        std::fs::write(&path, b"TAMODEL\0\x01\0\0\0").unwrap();
+        let e = Model::load(&path).unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            e.contains(&path.display().to_string()) && e.contains("version 1"),
+            "{e}"
+        );
+        let e = Model::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("cannot read") && e.contains(&path.display().to_string()),
+            "{e}"
+        );
+    }
+}
