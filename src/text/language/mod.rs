@@ -35,10 +35,10 @@
 //! public paths. `stopwords.rs` holds the stopword lists: each language's
 //! set and the map of every stopword to the languages that list it.
 //! `vote.rs` counts those languages over a prefix's words and applies the
-//! rules above ([`StopwordVote`], [`PrefixVote`]). `whatlang.rs` holds
-//! `whatlang`'s part: the supported codes, its candidates and the mapping
-//! of its languages to ISO 639-1 codes. Named after the crate, it shadows
-//! the crate here and in `tests.rs`, which reach it as `::whatlang`.
+//! rules above ([`StopwordVote`], [`PrefixVote`]). `trigrams.rs` holds
+//! `whatlang`'s part (its trigram profiles decide what stopwords do not):
+//! the supported codes, its candidates and the mapping of its languages to
+//! ISO 639-1 codes.
 //! `tests.rs` tests detection and the language API as a whole.
 //!
 //! [`STOPWORD_MIN_SHARE`]: vote::STOPWORD_MIN_SHARE
@@ -52,14 +52,14 @@ use rust_stemmers::Algorithm;
 use super::tokenize;
 
 mod stopwords;
+mod trigrams;
 mod vote;
-mod whatlang;
 
-pub use self::whatlang::supported_codes;
+pub use self::trigrams::supported_codes;
 pub use stopwords::{StopwordLanguages, stopword_languages};
 pub use vote::{PrefixVote, StopwordVote};
 
-use self::whatlang::whatlang_candidates;
+use self::trigrams::whatlang_candidates;
 use stopwords::stopwords_for;
 
 /// How much of a document language detection reads. Detection is linear in

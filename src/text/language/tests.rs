@@ -1,11 +1,9 @@
 //! Tests of detection and the language API as a whole: code validation,
 //! stemmers and stopwords, and detection on paragraphs and headlines in a
-//! dozen languages, by the stopword path alone and with `whatlang`. The
-//! crate is reached as `::whatlang`, since the module's `whatlang` child
-//! shadows it here.
+//! dozen languages, by the stopword path alone and with `whatlang`.
 
+use super::trigrams::iso_639_1;
 use super::vote::detect_by_stopwords;
-use super::whatlang::iso_639_1;
 use super::*;
 
 #[test]
@@ -14,11 +12,11 @@ fn whatlang_chooses_among_the_languages_of_the_stopwords_met() {
     assert_eq!(vote.whatlang_candidates(), None);
     vote.add(stopword_languages("after"));
     let candidates = vote.whatlang_candidates().unwrap();
-    assert!(candidates.contains(&::whatlang::Lang::Eng));
+    assert!(candidates.contains(&whatlang::Lang::Eng));
     // Languages without a stopword list here stay candidates...
-    assert!(candidates.contains(&::whatlang::Lang::Cym));
+    assert!(candidates.contains(&whatlang::Lang::Cym));
     // ...those whose list has none of the words do not.
-    assert!(!candidates.contains(&::whatlang::Lang::Fra));
+    assert!(!candidates.contains(&whatlang::Lang::Fra));
     // Too few words for the stopwords to decide: whatlang does.
     assert_eq!(vote.result().map(|l| l.code()), None);
     assert_eq!(vote.decide("Fears for pension after talks").code(), "en");
@@ -143,7 +141,7 @@ fn detects_a_dozen_languages() {
 fn stopword_path_decides_only_what_whatlang_agrees_with() {
     let mut decided = 0;
     for (code, text) in PARAGRAPHS {
-        let whatlang = ::whatlang::detect_lang(text).and_then(|l| iso_639_1(l.code()));
+        let whatlang = whatlang::detect_lang(text).and_then(|l| iso_639_1(l.code()));
         assert_eq!(whatlang, Some(code), "{text}");
         if let Some(language) = detect_by_stopwords(tokenize::words(text).map(|(_, w)| w)) {
             assert_eq!(language.code(), code, "{text}");

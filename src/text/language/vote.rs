@@ -7,7 +7,7 @@
 //! words as a caller that looks them up in the lexicon anyway meets them.
 
 use super::stopwords::{StopwordLanguages, stopword_languages, stopword_profiles};
-use super::whatlang::{whatlang_candidates, whatlang_language};
+use super::trigrams::{whatlang_candidates, whatlang_language};
 use super::{Language, prefix, tokenize};
 
 /// Fewest words of the prefix for the stopword path to decide.
