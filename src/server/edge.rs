@@ -209,16 +209,42 @@ fn as_client_mistake(response: http::Response<Body>) -> http::Response<Body> {
 /// connection while sending it, and fails once its read time is up.
 struct Upload {
     body: Body,
-    /// Until the body has ended.
-    read_by: Option<Pin<Box<Sleep>>>,
+    read_by: ReadTimer,
     client_gone: Arc<AtomicBool>,
+}
+
+/// The read timeout of a body. The timer is made only when the body is
+/// not all there at once: most calls' bodies arrive with their headers,
+/// and a timer for each would cost every call, health checks included, an
+/// allocation and a timer entry.
+enum ReadTimer {
+    /// Not yet waited for; due at this instant.
+    Due(Instant),
+    /// Waiting.
+    Armed(Pin<Box<Sleep>>),
+    /// The body ended, failed or ran out of time.
+    Done,
+}
+
+impl ReadTimer {
+    /// Whether the read time is up; arms the timer (and so wakes `cx` when
+    /// it is) on the first wait.
+    fn expired(&mut self, cx: &mut Context<'_>) -> bool {
+        if let Self::Due(at) = *self {
+            *self = Self::Armed(Box::pin(tokio::time::sleep_until(at.into())));
+        }
+        match self {
+            Self::Armed(due) => due.as_mut().poll(cx).is_ready(),
+            Self::Due(_) | Self::Done => false,
+        }
+    }
 }
 
 impl Upload {
     fn new(body: Body, read_by: Instant, client_gone: &Arc<AtomicBool>) -> Self {
         Self {
             body,
-            read_by: Some(Box::pin(tokio::time::sleep_until(read_by.into()))),
+            read_by: ReadTimer::Due(read_by),
             client_gone: client_gone.clone(),
         }
     }
@@ -235,11 +261,11 @@ impl http_body::Body for Upload {
         let this = self.get_mut();
         match Pin::new(&mut this.body).poll_frame(cx) {
             Poll::Ready(None) => {
-                this.read_by = None;
+                this.read_by = ReadTimer::Done;
                 Poll::Ready(None)
             }
             Poll::Ready(Some(Err(_))) => {
-                this.read_by = None;
+                this.read_by = ReadTimer::Done;
                 this.client_gone.store(true, Ordering::Release);
                 Poll::Ready(Some(Err(Status::cancelled(
                     "the client cancelled the call while sending it",
@@ -247,12 +273,10 @@ impl http_body::Body for Upload {
             }
             Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(frame))),
             Poll::Pending => {
-                let late =
-                    (this.read_by.as_mut()).is_some_and(|due| due.as_mut().poll(cx).is_ready());
-                if !late {
+                if !this.read_by.expired(cx) {
                     return Poll::Pending;
                 }
-                this.read_by = None;
+                this.read_by = ReadTimer::Done;
                 Poll::Ready(Some(Err(Status::deadline_exceeded(
                     "the request did not arrive within the server's read timeout \
                      (--request-read-timeout)",
