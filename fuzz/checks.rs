@@ -192,7 +192,7 @@ pub fn classify(data: &[u8]) {
             description: keywords.first().map_or("", String::as_str),
         })
         .collect();
-    let scores = adhoc::score(&counts, language, &topics, |f| {
+    let scores = adhoc::score(&counts, language.language, &topics, |f| {
         model.idf(f).unwrap_or(model.default_idf())
     });
     assert_eq!(scores.len(), topics.len());

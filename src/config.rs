@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::text::Language;
+
 /// Default address: loopback only, so a first run exposes nothing.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 
@@ -186,6 +188,12 @@ pub struct ServeArgs {
     /// environment). Reloaded on SIGHUP.
     #[arg(long = "model", env = "TEXTANALYSIS_MODELS", value_delimiter = ',', value_parser = parse_model_arg)]
     pub models: Vec<(String, PathBuf)>,
+
+    /// ISO 639-1 code of the language of texts whose language detection is
+    /// unsure (short texts with few clues) and whose request names none;
+    /// responses report it as LANGUAGE_SOURCE_DEFAULT.
+    #[arg(long, env = "TEXTANALYSIS_DEFAULT_LANGUAGE", default_value = "en", value_parser = parse_language)]
+    pub default_language: Language,
 
     /// Model used when a request names none; the built-in `news` when unset.
     #[arg(long, env = "TEXTANALYSIS_DEFAULT_MODEL")]
@@ -386,6 +394,7 @@ impl Default for ServeArgs {
             connections: Connections::default(),
             models_dir: None,
             models: Vec::new(),
+            default_language: Language::english(),
             default_model: None,
             shutdown_grace: Duration::from_secs(25),
             request_timeout: Duration::from_secs(30),
@@ -419,6 +428,16 @@ pub fn parse_socket_addr(s: &str) -> Result<SocketAddr, String> {
 }
 
 /// Parses `250ms`, `30s`, `2m` or a bare number of seconds.
+/// A supported ISO 639-1 code, for `--default-language`.
+pub fn parse_language(s: &str) -> Result<Language, String> {
+    Language::from_code(s).ok_or_else(|| {
+        format!(
+            "`{s}` is not a supported ISO 639-1 code; supported: {}",
+            crate::text::language::supported_codes().join(", ")
+        )
+    })
+}
+
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, scale) = if let Some(n) = s.strip_suffix("ms") {

@@ -75,6 +75,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     tokio::spawn(reload_on_sighup(models.clone()));
     let config = ServerConfig {
         limits: args.limits,
+        default_language: args.default_language,
         concurrency: args.concurrency,
         connections: args.connections,
         shutdown_grace: args.shutdown_grace,

@@ -133,6 +133,7 @@ class Checks {
     const reply = await call(this.stub, 'Summarize', { text, offset_unit: unit, ...fields });
     expect(reply.sentence_count === c.sentence_count, `sentence_count ${reply.sentence_count}`);
     expect(reply.language === c.language, `language ${reply.language}`);
+    expect(reply.language_source === c.language_source, `language_source ${reply.language_source}`);
     expect(reply.algorithm !== 'SUMMARIZE_ALGORITHM_UNSPECIFIED', 'algorithm not named');
     for (const s of reply.sentences) {
       checkRef(text, unit, s, `sentence ${s.index}`);

@@ -105,6 +105,8 @@ class Checks:
         reply = self.stub.Summarize(pb.SummarizeRequest(text=text, offset_unit=unit, **fields), timeout=TIMEOUT_SECONDS)
         expect(reply.sentence_count == case["sentence_count"], f"sentence_count {reply.sentence_count}")
         expect(reply.language == case["language"], f"language {reply.language!r}")
+        source = pb.LanguageSource.Name(reply.language_source)
+        expect(source == case["language_source"], f"language_source {source}")
         expect(reply.algorithm != pb.SUMMARIZE_ALGORITHM_UNSPECIFIED, "algorithm not named")
         for s in reply.sentences:
             check_ref(text, unit, s, f"sentence {s.index}")

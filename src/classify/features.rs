@@ -22,7 +22,7 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::radix;
-use crate::text::language::PrefixVote;
+use crate::text::language::{LanguageChoice, LanguageRequest, PrefixVote};
 use crate::text::lexicon::{self, term_hash};
 use crate::text::{Language, tokenize};
 
@@ -69,16 +69,18 @@ pub fn extract(text: &str, language: Language) -> FeatureCounts {
     ))
 }
 
-/// The language of `text` (`language`, or the detected one when `None`)
-/// and [`extract`]'s counts, splitting the text into words only once for
-/// both.
-pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, FeatureCounts) {
+/// The language of `text` (given, or detected as `language` asks) and
+/// [`extract`]'s counts, splitting the text into words only once for both.
+pub fn detect_and_extract(
+    text: &str,
+    language: impl Into<LanguageRequest>,
+) -> (LanguageChoice, FeatureCounts) {
     let (language, features) = detect_and_collect(text, language);
     (language, count(features))
 }
 
-/// The language of `text` (`language`, or the detected one when `None`)
-/// and its features as they come, one a unigram or bigram, unsorted and
+/// The language of `text` (given, or detected as `language` asks) and its
+/// features as they come, one a unigram or bigram, unsorted and
 /// repeated: [`count`] makes them [`extract`]'s counts, and a model
 /// scores them without ([`crate::classify::Model::classify_text`]).
 ///
@@ -91,26 +93,29 @@ pub fn detect_and_extract(text: &str, language: Option<Language>) -> (Language, 
 /// folded and hashed twice. When it names another, the features start
 /// again in that language's lexicon. The language decided is the one
 /// [`Language::detect_with_words`] decides on the same words.
-pub fn detect_and_collect(text: &str, language: Option<Language>) -> (Language, Vec<Feature>) {
-    let language = match language {
-        Some(language) => language,
-        None => {
+pub fn detect_and_collect(
+    text: &str,
+    language: impl Into<LanguageRequest>,
+) -> (LanguageChoice, Vec<Feature>) {
+    let choice = match language.into() {
+        LanguageRequest::Given(language) => LanguageChoice::requested(language),
+        LanguageRequest::Detect { fallback } => {
             let voted = lexicon::with_recent(|lexicon| {
                 let guess = lexicon.language();
                 let mut features = with_room_for(text);
                 let mut grams = Grams::default();
-                let mut vote = PrefixVote::new(text);
+                let mut vote = PrefixVote::new(text, fallback);
                 for (offset, word) in tokenize::words(text) {
                     let known = lexicon.word(word);
                     if let Some(other) = vote.add(offset + word.len(), known.form.stopwords)
                         && other != guess
                     {
-                        return Err(other);
+                        return Err(vote.finish());
                     }
                     grams.add(known.term, &mut features);
                 }
                 match vote.finish() {
-                    language if language == guess => Ok((language, features)),
+                    choice if choice.language == guess => Ok((choice, features)),
                     other => Err(other),
                 }
             });
@@ -118,13 +123,17 @@ pub fn detect_and_collect(text: &str, language: Option<Language>) -> (Language, 
                 Ok(done) => return done,
                 // Rare on a thread serving one language: the words are
                 // split again rather than kept for it on every text.
-                Err(language) => language,
+                Err(choice) => choice,
             }
         }
     };
     (
-        language,
-        collect(tokenize::words(text).map(|(_, word)| word), text, language),
+        choice,
+        collect(
+            tokenize::words(text).map(|(_, word)| word),
+            text,
+            choice.language,
+        ),
     )
 }
 
@@ -275,8 +284,8 @@ mod tests {
             for text in texts {
                 detect_and_extract(first, None);
                 let expected = Language::detect(text);
-                let (language, counts) = detect_and_extract(text, None);
-                assert_eq!(language, expected, "{text:?} after {first:?}");
+                let (choice, counts) = detect_and_extract(text, None);
+                assert_eq!(choice.language, expected, "{text:?} after {first:?}");
                 assert_eq!(counts, extract(text, expected), "{text:?} after {first:?}");
                 let given = Language::from_code("de");
                 assert_eq!(

@@ -27,6 +27,7 @@ use crate::metrics::{self, Metrics};
 use crate::proto::v1 as pb;
 use crate::service::{Admission, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
+use crate::text::Language;
 
 /// Full name of the analysis service, as health checks and probes name it.
 pub const SERVICE_NAME: &str = "textanalysis.v1.TextAnalysisService";
@@ -36,6 +37,8 @@ pub const SERVICE_NAME: &str = "textanalysis.v1.TextAnalysisService";
 pub struct ServerConfig {
     /// Request limits.
     pub limits: Limits,
+    /// The language of texts whose language detection is unsure.
+    pub default_language: Language,
     /// Analyses running at once and waiting.
     pub concurrency: Concurrency,
     /// HTTP/2 connection settings.
@@ -62,6 +65,7 @@ impl Default for ServerConfig {
             .unwrap_or_else(|e| panic!("the built-in model must load: {e}"));
         Self {
             limits: Limits::default(),
+            default_language: Language::english(),
             concurrency: Concurrency::default(),
             connections: Connections::default(),
             shutdown_grace: Duration::from_secs(25),
@@ -148,6 +152,7 @@ pub async fn run_with_metrics(
     let analysis =
         pb::text_analysis_service_server::TextAnalysisServiceServer::new(TextAnalysis::new(
             config.limits,
+            config.default_language,
             config.models.clone(),
             admission,
             metrics.clone(),

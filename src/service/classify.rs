@@ -4,13 +4,14 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::validate::{check_text, language};
+use super::validate::{check_text, language, language_source};
 use crate::classify::registry::Registry;
 use crate::classify::{Model, adhoc, features};
 use crate::config::Limits;
 use crate::error::{Error, Violation};
 use crate::proto::v1 as pb;
 use crate::text::Language;
+use crate::text::language::LanguageRequest;
 
 /// What a valid Classify request scores against.
 enum Target {
@@ -23,7 +24,7 @@ enum Target {
 /// A Classify request that passed validation.
 pub struct ClassifyCall {
     text: String,
-    language: Option<Language>,
+    language: LanguageRequest,
     target: Target,
     top_k: usize,
     min_score: f64,
@@ -36,10 +37,16 @@ impl ClassifyCall {
         request: pb::ClassifyRequest,
         limits: &Limits,
         models: &Registry,
+        default_language: Language,
     ) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
-        let language = language("language", &request.language, &mut violations);
+        let language = language(
+            "language",
+            &request.language,
+            default_language,
+            &mut violations,
+        );
         if !(request.min_score.is_finite() && (0.0..=1.0).contains(&request.min_score)) {
             violations.push(Violation::new("min_score", "must be in [0, 1]"));
         }
@@ -112,7 +119,7 @@ impl ClassifyCall {
                         .builtin()
                         .map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()))
                 };
-                let scores = adhoc::score(&counts, language, &adhoc_topics, idf);
+                let scores = adhoc::score(&counts, language.language, &adhoc_topics, idf);
                 let pairs = topics.iter().map(|t| t.label.clone()).zip(scores).collect();
                 let reference = pb::ModelRef {
                     name: String::new(),
@@ -137,7 +144,8 @@ impl ClassifyCall {
         Ok(pb::ClassifyResponse {
             topics,
             model: Some(model),
-            language: language.code().to_owned(),
+            language: language.language.code().to_owned(),
+            language_source: language_source(language.source).into(),
         })
     }
 }

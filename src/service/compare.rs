@@ -3,32 +3,44 @@
 
 use std::ops::Range;
 
-use super::validate::{check_sentence_count, check_text, language, offset_unit, to_u32};
+use super::validate::{
+    check_sentence_count, check_text, language, language_source, offset_unit, to_u32,
+};
 use crate::compare::{self, CompareOptions, DiffOp, Thresholds, Verdict};
 use crate::config::Limits;
 use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
+use crate::text::language::LanguageRequest;
 use crate::text::{Document, Language};
 
 /// A Compare request that passed validation.
 pub struct CompareCall {
     text_a: String,
     text_b: String,
-    language: Option<Language>,
+    language: LanguageRequest,
     offset_unit: OffsetUnit,
     options: CompareOptions,
 }
 
 impl CompareCall {
     /// Checks both texts, the enums, the language and the thresholds.
-    pub fn validate(request: pb::CompareRequest, limits: &Limits) -> Result<Self, Error> {
+    pub fn validate(
+        request: pb::CompareRequest,
+        limits: &Limits,
+        default_language: Language,
+    ) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text_a", &request.text_a, limits, &mut violations);
         check_text("text_b", &request.text_b, limits, &mut violations);
         let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
-        let language = language("language", &request.language, &mut violations);
+        let language = language(
+            "language",
+            &request.language,
+            default_language,
+            &mut violations,
+        );
         let mut thresholds = Thresholds::default();
         if let Some(t) = &request.thresholds {
             for (field, value, slot) in [
@@ -68,7 +80,7 @@ impl CompareCall {
         // Both texts are read in one language, so that their stems match:
         // the requested one, else the one detected in A.
         let a = Document::analyze_until(&self.text_a, self.language, deadline);
-        let b = Document::analyze_until(&self.text_b, Some(a.language), deadline);
+        let b = Document::analyze_until(&self.text_b, a.language, deadline);
         // An analysis cut short is answered DEADLINE_EXCEEDED: comparing
         // what there is would only keep the core busy for nobody.
         if deadline.expired() {
@@ -149,6 +161,7 @@ impl CompareCall {
             signature_a: signature(&result.signature_a),
             signature_b: signature(&result.signature_b),
             language: a.language.code().to_owned(),
+            language_source: language_source(a.language_source).into(),
         })
     }
 }

@@ -25,6 +25,7 @@ use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::proto::v1 as pb;
+use crate::text::Language;
 
 pub use summarize::DEFAULT_SUMMARY_SENTENCES;
 
@@ -32,6 +33,7 @@ pub use summarize::DEFAULT_SUMMARY_SENTENCES;
 #[derive(Debug, Clone)]
 pub struct TextAnalysis {
     limits: Limits,
+    default_language: Language,
     models: Arc<ModelStore>,
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
@@ -45,16 +47,19 @@ const COMPARE: &str = "/textanalysis.v1.TextAnalysisService/Compare";
 pub const ANALYSES: [&str; 3] = [SUMMARIZE, CLASSIFY, COMPARE];
 
 impl TextAnalysis {
-    /// A service enforcing `limits`, classifying with `models` and
-    /// running analyses as `admission` lets them.
+    /// A service enforcing `limits`, reading texts whose language
+    /// detection is unsure in `default_language`, classifying with
+    /// `models` and running analyses as `admission` lets them.
     pub fn new(
         limits: Limits,
+        default_language: Language,
         models: Arc<ModelStore>,
         admission: Arc<Admission>,
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             limits,
+            default_language,
             models,
             admission,
             metrics,
@@ -142,7 +147,11 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let deadline = admitted.0;
         self.metrics
             .text_bytes(SUMMARIZE, request.get_ref().text.len());
-        let call = summarize::SummarizeCall::validate(request.into_inner(), &limits)?;
+        let call = summarize::SummarizeCall::validate(
+            request.into_inner(),
+            &limits,
+            self.default_language,
+        )?;
         let response = self
             .run_analysis(admitted, move || call.run(&limits, deadline))
             .await??;
@@ -159,7 +168,12 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let admitted = self.admitted(&request)?;
         self.metrics
             .text_bytes(CLASSIFY, request.get_ref().text.len());
-        let call = classify::ClassifyCall::validate(request.into_inner(), &self.limits, &models)?;
+        let call = classify::ClassifyCall::validate(
+            request.into_inner(),
+            &self.limits,
+            &models,
+            self.default_language,
+        )?;
         // Classification reads the text once, linearly (some 30 ms for
         // 1 MiB), so it is not stopped midway; its answer still respects
         // the deadline.
@@ -185,7 +199,8 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let deadline = admitted.0;
         let texts = request.get_ref().text_a.len() + request.get_ref().text_b.len();
         self.metrics.text_bytes(COMPARE, texts);
-        let call = compare::CompareCall::validate(request.into_inner(), &limits)?;
+        let call =
+            compare::CompareCall::validate(request.into_inner(), &limits, self.default_language)?;
         let response = self
             .run_analysis(admitted, move || call.run(&limits, deadline))
             .await??;

@@ -2,7 +2,7 @@
 //! response with offsets in the client's unit.
 
 use super::validate::{
-    check_sentence_count, check_text, language, offset_unit, to_u32, unknown_enum,
+    check_sentence_count, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
 };
 use crate::config::Limits;
 use crate::deadline::Deadline;
@@ -10,6 +10,7 @@ use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
 use crate::summarize::{self, Algorithm, Order, SummarizeOptions};
+use crate::text::language::LanguageRequest;
 use crate::text::{Document, Language};
 
 /// Default number of summary sentences when a request sets none.
@@ -22,13 +23,17 @@ pub const DEFAULT_KEYPHRASES: usize = 10;
 /// A Summarize request that passed validation.
 pub struct SummarizeCall {
     text: String,
-    language: Option<Language>,
+    language: LanguageRequest,
     offset_unit: OffsetUnit,
     options: SummarizeOptions,
 }
 
 impl SummarizeCall {
-    pub fn validate(request: pb::SummarizeRequest, limits: &Limits) -> Result<Self, Error> {
+    pub fn validate(
+        request: pb::SummarizeRequest,
+        limits: &Limits,
+        default_language: Language,
+    ) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
         // A length asked for in another way (a ratio, a word or character
@@ -78,7 +83,12 @@ impl SummarizeCall {
             }
         };
         let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
-        let language = language("language", &request.language, &mut violations);
+        let language = language(
+            "language",
+            &request.language,
+            default_language,
+            &mut violations,
+        );
         let diversity = match request.diversity {
             None => 0.0,
             Some(d) if d.is_finite() && (0.0..=1.0).contains(&d) => d,
@@ -193,6 +203,7 @@ impl SummarizeCall {
         Ok(pb::SummarizeResponse {
             sentences,
             language: doc.language.code().to_owned(),
+            language_source: language_source(doc.language_source).into(),
             sentence_count: to_u32(summary.sentence_count),
             algorithm: proto_algorithm(summary.algorithm) as i32,
             removed_sentence_count: to_u32(summary.removed_sentences),

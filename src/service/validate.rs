@@ -5,6 +5,7 @@ use crate::config::Limits;
 use crate::error::{Error, Violation};
 use crate::offsets::OffsetUnit;
 use crate::proto::v1 as pb;
+use crate::text::language::{LanguageRequest, LanguageSource};
 use crate::text::{Document, Language};
 
 /// Texts are limited far below 4 GiB, so every count fits; saturate rather
@@ -63,10 +64,16 @@ pub fn offset_unit(field: &str, value: i32, violations: &mut Vec<Violation>) -> 
     }
 }
 
-/// An empty code means "detect"; anything else must be a supported code.
-pub fn language(field: &str, code: &str, violations: &mut Vec<Violation>) -> Option<Language> {
+/// An empty code means "detect", with `fallback` where detection is
+/// unsure; anything else must be a supported code.
+pub fn language(
+    field: &str,
+    code: &str,
+    fallback: Language,
+    violations: &mut Vec<Violation>,
+) -> LanguageRequest {
     if code.is_empty() {
-        return None;
+        return LanguageRequest::Detect { fallback };
     }
     let language = Language::from_code(code);
     if language.is_none() {
@@ -80,5 +87,14 @@ pub fn language(field: &str, code: &str, violations: &mut Vec<Violation>) -> Opt
             ),
         ));
     }
-    language
+    LanguageRequest::given_or_detect(language, fallback)
+}
+
+/// The proto form of where a document's language came from.
+pub fn language_source(source: LanguageSource) -> pb::LanguageSource {
+    match source {
+        LanguageSource::Requested => pb::LanguageSource::Requested,
+        LanguageSource::Detected => pb::LanguageSource::Detected,
+        LanguageSource::Default => pb::LanguageSource::Default,
+    }
 }

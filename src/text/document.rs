@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use hashbrown::HashTable;
 
-use super::language::PrefixVote;
+use super::language::{LanguageChoice, LanguageRequest, LanguageSource, PrefixVote};
 use super::lexicon::{self, Term, TermTexts, Terms};
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
@@ -63,6 +63,9 @@ pub struct Document<'a> {
     pub text: &'a str,
     /// The language used for stopwords and stemming.
     pub language: Language,
+    /// Whether [`Document::language`] was requested, detected, or the
+    /// default where detection was unsure.
+    pub language_source: LanguageSource,
     /// The sentences, in document order.
     pub sentences: Vec<Sentence>,
     /// Every word of every sentence, in text order.
@@ -80,9 +83,9 @@ pub struct Document<'a> {
 }
 
 impl<'a> Document<'a> {
-    /// Segments and tokenizes `text`. With `language` `None` the language is
-    /// detected.
-    pub fn analyze(text: &'a str, language: Option<Language>) -> Self {
+    /// Segments and tokenizes `text` in the language `language` gives or
+    /// asks to detect (`None` detects, English where detection is unsure).
+    pub fn analyze(text: &'a str, language: impl Into<LanguageRequest>) -> Self {
         Self::analyze_until(text, language, Deadline::NONE)
     }
 
@@ -99,43 +102,57 @@ impl<'a> Document<'a> {
     /// that language. The vote reads the words of the sentences, which
     /// differ from those of the whole text only where a word would run
     /// across a sentence boundary ("Europe.IS").
-    pub fn analyze_until(text: &'a str, language: Option<Language>, deadline: Deadline) -> Self {
-        if let Some(language) = language {
-            return Self::analyze_in(text, language, deadline);
-        }
-        let mut vote = PrefixVote::new(text);
+    pub fn analyze_until(
+        text: &'a str,
+        language: impl Into<LanguageRequest>,
+        deadline: Deadline,
+    ) -> Self {
+        let fallback = match language.into() {
+            LanguageRequest::Given(language) => {
+                return Self::analyze_in(text, LanguageChoice::requested(language), deadline);
+            }
+            LanguageRequest::Detect { fallback } => fallback,
+        };
+        let mut vote = PrefixVote::new(text, fallback);
         let first = lexicon::with_recent(|lexicon| {
             Self::analyze_with(text, lexicon, Some(&mut vote), deadline)
         });
-        first.unwrap_or_else(|language| Self::analyze_in(text, language, deadline))
+        first.unwrap_or_else(|choice| Self::analyze_in(text, choice, deadline))
     }
 
-    /// Analyses `text` in `language`.
-    fn analyze_in(text: &'a str, language: Language, deadline: Deadline) -> Self {
+    /// Analyses `text` in the language of `choice`.
+    fn analyze_in(text: &'a str, choice: LanguageChoice, deadline: Deadline) -> Self {
+        let language = choice.language;
         lexicon::with(language, |lexicon| {
             // Without a vote the analysis never stops for another language;
             // were it to, an empty document is still well-formed.
-            Self::analyze_with(text, lexicon, None, deadline).unwrap_or_else(|_| Self {
-                text,
-                language,
-                sentences: Vec::new(),
-                words: Vec::new(),
-                vocabulary: TermTexts::default(),
-                term_hashes: Vec::new(),
-                sentence_frequency: Vec::new(),
-                deadline,
-            })
+            let mut doc =
+                Self::analyze_with(text, lexicon, None, deadline).unwrap_or_else(|_| Self {
+                    text,
+                    language,
+                    language_source: choice.source,
+                    sentences: Vec::new(),
+                    words: Vec::new(),
+                    vocabulary: TermTexts::default(),
+                    term_hashes: Vec::new(),
+                    sentence_frequency: Vec::new(),
+                    deadline,
+                });
+            doc.language_source = choice.source;
+            doc
         })
     }
 
     /// Analyses `text` with the terms of `lexicon`'s language, or, with a
-    /// `vote`, stops with the language it decides if that is another.
+    /// `vote`, stops with the language it decides if that is another. The
+    /// document's [`Document::language_source`] is the vote's, `Requested`
+    /// without one.
     fn analyze_with(
         text: &'a str,
         lexicon: &mut Terms,
         mut vote: Option<&mut PrefixVote<'_>>,
         deadline: Deadline,
-    ) -> Result<Self, Language> {
+    ) -> Result<Self, LanguageChoice> {
         let language = lexicon.language();
         let mut vocabulary = Vocabulary::with_capacity(text.len() / 20);
         // Buffers reused from sentence to sentence.
@@ -159,7 +176,7 @@ impl<'a> Document<'a> {
                     && let Some(other) = vote.add(start + word.len(), known.form.stopwords)
                     && other != language
                 {
-                    return Err(other);
+                    return Err(vote.finish());
                 }
                 if let Some(term) = known.term {
                     terms.push(vocabulary.id(term));
@@ -185,15 +202,20 @@ impl<'a> Document<'a> {
                 words: first..words.len(),
             });
         }
-        if let Some(vote) = vote
-            && let decided = vote.finish()
-            && decided != language
-        {
-            return Err(decided);
-        }
+        let language_source = match vote {
+            Some(vote) => {
+                let decided = vote.finish();
+                if decided.language != language {
+                    return Err(decided);
+                }
+                decided.source
+            }
+            None => LanguageSource::Requested,
+        };
         Ok(Self {
             text,
             language,
+            language_source,
             sentences,
             words,
             vocabulary: vocabulary.terms,

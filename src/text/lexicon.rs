@@ -212,10 +212,7 @@ pub fn with_recent<R>(f: impl FnOnce(&mut Terms) -> R) -> R {
             .ok()
             .and_then(|languages| languages.last().map(Terms::language))
     });
-    with(
-        recent.unwrap_or_else(|| Language::from_code("en").unwrap_or_else(Language::undetermined)),
-        f,
-    )
+    with(recent.unwrap_or_else(Language::english), f)
 }
 
 /// What the pipeline knows of a word form besides its term.

@@ -7,7 +7,7 @@
 use crate::classify::features::Feature;
 use crate::classify::linear::{self, Platt};
 use crate::prefetch::prefetch;
-use crate::text::Language;
+use crate::text::language::{LanguageChoice, LanguageRequest};
 
 use super::{Model, json_stable};
 
@@ -104,9 +104,9 @@ impl Model {
     pub fn classify_text(
         &self,
         text: &str,
-        language: Option<Language>,
+        language: impl Into<LanguageRequest>,
         multi_label: bool,
-    ) -> (Language, Vec<(usize, f64)>) {
+    ) -> (LanguageChoice, Vec<(usize, f64)>) {
         let (language, features) = crate::classify::features::detect_and_collect(text, language);
         let scores = self.decision_values_of_features(features);
         (language, self.rank(&scores, multi_label))

@@ -24,6 +24,20 @@
 //! On English news the stopword path decides almost always and agrees with
 //! `whatlang`; the tests check both paths on texts in a dozen languages.
 //!
+//! # When detection is unsure
+//!
+//! Short texts (a support ticket, a chat message, a headline) have too few
+//! stopwords to decide, and `whatlang`'s trigram profiles are a guess on a
+//! handful of words ("I forgot my password." reads as Bokmål). Where the
+//! stopwords do not decide and `whatlang` does not call its own answer
+//! reliable, the text gets the deployment's default language
+//! ([`LanguageRequest::Detect`]), reported as [`LanguageSource::Default`],
+//! unless the text itself speaks against it: it is written in a script the
+//! default language does not use, or it holds more stopwords of
+//! `whatlang`'s guess that the default language lacks than the other way
+//! round ("Je ne trouve pas mon mot de passe" stays French under an English
+//! default).
+//!
 //! A language is *supported* when `whatlang` can detect it: those are the
 //! languages the service can say something about. Stemming and stopwords are
 //! applied where `rust-stemmers` and `stop-words` cover the language; the rest
@@ -59,6 +73,80 @@ pub use self::trigrams::supported_codes;
 pub use stopwords::{StopwordLanguages, stopword_languages};
 pub use vote::{PrefixVote, StopwordVote};
 
+/// How a caller wants a text's language chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LanguageRequest {
+    /// This language, as the caller names it: nothing is detected.
+    Given(Language),
+    /// Detected, with `fallback` where detection is unsure (see the module
+    /// documentation).
+    Detect {
+        /// The language of a text whose own words do not decide.
+        fallback: Language,
+    },
+}
+
+impl LanguageRequest {
+    /// Detection with `fallback`, or `given` when there is one.
+    pub fn given_or_detect(given: Option<Language>, fallback: Language) -> Self {
+        given.map_or(Self::Detect { fallback }, Self::Given)
+    }
+}
+
+impl Default for LanguageRequest {
+    /// Detection with English where it is unsure: the service's default.
+    fn default() -> Self {
+        Self::Detect {
+            fallback: Language::english(),
+        }
+    }
+}
+
+impl From<Option<Language>> for LanguageRequest {
+    /// `Some` language is given; `None` is detected with English where
+    /// detection is unsure ([`LanguageRequest::default`]).
+    fn from(language: Option<Language>) -> Self {
+        language.map_or_else(Self::default, Self::Given)
+    }
+}
+
+impl From<Language> for LanguageRequest {
+    fn from(language: Language) -> Self {
+        Self::Given(language)
+    }
+}
+
+/// Where the language a text was read in came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageSource {
+    /// The caller named it.
+    Requested,
+    /// Detected from the text.
+    Detected,
+    /// Detection was unsure: the fallback of [`LanguageRequest::Detect`].
+    Default,
+}
+
+/// A text's language and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LanguageChoice {
+    /// The language the text is read in.
+    pub language: Language,
+    /// Whether the caller named it, detection found it, or detection was
+    /// unsure and it is the default.
+    pub source: LanguageSource,
+}
+
+impl LanguageChoice {
+    /// The choice for a language the caller named.
+    pub fn requested(language: Language) -> Self {
+        Self {
+            language,
+            source: LanguageSource::Requested,
+        }
+    }
+}
+
 use self::trigrams::whatlang_candidates;
 use stopwords::stopwords_for;
 
@@ -70,7 +158,7 @@ const DETECTION_PREFIX_BYTES: usize = 2 * 1024;
 /// A language the pipeline can process, with its stemmer and stopwords.
 #[derive(Clone, Copy)]
 pub struct Language {
-    /// ISO 639-1 code, or `"und"` when detection found nothing.
+    /// ISO 639-1 code.
     code: &'static str,
     /// Snowball stemmer algorithm, where rust-stemmers covers the language.
     stemmer: Option<Algorithm>,
@@ -95,14 +183,10 @@ impl PartialEq for Language {
 }
 
 impl Language {
-    /// The language used when detection cannot decide: no stemming, no
-    /// stopwords, words are only case-folded.
-    pub fn undetermined() -> Self {
-        Self {
-            code: "und",
-            stemmer: None,
-            stopwords: None,
-        }
+    /// English, the default where detection is unsure unless configured
+    /// otherwise.
+    pub fn english() -> Self {
+        Self::for_supported("en")
     }
 
     /// The language for an ISO 639-1 code (case-insensitive), if supported.
@@ -114,19 +198,26 @@ impl Language {
             .map(|c| Self::for_supported(c))
     }
 
-    /// Detects the language of `text`; [`Language::undetermined`] when the
-    /// text gives no clue (digits, symbols) or its language is unsupported.
+    /// Detects the language of `text`, English where detection is unsure
+    /// (see the module documentation).
     pub fn detect(text: &str) -> Self {
-        Self::detect_with_words(text, tokenize::words(text))
+        Self::detect_or(text, Self::english()).language
     }
 
-    /// [`Language::detect`] for a caller that splits the text into words
-    /// anyway: `words` are `text`'s words as [`tokenize::words`] gives them
-    /// (only those of the prefix detection reads are taken).
+    /// Detects the language of `text`, `fallback` where detection is
+    /// unsure, and says which of the two it is.
+    pub fn detect_or(text: &str, fallback: Language) -> LanguageChoice {
+        Self::detect_with_words(text, tokenize::words(text), fallback)
+    }
+
+    /// [`Language::detect_or`] for a caller that splits the text into
+    /// words anyway: `words` are `text`'s words as [`tokenize::words`]
+    /// gives them (only those of the prefix detection reads are taken).
     pub fn detect_with_words<'t>(
         text: &str,
         words: impl IntoIterator<Item = (usize, &'t str)>,
-    ) -> Self {
+        fallback: Language,
+    ) -> LanguageChoice {
         let prefix = prefix(text);
         let end = prefix.len();
         StopwordVote::of_words(
@@ -135,10 +226,10 @@ impl Language {
                 .take_while(|(offset, word)| offset + word.len() <= end)
                 .map(|(_, word)| word),
         )
-        .decide(prefix)
+        .decide(prefix, fallback)
     }
 
-    /// The ISO 639-1 code (or `"und"`).
+    /// The ISO 639-1 code.
     pub fn code(&self) -> &'static str {
         self.code
     }

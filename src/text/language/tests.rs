@@ -19,7 +19,8 @@ fn whatlang_chooses_among_the_languages_of_the_stopwords_met() {
     assert!(!candidates.contains(&whatlang::Lang::Fra));
     // Too few words for the stopwords to decide: whatlang does.
     assert_eq!(vote.result().map(|l| l.code()), None);
-    assert_eq!(vote.decide("Fears for pension after talks").code(), "en");
+    let choice = vote.decide("Fears for pension after talks", Language::english());
+    assert_eq!(choice.language.code(), "en");
 }
 
 #[test]
@@ -45,7 +46,10 @@ fn detects_common_languages() {
     assert_eq!(Language::detect(de).code(), "de");
     let en = "The government said on Monday that the talks in Vienna would continue.";
     assert_eq!(Language::detect(en).code(), "en");
-    assert_eq!(Language::detect("12345 !!!").code(), "und");
+    // No clue at all: the fallback.
+    let choice = Language::detect_or("12345 !!!", Language::from_code("de").unwrap());
+    assert_eq!(choice.language.code(), "de");
+    assert_eq!(choice.source, LanguageSource::Default);
 }
 
 /// News-like paragraphs of some thirty words, one per language.

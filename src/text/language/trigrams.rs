@@ -34,12 +34,9 @@ pub(super) fn iso_639_1(iso_639_3: &str) -> Option<&'static str> {
     }
 }
 
-/// `detector`'s language of `text`, if it is one the service supports.
-pub(super) fn whatlang_language(detector: &whatlang::Detector, text: &str) -> Option<Language> {
-    detector
-        .detect_lang(text)
-        .and_then(|lang| iso_639_1(lang.code()))
-        .and_then(Language::from_code)
+/// The [`Language`] of one of `whatlang`'s, if the service supports it.
+pub(super) fn whatlang_language(lang: whatlang::Lang) -> Option<Language> {
+    iso_639_1(lang.code()).and_then(Language::from_code)
 }
 
 /// Every language `whatlang` knows, with the bit of its stopword list in

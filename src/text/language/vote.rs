@@ -8,7 +8,7 @@
 
 use super::stopwords::{StopwordLanguages, stopword_languages, stopword_profiles};
 use super::trigrams::{whatlang_candidates, whatlang_language};
-use super::{Language, prefix, tokenize};
+use super::{Language, LanguageChoice, LanguageSource, prefix, tokenize};
 
 /// Fewest words of the prefix for the stopword path to decide.
 const STOPWORD_MIN_WORDS: usize = 20;
@@ -52,6 +52,13 @@ const EXCLUSIVE_MARGIN: u32 = 3;
 
 /// How many leaders by raw count the rule on own words tries.
 const EXCLUSIVE_CANDIDATES: usize = 3;
+
+/// Fewest stopwords of its own, that the fallback does not list, for
+/// another language than `whatlang`'s guess to override the fallback on a
+/// text detection is unsure of: the longer lists of `stop-words` hold
+/// words such as "local" (Portuguese) or "rare" (French), so one alone is
+/// no evidence.
+const AGAINST_MIN_OWN: usize = 2;
 
 /// The language whose stopwords clearly dominate `words`, if one does (see
 /// the module documentation): the stopword path alone, which the tests
@@ -145,8 +152,9 @@ impl StopwordVote {
     }
 
     /// The language of the text whose detection prefix ([`prefix`]) the
-    /// vote counted the words of: the stopwords' verdict, else
-    /// `whatlang`'s on the prefix, else [`Language::undetermined`].
+    /// vote counted the words of: the stopwords' verdict, else `whatlang`'s
+    /// on the prefix where it calls it reliable, else `fallback` unless the
+    /// text speaks against it (see [`StopwordVote::unsure`]).
     ///
     /// Where the stopwords do not decide but some were met (a headline
     /// and a sentence: "for", "after"), `whatlang` chooses among the
@@ -157,17 +165,82 @@ impl StopwordVote {
     /// candidate's profile, so fewer candidates cost less, and on the
     /// texts that reach it it costs more than the rest of their
     /// classification.
-    pub fn decide(&self, prefix: &str) -> Language {
-        self.result()
-            .or_else(|| {
-                let detector = match self.whatlang_candidates() {
-                    Some(candidates) => whatlang::Detector::with_allowlist(candidates),
-                    None => whatlang::Detector::new(),
-                };
-                whatlang_language(&detector, prefix)
-            })
-            .unwrap_or_else(Language::undetermined)
+    pub fn decide(&self, prefix: &str, fallback: Language) -> LanguageChoice {
+        let detected = |language| LanguageChoice {
+            language,
+            source: LanguageSource::Detected,
+        };
+        if let Some(language) = self.result() {
+            return detected(language);
+        }
+        let candidates = self.whatlang_candidates();
+        let narrowed = candidates.is_some();
+        let detector = match candidates {
+            Some(candidates) => whatlang::Detector::with_allowlist(candidates),
+            None => whatlang::Detector::new(),
+        };
+        let info = detector.detect(prefix);
+        let guess = info
+            .as_ref()
+            .and_then(|info| whatlang_language(info.lang()));
+        let language = match (info, guess) {
+            (Some(info), Some(guess)) if info.is_reliable() => Some(guess),
+            (Some(info), Some(guess)) if !written_in(fallback, info.script()) => Some(guess),
+            // Narrowed to the languages of the stopwords met, an unsure
+            // guess only echoes them: one stray stopword ("local") would
+            // then confirm itself. Among all languages it does not.
+            _ if narrowed => {
+                let open = whatlang::Detector::new().detect_lang(prefix);
+                self.against(fallback, open.and_then(whatlang_language))
+            }
+            _ => self.against(fallback, guess),
+        };
+        match language {
+            Some(language) => detected(language),
+            None => LanguageChoice {
+                language: fallback,
+                source: LanguageSource::Default,
+            },
+        }
     }
+
+    /// The language whose stopwords speak against `fallback` in a text the
+    /// vote could not decide and `whatlang` reads unreliably (as `guess`):
+    /// the one with the most stopwords (of two letters or more) that
+    /// `fallback` does not list, ties going to `guess`, if it has more of
+    /// them than the text has of `fallback`'s own against it, and at least
+    /// [`AGAINST_MIN_OWN`] of them, or one where `whatlang` guessed it too.
+    /// One word of the fallback's own ("my" in "I forgot my password")
+    /// outweighs `whatlang`'s trigrams on a few words, which are noise; a
+    /// short Spanish text ("en", "mi") keeps its language even when
+    /// `whatlang` guesses Portuguese.
+    fn against(&self, fallback: Language, guess: Option<Language>) -> Option<Language> {
+        let codes = &stopword_profiles().codes;
+        let bit = |language: Language| codes.iter().position(|&code| code == language.code());
+        let fallback_mask = bit(fallback).map_or(0, |b| 1u64 << b);
+        let own = |mine: u64, theirs: u64| {
+            self.masks
+                .iter()
+                .filter(|&&mask| mask & mine != 0 && mask & theirs == 0)
+                .count()
+        };
+        let guess = guess.and_then(bit);
+        let (best, count) = (0..codes.len())
+            .filter(|&l| 1u64 << l != fallback_mask)
+            .map(|l| (l, own(1 << l, fallback_mask)))
+            .max_by_key(|&(l, count)| (count, Some(l) == guess))?;
+        let enough = count >= AGAINST_MIN_OWN || (count > 0 && Some(best) == guess);
+        (enough && count > own(fallback_mask, 1 << best))
+            .then(|| Language::for_supported(codes[best]))
+    }
+}
+
+/// Whether `language` is written in `script`.
+fn written_in(language: Language, script: whatlang::Script) -> bool {
+    script
+        .langs()
+        .iter()
+        .any(|&lang| whatlang_language(lang) == Some(language))
 }
 
 impl StopwordVote {
@@ -198,15 +271,17 @@ impl Default for StopwordVote {
 /// has one, the one [`Language::detect_with_words`] gives on the same words.
 pub struct PrefixVote<'t> {
     prefix: &'t str,
+    fallback: Language,
     vote: StopwordVote,
-    decided: Option<Language>,
+    decided: Option<LanguageChoice>,
 }
 
 impl<'t> PrefixVote<'t> {
-    /// A vote on the language of `text`.
-    pub fn new(text: &'t str) -> Self {
+    /// A vote on the language of `text`, `fallback` where it is unsure.
+    pub fn new(text: &'t str, fallback: Language) -> Self {
         Self {
             prefix: prefix(text),
+            fallback,
             vote: StopwordVote::new(),
             decided: None,
         }
@@ -221,17 +296,17 @@ impl<'t> PrefixVote<'t> {
         if self.decided.is_some() || (end <= self.prefix.len() && !self.vote.add(stopwords)) {
             return None;
         }
-        let language = self.vote.decide(self.prefix);
-        self.decided = Some(language);
-        Some(language)
+        let choice = self.vote.decide(self.prefix, self.fallback);
+        self.decided = Some(choice);
+        Some(choice.language)
     }
 
     /// The language decided, deciding now if the text ended within the
     /// prefix.
-    pub fn finish(&mut self) -> Language {
+    pub fn finish(&mut self) -> LanguageChoice {
         *self
             .decided
-            .get_or_insert_with(|| self.vote.decide(self.prefix))
+            .get_or_insert_with(|| self.vote.decide(self.prefix, self.fallback))
     }
 }
 
