@@ -1,9 +1,10 @@
 //! Topic classification: linear models trained by the service's own
 //! tooling, a built-in news model, and ad-hoc topics scored without a model.
 //!
-//! Everything reads the shared pipeline's [`crate::text::Document`] through
-//! [`features`], so a request analyses its text once whichever way it is
-//! classified.
+//! [`classify`] is the one entry point: a text, what to score it against
+//! (a model or ad-hoc topics) and the options, in; its language and its
+//! ranked scores out. Both ways read the text's words once, through the
+//! shared pipeline's folding, stopwords and stemmer ([`features`]).
 
 pub mod adhoc;
 pub mod data;
@@ -15,3 +16,117 @@ pub mod registry;
 pub mod train;
 
 pub use model::{Model, ModelError, ModelMeta};
+
+use crate::text::language::{LanguageChoice, LanguageRequest};
+
+/// What a document is scored against.
+#[derive(Debug, Clone, Copy)]
+pub enum Against<'a> {
+    /// A trained model: a probability for each of its labels.
+    Model(&'a Model),
+    /// Ad-hoc topics: a cosine similarity for each, with term weights from
+    /// `weights` (normally the built-in model's training statistics), or
+    /// every term weighing the same without it.
+    Topics {
+        /// The topics, in the caller's order.
+        topics: &'a [adhoc::Topic<'a>],
+        /// The model whose inverse document frequencies weigh the terms.
+        weights: Option<&'a Model>,
+    },
+}
+
+/// How to classify.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassifyOptions {
+    /// The text's language, or how to detect it.
+    pub language: LanguageRequest,
+    /// Most topics to return; 0 returns every one.
+    pub top_k: usize,
+    /// Lowest score returned, in [0, 1].
+    pub min_score: f64,
+    /// For a single-label model: an independent probability per label
+    /// instead of one distribution.
+    pub multi_label: bool,
+}
+
+impl Default for ClassifyOptions {
+    fn default() -> Self {
+        Self {
+            language: LanguageRequest::default(),
+            top_k: 0,
+            min_score: 0.0,
+            multi_label: false,
+        }
+    }
+}
+
+/// A label and its score: a probability for a model's label, a similarity
+/// for an ad-hoc topic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TopicScore<'a> {
+    /// The model's label or the topic's.
+    pub label: &'a str,
+    /// In [0, 1].
+    pub score: f64,
+}
+
+/// A document's classification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification<'a> {
+    /// The language the text was read in, and where it came from.
+    pub language: LanguageChoice,
+    /// Best first, ties in the model's or the caller's order; at most
+    /// `top_k`, none below `min_score`.
+    pub topics: Vec<TopicScore<'a>>,
+}
+
+/// Classifies `text` against a model or ad-hoc topics. Classification
+/// reads the text's words once and needs no sentences, so the text is not
+/// segmented: its cost is linear in the text.
+pub fn classify<'a>(
+    text: &str,
+    against: Against<'a>,
+    options: &ClassifyOptions,
+) -> Classification<'a> {
+    let (language, mut topics): (_, Vec<TopicScore<'a>>) = match against {
+        Against::Model(model) => {
+            let labels = &model.meta().labels;
+            let (language, ranked) =
+                model.classify_text(text, options.language, options.multi_label);
+            let topics = ranked
+                .into_iter()
+                .filter_map(|(i, score)| {
+                    labels.get(i).map(|label| TopicScore {
+                        label: label.as_str(),
+                        score,
+                    })
+                })
+                .collect();
+            (language, topics)
+        }
+        Against::Topics { topics, weights } => {
+            let (language, counts) = features::detect_and_extract(text, options.language);
+            let idf = |f| weights.map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()));
+            let scores = adhoc::score(&counts, language.language, topics, idf);
+            let scored = topics
+                .iter()
+                .zip(scores)
+                .map(|(topic, score)| TopicScore {
+                    label: topic.label,
+                    score,
+                })
+                .collect();
+            (language, scored)
+        }
+    };
+    // Stable: ties keep the model's or the caller's order.
+    topics.sort_by(|a, b| b.score.total_cmp(&a.score));
+    topics.retain(|t| t.score >= options.min_score);
+    if options.top_k > 0 {
+        topics.truncate(options.top_k);
+    }
+    Classification { language, topics }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,12 +1,13 @@
-//! Classify and ListModels: validation, the choice between a model and
-//! ad-hoc topics, and the response.
+//! Classify and ListModels: validation (the text, the language, the
+//! model or the ad-hoc topics), the call of the core's
+//! [`classify::classify`] and the response.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::validate::{check_text, language, language_source};
 use crate::classify::registry::Registry;
-use crate::classify::{Model, adhoc, features};
+use crate::classify::{self, Against, ClassifyOptions, Model, adhoc};
 use crate::config::Limits;
 use crate::error::{Error, Violation};
 use crate::proto::v1 as pb;
@@ -78,75 +79,66 @@ impl ClassifyCall {
         })
     }
 
-    /// Reads the text's words once and scores them. Classification needs
-    /// no sentences, so the text is not segmented (and the sentence limit,
-    /// which bounds the sentence-level work of the other analyses, does not
-    /// apply: this work is linear in the text, which is bounded).
-    pub fn run(self, models: &Registry) -> Result<pb::ClassifyResponse, Error> {
-        let (language, mut scores, model): (_, Vec<(String, f64)>, pb::ModelRef) = match &self
-            .target
-        {
-            Target::Model(name, model) => {
-                let labels = &model.meta().labels;
-                let (language, ranked) =
-                    model.classify_text(&self.text, self.language, self.multi_label);
-                let scores = ranked
-                    .into_iter()
-                    .filter_map(|(i, p)| labels.get(i).map(|l| (l.clone(), p)))
-                    .collect();
-                let reference = pb::ModelRef {
+    /// Classifies the text (see [`classify::classify`]) and converts the
+    /// answer. The sentence limit, which bounds the sentence-level work of
+    /// the other analyses, does not apply: classification reads words, not
+    /// sentences, and the text is bounded.
+    pub fn run(self, models: &Registry) -> pb::ClassifyResponse {
+        let options = ClassifyOptions {
+            language: self.language,
+            top_k: self.top_k,
+            min_score: self.min_score,
+            multi_label: self.multi_label,
+        };
+        let topics: Vec<adhoc::Topic<'_>> = match &self.target {
+            Target::Model(..) => Vec::new(),
+            Target::Topics(topics) => topics
+                .iter()
+                .map(|t| adhoc::Topic {
+                    label: &t.label,
+                    keywords: &t.keywords,
+                    examples: &t.examples,
+                    description: &t.description,
+                })
+                .collect(),
+        };
+        let (against, model) = match &self.target {
+            Target::Model(name, model) => (
+                Against::Model(model),
+                pb::ModelRef {
                     name: name.clone(),
                     version: model.meta().version.clone(),
                     ad_hoc: false,
-                };
-                (language, scores, reference)
-            }
-            Target::Topics(topics) => {
-                let (language, counts) = features::detect_and_extract(&self.text, self.language);
-                let adhoc_topics: Vec<adhoc::Topic<'_>> = topics
-                    .iter()
-                    .map(|t| adhoc::Topic {
-                        label: &t.label,
-                        keywords: &t.keywords,
-                        examples: &t.examples,
-                        description: &t.description,
-                    })
-                    .collect();
-                // General-purpose term weights from the built-in model's
-                // training set; without it every term weighs the same.
-                let idf = |f| {
-                    models
-                        .builtin()
-                        .map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()))
-                };
-                let scores = adhoc::score(&counts, language.language, &adhoc_topics, idf);
-                let pairs = topics.iter().map(|t| t.label.clone()).zip(scores).collect();
-                let reference = pb::ModelRef {
+                },
+            ),
+            Target::Topics(_) => (
+                Against::Topics {
+                    topics: &topics,
+                    // General-purpose term weights, from the built-in
+                    // model's training set.
+                    weights: models.builtin().map(|m| &**m),
+                },
+                pb::ModelRef {
                     name: String::new(),
                     version: String::new(),
                     ad_hoc: true,
-                };
-                (language, pairs, reference)
-            }
+                },
+            ),
         };
-        // Best first; ties keep the model's or the request's order.
-        scores.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let topics = scores
-            .into_iter()
-            .filter(|(_, score)| *score >= self.min_score)
-            .take(if self.top_k == 0 {
-                usize::MAX
-            } else {
-                self.top_k
-            })
-            .map(|(label, score)| pb::TopicScore { label, score })
-            .collect();
-        Ok(pb::ClassifyResponse {
-            topics,
+        let classification = classify::classify(&self.text, against, &options);
+        pb::ClassifyResponse {
+            topics: classification
+                .topics
+                .iter()
+                .map(|t| pb::TopicScore {
+                    label: t.label.to_owned(),
+                    score: t.score,
+                })
+                .collect(),
             model: Some(model),
-            language: language.language.code().to_owned(),
-            language_source: language_source(language.source).into(),
-        })
+            language: classification.language.language.code().to_owned(),
+            language_source: language_source(classification.language.source).into(),
+        }
     }
 }
 

@@ -179,7 +179,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         // the deadline.
         let response = self
             .run_analysis(admitted, move || call.run(&models))
-            .await??;
+            .await?;
         Ok(self.respond(response))
     }
 
