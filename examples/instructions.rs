@@ -16,16 +16,16 @@
 //! `body`; each call detects the language of, extracts features from and
 //! scores with the built-in model the first CALLS texts, after one
 //! untimed pass over all of them, so that the count is the steady state of
-//! a thread that has met the data's words: divide it by CALLS). One call
-//! runs before the counted ones (in `counted`), so that per-process
-//! start-up (stopword tables, the model, the thread's lexicon) is left
-//! out.
+//! a worker that has met the data's words: divide it by CALLS). One call
+//! runs before the counted ones (in `counted`), with the same lexicon, so
+//! that per-process start-up (stopword tables, the model, the lexicon's
+//! first forms) is left out.
 
 use textanalysis::classify::model::Model;
 use textanalysis::classify::{features, registry, train};
 use textanalysis::compare::{self, CompareOptions};
 use textanalysis::summarize::{self, Algorithm, SummarizeOptions};
-use textanalysis::text::{Document, Language, segment, tokenize};
+use textanalysis::text::{Document, Language, Lexicon, segment, tokenize};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,24 +39,25 @@ fn main() {
     let text = read(file);
     let other = other.map(read).unwrap_or_default();
     let calls: usize = calls.parse().expect(usage);
+    let lexicon = &mut Lexicon::new();
     if stage == "classify-texts" {
         let texts: Vec<String> = text.lines().map(text_of_line).collect();
         let model = registry::builtin().expect("the built-in model");
-        classify_texts(&model, &texts);
+        classify_texts(&model, &texts, lexicon);
         println!(
             "{}",
-            counted_texts(&model, &texts[..calls.min(texts.len())])
+            counted_texts(&model, &texts[..calls.min(texts.len())], lexicon)
         );
         return;
     }
-    run(stage, &text, &other, 1);
-    println!("{}", counted(stage, &text, &other, calls));
+    run(stage, &text, &other, 1, lexicon);
+    println!("{}", counted(stage, &text, &other, calls, lexicon));
 }
 
 /// The calls callgrind counts (`--toggle-collect=*counted*`).
 #[inline(never)]
-fn counted(stage: &str, text: &str, other: &str, calls: usize) -> usize {
-    run(stage, text, other, calls)
+fn counted(stage: &str, text: &str, other: &str, calls: usize, lexicon: &mut Lexicon) -> usize {
+    run(stage, text, other, calls, lexicon)
 }
 
 /// The text of a line of `../shared/data`: its title, a blank line and
@@ -73,18 +74,23 @@ fn text_of_line(line: &str) -> String {
 
 /// The `classify-texts` calls callgrind counts.
 #[inline(never)]
-fn counted_texts(model: &Model, texts: &[String]) -> usize {
-    classify_texts(model, texts)
+fn counted_texts(model: &Model, texts: &[String], lexicon: &mut Lexicon) -> usize {
+    classify_texts(model, texts, lexicon)
 }
 
-fn classify_texts(model: &Model, texts: &[String]) -> usize {
+fn classify_texts(model: &Model, texts: &[String], lexicon: &mut Lexicon) -> usize {
     texts
         .iter()
-        .map(|t| model.classify(&train::features_of(t), false).len())
+        .map(|t| model.classify(&train::features_of(t, lexicon), false).len())
         .sum()
 }
 
-fn run(stage: &str, text: &str, other: &str, calls: usize) -> usize {
+/// `text` analysed with `lexicon`, as a server's worker analyses it.
+fn analyze<'t>(text: &'t str, language: Option<Language>, lexicon: &mut Lexicon) -> Document<'t> {
+    Document::analyze_with(text, language, lexicon, Default::default())
+}
+
+fn run(stage: &str, text: &str, other: &str, calls: usize, lexicon: &mut Lexicon) -> usize {
     let lead = SummarizeOptions {
         algorithm: Algorithm::Lead,
         keep_boilerplate: true,
@@ -95,20 +101,20 @@ fn run(stage: &str, text: &str, other: &str, calls: usize) -> usize {
             "segment" => segment::sentences(text).len(),
             "words" => tokenize::words(text).count(),
             "detect" => Language::detect(text).code().len(),
-            "analyze" => Document::analyze(text, None).sentences.len(),
-            "classify" => features::detect_and_extract(text, None).1.len(),
-            "summarize-lead" => summarize::summarize(&Document::analyze(text, None), &lead)
+            "analyze" => analyze(text, None, lexicon).sentences.len(),
+            "classify" => features::detect_and_extract(text, None, lexicon).1.len(),
+            "summarize-lead" => summarize::summarize(&analyze(text, None, lexicon), &lead)
                 .sentences
                 .len(),
             "summarize" => {
-                let doc = Document::analyze(text, None);
+                let doc = analyze(text, None, lexicon);
                 summarize::summarize(&doc, &SummarizeOptions::default())
                     .sentences
                     .len()
             }
             "compare" => {
-                let a = Document::analyze(text, None);
-                let b = Document::analyze(other, Some(a.language));
+                let a = analyze(text, None, lexicon);
+                let b = analyze(other, Some(a.language), lexicon);
                 compare::compare(&a, &b, &CompareOptions::default())
                     .unique_b
                     .len()

@@ -17,7 +17,7 @@ use textanalysis::compare::{self as comparison, CompareOptions, Thresholds, Verd
 use textanalysis::offsets::{OffsetIndex, OffsetUnit};
 use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize as summarize_doc};
 use textanalysis::text::language::supported_codes;
-use textanalysis::text::{Document, Language, segment, tokenize};
+use textanalysis::text::{Document, Language, Lexicon, segment, tokenize};
 
 const UNITS: [OffsetUnit; 3] = [
     OffsetUnit::Utf8Byte,
@@ -168,7 +168,8 @@ pub fn classify(data: &[u8]) {
 
     let model = builtin();
     let given = language(choice);
-    let (language, counts) = features::detect_and_extract(document, given);
+    let lexicon = &mut Lexicon::new();
+    let (language, counts) = features::detect_and_extract(document, given, lexicon);
     let single = model.classify(&counts, false);
     assert_eq!(single.len(), model.meta().labels.len());
     let total: f64 = single.iter().map(|(_, p)| p).sum();
@@ -179,7 +180,7 @@ pub fn classify(data: &[u8]) {
     // The server's path, which never sorts the features the model lacks,
     // answers the same.
     assert_eq!(
-        model.classify_text(document, given, false),
+        model.classify_text(document, given, false, lexicon),
         (language, single)
     );
 
@@ -192,9 +193,13 @@ pub fn classify(data: &[u8]) {
             description: keywords.first().map_or("", String::as_str),
         })
         .collect();
-    let scores = adhoc::score(&counts, language.language, &topics, |f| {
-        model.idf(f).unwrap_or(model.default_idf())
-    });
+    let scores = adhoc::score(
+        &counts,
+        language.language,
+        &topics,
+        |f| model.idf(f).unwrap_or(model.default_idf()),
+        lexicon,
+    );
     assert_eq!(scores.len(), topics.len());
     assert!(
         scores
@@ -286,7 +291,8 @@ pub fn model_file(data: &[u8]) {
     const TEXT: &str =
         "Parliament voted on the budget after a long debate about taxes and schools.";
     let english = Language::from_code("en").expect("English is supported");
-    let counts = features::extract(TEXT, english);
+    let lexicon = &mut Lexicon::new();
+    let counts = features::extract(TEXT, english, lexicon);
     let single = model.classify(&counts, false);
     assert_eq!(single.len(), model.meta().labels.len());
     // A multi-label model always answers with independent probabilities.
@@ -299,7 +305,10 @@ pub fn model_file(data: &[u8]) {
     }
     // The server's path, which never sorts the features the model lacks,
     // answers the same, whatever the model.
-    assert_eq!(model.classify_text(TEXT, Some(english), false).1, single);
+    assert_eq!(
+        model.classify_text(TEXT, Some(english), false, lexicon).1,
+        single
+    );
 }
 
 /// The first `N` bytes as options and the rest as text.

@@ -7,7 +7,7 @@ use textanalysis::classify::{features, registry};
 use textanalysis::compare::{CompareOptions, compare};
 use textanalysis::offsets::{OffsetIndex, OffsetUnit};
 use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize};
-use textanalysis::text::{Document, Language};
+use textanalysis::text::{Document, Language, Lexicon};
 
 /// Text built from pieces that exercise the pipeline: words, sentence
 /// ends, abbreviations, quotes, line breaks, accents, combining marks,
@@ -49,6 +49,49 @@ fn text() -> impl Strategy<Value = String> {
         ",",
     ]);
     prop::collection::vec(piece, 0..80).prop_map(|pieces| pieces.concat())
+}
+
+/// Text of a few sentences, each in one of several languages and scripts,
+/// long and short: what a worker serving mixed traffic meets.
+fn multilingual_text() -> impl Strategy<Value = String> {
+    let sentence = prop::sample::select(vec![
+        "The talks in Geneva ended on Monday without an agreement. ",
+        "I forgot my password. ",
+        "Oil prices soar ",
+        "Die Gespräche in Genf endeten am Montag ohne eine Einigung. ",
+        "Passwort vergessen ",
+        "Les discussions de Genève se sont terminées lundi sans accord. ",
+        "Las conversaciones en Ginebra terminaron el lunes sin acuerdo. ",
+        "Переговоры в Женеве закончились в понедельник без соглашения. ",
+        "日内瓦的谈判周一结束，没有达成协议。",
+        "Running runners ran; the runner's run was running late. ",
+        "12345 !!! ",
+        "\n\n",
+    ]);
+    prop::collection::vec(sentence, 0..12).prop_map(|pieces| pieces.concat())
+}
+
+/// Everything the pipeline gives for `text` with `lexicon`: the analysed
+/// document's language, sentences, words and terms, and classification's
+/// language, features and probabilities, each to the bit.
+fn answers(text: &str, lexicon: &mut Lexicon) -> String {
+    let model = registry::builtin().expect("the built-in model loads");
+    let doc = Document::analyze_with(text, None, lexicon, Default::default());
+    let (choice, counts) = features::detect_and_extract(text, None, lexicon);
+    let (_, ranked) = model.classify_text(text, None, false, lexicon);
+    let bits: Vec<(usize, u64)> = ranked.iter().map(|&(l, p)| (l, p.to_bits())).collect();
+    format!(
+        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {bits:?}",
+        doc.language,
+        doc.language_source,
+        doc.sentences,
+        doc.words,
+        doc.vocabulary,
+        doc.term_hashes,
+        doc.sentence_frequency,
+        choice,
+        counts,
+    )
 }
 
 fn slice_in_unit(text: &str, unit: OffsetUnit, offset: usize, length: usize) -> String {
@@ -151,9 +194,22 @@ proptest! {
     }
 
     #[test]
+    fn answers_do_not_depend_on_the_texts_analysed_before(
+        history in prop::collection::vec(multilingual_text(), 0..6),
+        text in multilingual_text(),
+    ) {
+        let alone = answers(&text, &mut Lexicon::new());
+        let mut lexicon = Lexicon::new();
+        for earlier in &history {
+            answers(earlier, &mut lexicon);
+        }
+        prop_assert_eq!(answers(&text, &mut lexicon), alone);
+    }
+
+    #[test]
     fn classification_gives_probabilities(text in text()) {
         let model = registry::builtin().expect("the built-in model loads");
-        let (_, counts) = features::detect_and_extract(&text, None);
+        let (_, counts) = features::detect_and_extract(&text, None, &mut Lexicon::new());
         let single = model.classify(&counts, false);
         let total: f64 = single.iter().map(|(_, p)| p).sum();
         prop_assert!((total - 1.0).abs() < 1e-9, "{:?}", single);

@@ -14,7 +14,7 @@
 //! militia" count for more than "said".
 
 use super::features::{self, Feature, FeatureCounts};
-use crate::text::Language;
+use crate::text::{Language, Lexicon};
 
 /// One ad-hoc topic. At least one of `keywords`, `examples` or
 /// `description` must hold text for the topic to match anything.
@@ -32,19 +32,21 @@ pub struct Topic<'a> {
 
 /// The cosine similarity of a document with each topic, in the topics'
 /// order. `document` holds the document's feature counts
-/// ([`features::extract`]) in `language`, the language the topics are read in.
+/// ([`features::extract`]) in `language`, the language the topics are read
+/// in, with `lexicon`'s remembered terms.
 pub fn score(
     document: &[(Feature, f32)],
     language: Language,
     topics: &[Topic<'_>],
     idf: impl Fn(Feature) -> f32,
+    lexicon: &mut Lexicon,
 ) -> Vec<f64> {
     let weigh = |counts: &[(Feature, f32)]| features::tfidf(counts, |f| Some(idf(f)));
     let document = weigh(document);
     topics
         .iter()
         .map(|topic| {
-            let vector = weigh(&topic_counts(topic, language));
+            let vector = weigh(&topic_counts(topic, language, lexicon));
             f64::from(features::dot(&document, &vector)).clamp(0.0, 1.0)
         })
         .collect()
@@ -53,7 +55,7 @@ pub fn score(
 /// Feature counts of everything a topic says, analysed in `language`. Each
 /// keyword counts once whatever its length, so a long phrase does not
 /// outweigh a single word.
-fn topic_counts(topic: &Topic<'_>, language: Language) -> FeatureCounts {
+fn topic_counts(topic: &Topic<'_>, language: Language, lexicon: &mut Lexicon) -> FeatureCounts {
     let mut counts: FeatureCounts = Vec::new();
     let texts = topic
         .keywords
@@ -62,7 +64,7 @@ fn topic_counts(topic: &Topic<'_>, language: Language) -> FeatureCounts {
         .chain(topic.examples.iter().map(String::as_str))
         .chain(std::iter::once(topic.description));
     for text in texts.filter(|t| !t.trim().is_empty()) {
-        counts.extend(features::extract(text, language));
+        counts.extend(features::extract(text, language, lexicon));
     }
     counts.sort_unstable_by_key(|&(f, _)| f);
     let mut merged: FeatureCounts = Vec::with_capacity(counts.len());
@@ -87,7 +89,7 @@ mod tests {
     }
 
     fn en(text: &str) -> FeatureCounts {
-        features::extract(text, english())
+        features::extract(text, english(), &mut Lexicon::new())
     }
 
     fn strings(words: &[&str]) -> Vec<String> {
@@ -113,7 +115,7 @@ mod tests {
                 description: "",
             },
         ];
-        let scores = score(&doc, english(), &topics, |_| 1.0);
+        let scores = score(&doc, english(), &topics, |_| 1.0, &mut Lexicon::new());
         assert!(scores[0] > 0.2, "{scores:?}");
         assert_eq!(scores[1], 0.0);
     }
@@ -128,7 +130,7 @@ mod tests {
             examples: &[],
             description: "",
         }];
-        assert!(score(&doc, english(), &topics, |_| 1.0)[0] > 0.5);
+        assert!(score(&doc, english(), &topics, |_| 1.0, &mut Lexicon::new())[0] > 0.5);
     }
 
     #[test]
@@ -155,7 +157,7 @@ mod tests {
                 description: "  ",
             },
         ];
-        let scores = score(&doc, english(), &topics, |_| 2.0);
+        let scores = score(&doc, english(), &topics, |_| 2.0, &mut Lexicon::new());
         assert!(scores[0] > 0.0 && scores[1] > 0.0, "{scores:?}");
         assert_eq!(scores[2], 0.0);
         assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
@@ -171,6 +173,8 @@ mod tests {
             examples: &examples,
             description: "",
         }];
-        assert!((score(&doc, english(), &topics, |_| 1.0)[0] - 1.0).abs() < 1e-4);
+        assert!(
+            (score(&doc, english(), &topics, |_| 1.0, &mut Lexicon::new())[0] - 1.0).abs() < 1e-4
+        );
     }
 }

@@ -22,9 +22,9 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::radix;
-use crate::text::language::{LanguageChoice, LanguageRequest, PrefixVote};
-use crate::text::lexicon::{self, term_hash};
-use crate::text::{Language, tokenize};
+use crate::text::language::{LanguageChoice, LanguageRequest};
+use crate::text::lexicon::{self, Lexicon, term_hash};
+use crate::text::{Language, reader, tokenize};
 
 /// Number of hash bits: features fall into `2^BITS` buckets.
 pub const BITS: u32 = 20;
@@ -60,81 +60,46 @@ fn bucket(hash: u64) -> Feature {
 
 /// Unigram and bigram counts of `text` read in `language`: each word that
 /// is not a stopword, case-folded and stemmed, and each pair of adjacent
-/// such words (stopwords between them are skipped).
-pub fn extract(text: &str, language: Language) -> FeatureCounts {
-    count(collect(
-        tokenize::words(text).map(|(_, word)| word),
-        text,
-        language,
-    ))
+/// such words (stopwords between them are skipped). `lexicon` remembers
+/// the terms of the word forms met.
+pub fn extract(text: &str, language: Language, lexicon: &mut Lexicon) -> FeatureCounts {
+    detect_and_extract(text, language, lexicon).1
 }
 
 /// The language of `text` (given, or detected as `language` asks) and
-/// [`extract`]'s counts, splitting the text into words only once for both.
+/// [`extract`]'s counts, reading the text's words once for both with
+/// `lexicon`'s remembered terms.
 pub fn detect_and_extract(
     text: &str,
     language: impl Into<LanguageRequest>,
+    lexicon: &mut Lexicon,
 ) -> (LanguageChoice, FeatureCounts) {
-    let (language, features) = detect_and_collect(text, language);
+    let (language, features) = detect_and_collect(text, language, lexicon);
     (language, count(features))
 }
 
 /// The language of `text` (given, or detected as `language` asks) and its
-/// features as they come, one a unigram or bigram, unsorted and
-/// repeated: [`count`] makes them [`extract`]'s counts, and a model
-/// scores them without ([`crate::classify::Model::classify_text`]).
-///
-/// Detection counts the stopwords of the text's first words
-/// ([`PrefixVote`]), which the lexicon knows of every form it has met:
-/// so the words are looked up in the lexicon of the thread's last language
-/// ([`lexicon::with_recent`]) as they are voted on, and once the vote
-/// names that language (nearly always, on a thread serving one language),
-/// the lookups made for the vote are the features' too, and no word is
-/// folded and hashed twice. When it names another, the features start
-/// again in that language's lexicon. The language decided is the one
-/// [`Language::detect_with_words`] decides on the same words.
+/// features as they come, one a unigram or bigram, unsorted and repeated:
+/// [`count`] makes them [`extract`]'s counts, and a model scores them
+/// without ([`crate::classify::Model::classify_text`]). The words are read
+/// in one pass, detecting the language on the way
+/// ([`crate::text::reader::read`]).
 pub fn detect_and_collect(
     text: &str,
     language: impl Into<LanguageRequest>,
+    lexicon: &mut Lexicon,
 ) -> (LanguageChoice, Vec<Feature>) {
-    let choice = match language.into() {
-        LanguageRequest::Given(language) => LanguageChoice::requested(language),
-        LanguageRequest::Detect { fallback } => {
-            let voted = lexicon::with_recent(|lexicon| {
-                let guess = lexicon.language();
-                let mut features = with_room_for(text);
-                let mut grams = Grams::default();
-                let mut vote = PrefixVote::new(text, fallback);
-                for (offset, word) in tokenize::words(text) {
-                    let known = lexicon.word(word);
-                    if let Some(other) = vote.add(offset + word.len(), known.form.stopwords)
-                        && other != guess
-                    {
-                        return Err(vote.finish());
-                    }
-                    grams.add(known.term, &mut features);
-                }
-                match vote.finish() {
-                    choice if choice.language == guess => Ok((choice, features)),
-                    other => Err(other),
-                }
-            });
-            match voted {
-                Ok(done) => return done,
-                // Rare on a thread serving one language: the words are
-                // split again rather than kept for it on every text.
-                Err(choice) => choice,
-            }
+    reader::read(text, language.into(), lexicon, |reader| {
+        let mut features = with_room_for(text);
+        let mut grams = Grams::default();
+        for (offset, word) in tokenize::words(text) {
+            let Some(known) = reader.word(word, offset + word.len()) else {
+                break;
+            };
+            grams.add(known.term, &mut features);
         }
-    };
-    (
-        choice,
-        collect(
-            tokenize::words(text).map(|(_, word)| word),
-            text,
-            choice.language,
-        ),
-    )
+        features
+    })
 }
 
 /// An empty feature vector with room for `text`'s: a unigram and a bigram
@@ -143,22 +108,6 @@ pub fn detect_and_collect(
 /// doubling cost a tenth of a short text's classification.
 fn with_room_for(text: &str) -> Vec<Feature> {
     Vec::with_capacity(text.len() / 2 + 2)
-}
-
-/// The features of `words`, words of `text`, read in `language`.
-fn collect<'t>(
-    words: impl Iterator<Item = &'t str>,
-    text: &str,
-    language: Language,
-) -> Vec<Feature> {
-    let mut features = with_room_for(text);
-    let mut grams = Grams::default();
-    lexicon::with(language, |lexicon| {
-        for word in words {
-            grams.add(lexicon.term(word), &mut features);
-        }
-    });
-    features
 }
 
 /// The unigram of each content word and the bigram of each pair of
@@ -249,7 +198,8 @@ mod tests {
     #[test]
     fn unigrams_and_bigrams_are_counted_once_each() {
         let en = Language::from_code("en").unwrap();
-        let counts = extract("Oil prices rose. Oil prices fell again.", en);
+        let lexicon = &mut Lexicon::new();
+        let counts = extract("Oil prices rose. Oil prices fell again.", en, lexicon);
         let get = |f: Feature| counts.iter().find(|(g, _)| *g == f).map(|(_, n)| *n);
         assert_eq!(get(unigram("oil")), Some(2.0));
         assert_eq!(get(bigram("oil", "price")), Some(2.0));
@@ -259,7 +209,10 @@ mod tests {
         assert_eq!(get(bigram("rose", "oil")), Some(1.0));
         assert_eq!(get(bigram("price", "fell")), Some(1.0));
         // Case, inflection and repeats fold together.
-        assert_eq!(extract("OIL Prices", en), extract("oil price", en));
+        assert_eq!(
+            extract("OIL Prices", en, lexicon),
+            extract("oil price", en, lexicon)
+        );
         assert!(counts.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
@@ -277,20 +230,22 @@ mod tests {
             "12345 !!!",
             "",
         ];
-        // Each text after each other, so that the thread's last language
+        // Each text after each other, so that the lexicon's last language
         // (where the words are looked up first) is sometimes the text's
         // and sometimes not.
+        let lexicon = &mut Lexicon::new();
         for first in texts {
             for text in texts {
-                detect_and_extract(first, None);
+                detect_and_extract(first, None, lexicon);
                 let expected = Language::detect(text);
-                let (choice, counts) = detect_and_extract(text, None);
+                let (choice, counts) = detect_and_extract(text, None, lexicon);
                 assert_eq!(choice.language, expected, "{text:?} after {first:?}");
-                assert_eq!(counts, extract(text, expected), "{text:?} after {first:?}");
+                let alone = extract(text, expected, &mut Lexicon::new());
+                assert_eq!(counts, alone, "{text:?} after {first:?}");
                 let given = Language::from_code("de");
                 assert_eq!(
-                    detect_and_extract(text, given).1,
-                    extract(text, given.unwrap())
+                    detect_and_extract(text, given, lexicon).1,
+                    extract(text, given.unwrap(), &mut Lexicon::new())
                 );
             }
         }

@@ -17,6 +17,7 @@ pub mod train;
 
 pub use model::{Model, ModelError, ModelMeta};
 
+use crate::text::Lexicon;
 use crate::text::language::{LanguageChoice, LanguageRequest};
 
 /// What a document is scored against.
@@ -80,19 +81,21 @@ pub struct Classification<'a> {
     pub topics: Vec<TopicScore<'a>>,
 }
 
-/// Classifies `text` against a model or ad-hoc topics. Classification
-/// reads the text's words once and needs no sentences, so the text is not
-/// segmented: its cost is linear in the text.
+/// Classifies `text` against a model or ad-hoc topics, with `lexicon`'s
+/// remembered terms. Classification reads the text's words once and needs
+/// no sentences, so the text is not segmented: its cost is linear in the
+/// text.
 pub fn classify<'a>(
     text: &str,
     against: Against<'a>,
     options: &ClassifyOptions,
+    lexicon: &mut Lexicon,
 ) -> Classification<'a> {
     let (language, mut topics): (_, Vec<TopicScore<'a>>) = match against {
         Against::Model(model) => {
             let labels = &model.meta().labels;
             let (language, ranked) =
-                model.classify_text(text, options.language, options.multi_label);
+                model.classify_text(text, options.language, options.multi_label, lexicon);
             let topics = ranked
                 .into_iter()
                 .filter_map(|(i, score)| {
@@ -105,9 +108,9 @@ pub fn classify<'a>(
             (language, topics)
         }
         Against::Topics { topics, weights } => {
-            let (language, counts) = features::detect_and_extract(text, options.language);
+            let (language, counts) = features::detect_and_extract(text, options.language, lexicon);
             let idf = |f| weights.map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()));
-            let scores = adhoc::score(&counts, language.language, topics, idf);
+            let scores = adhoc::score(&counts, language.language, topics, idf, lexicon);
             let scored = topics
                 .iter()
                 .zip(scores)

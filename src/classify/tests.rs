@@ -11,7 +11,12 @@ const SPORT: &str = "The striker scored twice in the second half as the home sid
 #[test]
 fn a_model_ranks_its_labels_best_first() {
     let model = registry::builtin().expect("built-in model");
-    let all = classify(SPORT, Against::Model(&model), &ClassifyOptions::default());
+    let all = classify(
+        SPORT,
+        Against::Model(&model),
+        &ClassifyOptions::default(),
+        &mut Lexicon::new(),
+    );
     assert_eq!(all.topics.len(), model.meta().labels.len());
     assert_eq!(all.topics[0].label, "sport");
     assert!(all.topics.windows(2).all(|w| w[0].score >= w[1].score));
@@ -29,6 +34,7 @@ fn a_model_ranks_its_labels_best_first() {
             language: Language::from_code("en").into(),
             ..ClassifyOptions::default()
         },
+        &mut Lexicon::new(),
     );
     assert_eq!(cut.topics, all.topics[..2]);
     assert_eq!(cut.language.source, LanguageSource::Requested);
@@ -57,7 +63,12 @@ fn ad_hoc_topics_are_ranked_and_ties_keep_the_callers_order() {
         topics: &topics,
         weights: None,
     };
-    let ranked = classify(SPORT, against, &ClassifyOptions::default());
+    let ranked = classify(
+        SPORT,
+        against,
+        &ClassifyOptions::default(),
+        &mut Lexicon::new(),
+    );
     let labels: Vec<&str> = ranked.topics.iter().map(|t| t.label).collect();
     assert_eq!(labels, ["football", "weather", "politics"]);
     assert!(ranked.topics[0].score > 0.0);
@@ -70,6 +81,7 @@ fn ad_hoc_topics_are_ranked_and_ties_keep_the_callers_order() {
             min_score: 0.01,
             ..ClassifyOptions::default()
         },
+        &mut Lexicon::new(),
     );
     assert_eq!(matching.topics.len(), 1);
 }

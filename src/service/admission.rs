@@ -32,8 +32,8 @@
 //! reads its body and counts the analysis paths only; the workers live
 //! here because an analysis holds its worker until it really stops, not
 //! merely until the request's future is dropped. Each worker keeps its own
-//! lexicon of word forms ([`crate::text::lexicon`]), so their memory is
-//! bounded by `max_in_flight`.
+//! [`Lexicon`] of word forms and lends it to each analysis it runs, so
+//! their memory is bounded by `max_in_flight`.
 
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -45,6 +45,7 @@ use tokio::sync::oneshot;
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::metrics::AdmissionGauges;
+use crate::text::Lexicon;
 
 /// The analysis workers and their queue; one per server. Dropping it lets
 /// the workers finish what is queued and exit.
@@ -110,8 +111,8 @@ trait Job: Send {
     /// Runs the analysis and sends its outcome, unless abandoned; calls
     /// `done` when the work is over and before the outcome is sent, so that
     /// a caller who sends its next request the moment it has the answer
-    /// finds the worker free.
-    fn run(self: Box<Self>, done: &dyn Fn());
+    /// finds the worker free. The analysis uses the worker's `lexicon`.
+    fn run(self: Box<Self>, done: &dyn Fn(), lexicon: &mut Lexicon);
 }
 
 struct Pending<T, F> {
@@ -122,12 +123,12 @@ struct Pending<T, F> {
     work: F,
 }
 
-impl<T: Send, F: FnOnce() -> T + Send> Job for Pending<T, F> {
+impl<T: Send, F: FnOnce(&mut Lexicon) -> T + Send> Job for Pending<T, F> {
     fn abandoned(&self) -> bool {
         self.result.is_closed() || self.deadline.expired()
     }
 
-    fn run(self: Box<Self>, done: &dyn Fn()) {
+    fn run(self: Box<Self>, done: &dyn Fn(), lexicon: &mut Lexicon) {
         if self.abandoned() {
             done();
             return;
@@ -136,8 +137,12 @@ impl<T: Send, F: FnOnce() -> T + Send> Job for Pending<T, F> {
             result, work, slot, ..
         } = *self;
         // A panic is a bug of ours; the caller reports it as INTERNAL and
-        // the worker goes on serving.
-        let outcome = catch_unwind(AssertUnwindSafe(work));
+        // the worker goes on serving, with a new lexicon in case the panic
+        // left the old one half-updated.
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(lexicon)));
+        if outcome.is_err() {
+            *lexicon = Lexicon::new();
+        }
         done();
         drop(slot);
         let _ = result.send(outcome);
@@ -204,7 +209,8 @@ impl Admission {
     }
 
     /// Queues `work`, which holds `slot` until it is over, for the next
-    /// free worker; its outcome arrives on the receiver. If the receiver is
+    /// free worker, which runs it with its lexicon; its outcome arrives on
+    /// the receiver. If the receiver is
     /// dropped or `deadline` passes before a worker takes it, it never
     /// runs. The slots bound the queue: there is always room.
     pub fn submit<T, F>(
@@ -215,7 +221,7 @@ impl Admission {
     ) -> oneshot::Receiver<Outcome<T>>
     where
         T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
+        F: FnOnce(&mut Lexicon) -> T + Send + 'static,
     {
         let (result, outcome) = oneshot::channel();
         let mut queue = self.shared.lock();
@@ -281,6 +287,7 @@ impl Shared {
 
     /// A worker: the next job, until the pool is closed and its queue empty.
     fn work(&self) {
+        let mut lexicon = Lexicon::new();
         loop {
             let job = {
                 let mut queue = self.lock();
@@ -298,9 +305,12 @@ impl Shared {
                     queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
                 }
             };
-            job.run(&|| {
-                self.running.fetch_sub(1, Ordering::AcqRel);
-            });
+            job.run(
+                &|| {
+                    self.running.fetch_sub(1, Ordering::AcqRel);
+                },
+                &mut lexicon,
+            );
         }
     }
 }
@@ -317,7 +327,7 @@ mod tests {
             deadline: Deadline,
             work: impl FnOnce() -> T + Send + 'static,
         ) -> Result<oneshot::Receiver<Outcome<T>>, Error> {
-            Ok(self.submit(self.reserve()?, deadline, work))
+            Ok(self.submit(self.reserve()?, deadline, |_| work()))
         }
     }
 

@@ -11,8 +11,8 @@ use crate::classify::{self, Against, ClassifyOptions, Model, adhoc};
 use crate::config::Limits;
 use crate::error::{Error, Violation};
 use crate::proto::v1 as pb;
-use crate::text::Language;
 use crate::text::language::LanguageRequest;
+use crate::text::{Language, Lexicon};
 
 /// What a valid Classify request scores against.
 enum Target {
@@ -83,7 +83,7 @@ impl ClassifyCall {
     /// answer. The sentence limit, which bounds the sentence-level work of
     /// the other analyses, does not apply: classification reads words, not
     /// sentences, and the text is bounded.
-    pub fn run(self, models: &Registry) -> pb::ClassifyResponse {
+    pub fn run(self, models: &Registry, lexicon: &mut Lexicon) -> pb::ClassifyResponse {
         let options = ClassifyOptions {
             language: self.language,
             top_k: self.top_k,
@@ -125,7 +125,7 @@ impl ClassifyCall {
                 },
             ),
         };
-        let classification = classify::classify(&self.text, against, &options);
+        let classification = classify::classify(&self.text, against, &options, lexicon);
         pb::ClassifyResponse {
             topics: classification
                 .topics

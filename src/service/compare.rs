@@ -13,7 +13,7 @@ use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
 use crate::text::language::LanguageRequest;
-use crate::text::{Document, Language};
+use crate::text::{Document, Language, Lexicon};
 
 /// A Compare request that passed validation.
 pub struct CompareCall {
@@ -76,11 +76,16 @@ impl CompareCall {
     }
 
     /// Analyses each text once and compares them.
-    pub fn run(self, limits: &Limits, deadline: Deadline) -> Result<pb::CompareResponse, Error> {
+    pub fn run(
+        self,
+        limits: &Limits,
+        deadline: Deadline,
+        lexicon: &mut Lexicon,
+    ) -> Result<pb::CompareResponse, Error> {
         // Both texts are read in one language, so that their stems match:
         // the requested one, else the one detected in A.
-        let a = Document::analyze_until(&self.text_a, self.language, deadline);
-        let b = Document::analyze_until(&self.text_b, a.language, deadline);
+        let a = Document::analyze_with(&self.text_a, self.language, lexicon, deadline);
+        let b = Document::analyze_with(&self.text_b, a.language, lexicon, deadline);
         // An analysis cut short is answered DEADLINE_EXCEEDED: comparing
         // what there is would only keep the core busy for nobody.
         if deadline.expired() {

@@ -25,7 +25,7 @@ use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::proto::v1 as pb;
-use crate::text::Language;
+use crate::text::{Language, Lexicon};
 
 pub use summarize::DEFAULT_SUMMARY_SENTENCES;
 
@@ -112,7 +112,7 @@ impl TextAnalysis {
     async fn run_analysis<T: Send + 'static>(
         &self,
         (deadline, slot): (Deadline, Slot),
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Lexicon) -> T + Send + 'static,
     ) -> Result<T, Status> {
         let result = self
             .admission
@@ -153,7 +153,9 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             self.default_language,
         )?;
         let response = self
-            .run_analysis(admitted, move || call.run(&limits, deadline))
+            .run_analysis(admitted, move |lexicon| {
+                call.run(&limits, deadline, lexicon)
+            })
             .await??;
         Ok(self.respond(response))
     }
@@ -178,7 +180,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         // 1 MiB), so it is not stopped midway; its answer still respects
         // the deadline.
         let response = self
-            .run_analysis(admitted, move || call.run(&models))
+            .run_analysis(admitted, move |lexicon| call.run(&models, lexicon))
             .await?;
         Ok(self.respond(response))
     }
@@ -202,7 +204,9 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let call =
             compare::CompareCall::validate(request.into_inner(), &limits, self.default_language)?;
         let response = self
-            .run_analysis(admitted, move || call.run(&limits, deadline))
+            .run_analysis(admitted, move |lexicon| {
+                call.run(&limits, deadline, lexicon)
+            })
             .await??;
         Ok(self.respond(response))
     }

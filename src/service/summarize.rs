@@ -11,7 +11,7 @@ use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
 use crate::summarize::{self, Algorithm, Order, SummarizeOptions};
 use crate::text::language::LanguageRequest;
-use crate::text::{Document, Language};
+use crate::text::{Document, Language, Lexicon};
 
 /// Default number of summary sentences when a request sets none.
 pub const DEFAULT_SUMMARY_SENTENCES: usize = 3;
@@ -143,8 +143,13 @@ impl SummarizeCall {
         }
     }
 
-    pub fn run(self, limits: &Limits, deadline: Deadline) -> Result<pb::SummarizeResponse, Error> {
-        let doc = Document::analyze_until(&self.text, self.language, deadline);
+    pub fn run(
+        self,
+        limits: &Limits,
+        deadline: Deadline,
+        lexicon: &mut Lexicon,
+    ) -> Result<pb::SummarizeResponse, Error> {
+        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
         // An analysis cut short is answered DEADLINE_EXCEEDED: summarising
         // what there is would only keep the core busy for nobody.
         if deadline.expired() {

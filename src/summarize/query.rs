@@ -16,7 +16,7 @@ use foldhash::HashMap;
 
 use super::graph::SentenceVectors;
 use super::view::View;
-use crate::text::{TermId, lexicon, tokenize};
+use crate::text::{Lexicon, TermId, tokenize};
 
 /// Weight of query relevance against the algorithm's score, in [0, 1].
 pub const QUERY_WEIGHT: f64 = 0.7;
@@ -31,11 +31,13 @@ pub fn terms(view: &View<'_, '_>, query: &str) -> Vec<(TermId, usize)> {
         .enumerate()
         .map(|(id, term)| (term, id as TermId))
         .collect();
-    let mut found: Vec<TermId> = lexicon::with(doc.language, |terms| {
-        tokenize::words(query)
-            .filter_map(|(_, word)| index.get(terms.term(word)?.text()).copied())
-            .collect()
-    });
+    // A query is a few words: a lexicon of its own costs less than
+    // threading the worker's through every summarizer.
+    let mut lexicon = Lexicon::new();
+    let terms = lexicon.terms(doc.language);
+    let mut found: Vec<TermId> = tokenize::words(query)
+        .filter_map(|(_, word)| index.get(terms.term(word)?.text()).copied())
+        .collect();
     found.sort_unstable();
     found
         .chunk_by(|a, b| a == b)

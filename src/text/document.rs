@@ -5,8 +5,9 @@ use std::ops::Range;
 
 use hashbrown::HashTable;
 
-use super::language::{LanguageChoice, LanguageRequest, LanguageSource, PrefixVote};
-use super::lexicon::{self, Term, TermTexts, Terms};
+use super::language::{LanguageRequest, LanguageSource};
+use super::lexicon::{Lexicon, Term, TermTexts};
+use super::reader::{self, Reader};
 use super::{Language, segment, tokenize};
 use crate::deadline::Deadline;
 
@@ -51,7 +52,7 @@ pub struct Word {
     /// stopword of the document's language).
     pub content: bool,
     /// Whether the word is an English negation
-    /// ([`lexicon::is_negation`]); always false in documents of other
+    /// ([`crate::text::lexicon::is_negation`]); always false in documents of other
     /// languages.
     pub negation: bool,
 }
@@ -72,7 +73,7 @@ pub struct Document<'a> {
     pub words: Vec<Word>,
     /// Term strings by id (the stemmed, case-folded form).
     pub vocabulary: TermTexts,
-    /// [`lexicon::term_hash`] of each term, by id.
+    /// [`crate::text::lexicon::term_hash`] of each term, by id.
     pub term_hashes: Vec<u64>,
     /// For each term id, the number of sentences it occurs in.
     pub sentence_frequency: Vec<u32>,
@@ -84,83 +85,82 @@ pub struct Document<'a> {
 
 impl<'a> Document<'a> {
     /// Segments and tokenizes `text` in the language `language` gives or
-    /// asks to detect (`None` detects, English where detection is unsure).
+    /// asks to detect (`None` detects, English where detection is unsure),
+    /// with a lexicon of its own. A caller that analyses many texts keeps
+    /// one [`Lexicon`] and calls [`Document::analyze_with`].
     pub fn analyze(text: &'a str, language: impl Into<LanguageRequest>) -> Self {
-        Self::analyze_until(text, language, Deadline::NONE)
+        Self::analyze_with(text, language, &mut Lexicon::new(), Deadline::NONE)
     }
 
-    /// [`Document::analyze`] for a request with a deadline: once it passes,
-    /// analysis stops (the document then lacks its last sentences) and the
-    /// document carries the deadline to the stages that use it.
+    /// [`Document::analyze`] with `lexicon`'s remembered terms, for a
+    /// request with a deadline: once it passes, analysis stops (the
+    /// document then lacks its last sentences) and the document carries
+    /// the deadline to the stages that use it.
     ///
-    /// Without a language, the words are looked up in the lexicon of the
-    /// thread's last language while the stopwords of the detection prefix
-    /// are counted from what the lexicon knows of each form
-    /// ([`lexicon::with_recent`], as classification does): once the vote
-    /// names that language the analysis goes on, having folded and hashed
-    /// no word twice; when it names another, the analysis starts again in
-    /// that language. The vote reads the words of the sentences, which
-    /// differ from those of the whole text only where a word would run
-    /// across a sentence boundary ("Europe.IS").
-    pub fn analyze_until(
+    /// The words are read in one pass ([`reader::read`]), detecting the
+    /// language on the way when it is not given. The vote reads the words
+    /// of the sentences, which differ from those of the whole text only
+    /// where a word would run across a sentence boundary ("Europe.IS").
+    pub fn analyze_with(
         text: &'a str,
         language: impl Into<LanguageRequest>,
+        lexicon: &mut Lexicon,
         deadline: Deadline,
     ) -> Self {
-        let fallback = match language.into() {
-            LanguageRequest::Given(language) => {
-                return Self::analyze_in(text, LanguageChoice::requested(language), deadline);
-            }
-            LanguageRequest::Detect { fallback } => fallback,
-        };
-        let mut vote = PrefixVote::new(text, fallback);
-        let first = lexicon::with_recent(|lexicon| {
-            Self::analyze_with(text, lexicon, Some(&mut vote), deadline)
+        let (choice, analysis) = reader::read(text, language.into(), lexicon, |reader| {
+            Analysis::of(text, reader, deadline)
         });
-        first.unwrap_or_else(|choice| Self::analyze_in(text, choice, deadline))
+        let Analysis {
+            sentences,
+            words,
+            vocabulary,
+        } = analysis;
+        Self {
+            text,
+            language: choice.language,
+            language_source: choice.source,
+            sentences,
+            words,
+            vocabulary: vocabulary.terms,
+            term_hashes: vocabulary.hashes,
+            sentence_frequency: vocabulary.sentence_frequency,
+            deadline,
+        }
     }
 
-    /// Analyses `text` in the language of `choice`.
-    fn analyze_in(text: &'a str, choice: LanguageChoice, deadline: Deadline) -> Self {
-        let language = choice.language;
-        lexicon::with(language, |lexicon| {
-            // Without a vote the analysis never stops for another language;
-            // were it to, an empty document is still well-formed.
-            let mut doc =
-                Self::analyze_with(text, lexicon, None, deadline).unwrap_or_else(|_| Self {
-                    text,
-                    language,
-                    language_source: choice.source,
-                    sentences: Vec::new(),
-                    words: Vec::new(),
-                    vocabulary: TermTexts::default(),
-                    term_hashes: Vec::new(),
-                    sentence_frequency: Vec::new(),
-                    deadline,
-                });
-            doc.language_source = choice.source;
-            doc
-        })
+    /// The text of sentence `index`.
+    pub fn sentence_text(&self, index: usize) -> &'a str {
+        &self.text[self.sentences[index].span.clone()]
     }
 
-    /// Analyses `text` with the terms of `lexicon`'s language, or, with a
-    /// `vote`, stops with the language it decides if that is another. The
-    /// document's [`Document::language_source`] is the vote's, `Requested`
-    /// without one.
-    fn analyze_with(
-        text: &'a str,
-        lexicon: &mut Terms,
-        mut vote: Option<&mut PrefixVote<'_>>,
-        deadline: Deadline,
-    ) -> Result<Self, LanguageChoice> {
-        let language = lexicon.language();
+    /// Smoothed inverse sentence frequency of a term: `ln(1 + n / sf)`, where
+    /// `n` is the number of sentences. Always positive, so every content word
+    /// counts a little.
+    pub fn idf(&self, term: TermId) -> f64 {
+        let n = self.sentences.len() as f64;
+        let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
+        (1.0 + n / sf).ln()
+    }
+}
+
+/// What one pass over a text's sentences makes.
+struct Analysis {
+    sentences: Vec<Sentence>,
+    words: Vec<Word>,
+    vocabulary: Vocabulary,
+}
+
+impl Analysis {
+    /// Segments `text` and reads its words through `reader`; stops early
+    /// (with what it has) when the reader says so or `deadline` passes.
+    fn of(text: &str, reader: &mut Reader<'_, '_>, deadline: Deadline) -> Self {
+        let english = reader.language().code() == "en";
         let mut vocabulary = Vocabulary::with_capacity(text.len() / 20);
         // Buffers reused from sentence to sentence.
         let (mut terms, mut seen): (Vec<TermId>, Vec<TermId>) = Default::default();
         let mut sentences = Vec::new();
         let mut words = Vec::with_capacity(text.len() / 6);
-        let english = language.code() == "en";
-        for (round, span) in segment::sentences_until(text, deadline)
+        'sentences: for (round, span) in segment::sentences_until(text, deadline)
             .into_iter()
             .enumerate()
         {
@@ -170,14 +170,10 @@ impl<'a> Document<'a> {
             terms.clear();
             let first = words.len();
             for (offset, word) in tokenize::words(&text[span.clone()]) {
-                let known = lexicon.word(word);
                 let start = span.start + offset;
-                if let Some(vote) = vote.as_deref_mut()
-                    && let Some(other) = vote.add(start + word.len(), known.form.stopwords)
-                    && other != language
-                {
-                    return Err(vote.finish());
-                }
+                let Some(known) = reader.word(word, start + word.len()) else {
+                    break 'sentences;
+                };
                 if let Some(term) = known.term {
                     terms.push(vocabulary.id(term));
                 }
@@ -202,47 +198,17 @@ impl<'a> Document<'a> {
                 words: first..words.len(),
             });
         }
-        let language_source = match vote {
-            Some(vote) => {
-                let decided = vote.finish();
-                if decided.language != language {
-                    return Err(decided);
-                }
-                decided.source
-            }
-            None => LanguageSource::Requested,
-        };
-        Ok(Self {
-            text,
-            language,
-            language_source,
+        Self {
             sentences,
             words,
-            vocabulary: vocabulary.terms,
-            term_hashes: vocabulary.hashes,
-            sentence_frequency: vocabulary.sentence_frequency,
-            deadline,
-        })
-    }
-
-    /// The text of sentence `index`.
-    pub fn sentence_text(&self, index: usize) -> &'a str {
-        &self.text[self.sentences[index].span.clone()]
-    }
-
-    /// Smoothed inverse sentence frequency of a term: `ln(1 + n / sf)`, where
-    /// `n` is the number of sentences. Always positive, so every content word
-    /// counts a little.
-    pub fn idf(&self, term: TermId) -> f64 {
-        let n = self.sentences.len() as f64;
-        let sf = f64::from(self.sentence_frequency[term as usize]).max(1.0);
-        (1.0 + n / sf).ln()
+            vocabulary,
+        }
     }
 }
 
 /// A document's terms while it is analysed: each term string is stored
 /// once, in `terms`, and found again through a table of ids hashed by the
-/// term's [`lexicon::term_hash`], which the lexicon worked out once per
+/// term's [`crate::text::lexicon::term_hash`], which the lexicon worked out once per
 /// word form (a map keyed by the string would store it twice and hash it
 /// again for every word).
 struct Vocabulary {
@@ -313,11 +279,18 @@ mod tests {
             "Oil prices soar.",
             "",
         ];
+        // Each text after each other, so that the lexicon's last language
+        // (where the words are looked up first) is sometimes the text's
+        // and sometimes not.
+        let lexicon = &mut Lexicon::new();
+        let analyze = |text, lexicon: &mut Lexicon| {
+            Document::analyze_with(text, None, lexicon, Deadline::NONE)
+        };
         for first in texts {
             for text in texts {
-                Document::analyze(first, None);
+                analyze(first, lexicon);
                 let detected = Language::detect(text);
-                let doc = Document::analyze(text, None);
+                let doc = analyze(text, lexicon);
                 assert_eq!(doc.language, detected, "{text:?} after {first:?}");
                 let given = Document::analyze(text, Some(detected));
                 assert_eq!(doc.sentences, given.sentences);

@@ -1,25 +1,24 @@
-//! The term of each word form, remembered per thread.
+//! The term of each word form, remembered by each analysis worker.
 //!
 //! Turning a word into a term (fold its case and width, drop it if it is a
 //! stopword or has no letter or digit, stem it) costs several times, and
 //! with Snowball's stemmer tens of times, what looking the word up as it
 //! appears in the text costs. Word forms repeat within a document and from
 //! one request to the next (a news story's are nearly all in the last few
-//! hundred stories'), so each thread remembers the term of every form it
-//! has met, by language. A per-document map would pay for learning each
-//! distinct form of every document again, and a map shared between threads
-//! for a lock on every word.
+//! hundred stories'), so each worker keeps a [`Lexicon`], the term of every
+//! form it has met, by language, and passes it to the analyses it runs. A
+//! per-document map would pay for learning each distinct form of every
+//! document again, and a map shared between workers for a lock on every
+//! word.
 //!
-//! Memory stays bounded by the number of threads: a thread keeps at most
+//! Memory stays bounded by the number of workers: a lexicon keeps at most
 //! [`MAX_FORMS`] forms of each of at most [`MAX_LANGUAGES`] languages,
 //! and starts a language afresh when it is full. Keeping only the forms met
 //! most often instead would save stemming but cost more in the passes over
 //! the forms and the frees of the rest: most new forms are met once. A form
 //! takes some 130 bytes with its term (its key is kept in the table entry,
 //! term texts share one buffer), so a full language takes some 13 MB a
-//! thread; analyses run on as many threads as are in flight.
-
-use std::cell::RefCell;
+//! lexicon; a server has one per analysis in flight.
 
 use compact_str::CompactString;
 use foldhash::HashMap;
@@ -31,14 +30,14 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::language::{StopwordLanguages, stopword_languages};
 use super::{Language, tokenize};
 
-/// Most word forms a thread remembers for one language: enough for the
-/// whole vocabulary of a news feed and most of a forum's, so that a thread
+/// Most word forms a lexicon remembers for one language: enough for the
+/// whole vocabulary of a news feed and most of a forum's, so that a worker
 /// in steady state rarely clears its forms and relearns the common ones
 /// (which, with a limit a fifth of this, was a third of a forum text's
-/// classification), for some 13 MB a full language takes on a thread.
+/// classification), for some 13 MB a full language takes in a lexicon.
 pub const MAX_FORMS: usize = 100_000;
 
-/// Most languages a thread remembers forms of; a thread that meets one
+/// Most languages a lexicon remembers forms of; a lexicon that meets one
 /// more forgets the one it knows the fewest forms of.
 pub const MAX_LANGUAGES: usize = 4;
 
@@ -157,62 +156,77 @@ pub fn term_hash(text: &str) -> u64 {
     xxh3_64(text.as_bytes())
 }
 
-thread_local! {
-    static LEXICON: RefCell<Vec<Terms>> = const { RefCell::new(Vec::new()) };
+/// The remembered word forms of a few languages: the state an analysis
+/// worker keeps from one text to the next (see the module documentation).
+/// It is a cache and nothing more: a word's term and form depend on the
+/// word and the language alone, never on what the lexicon met before, so
+/// an answer is the same whatever texts a worker analysed earlier (the
+/// property tests check it).
+#[derive(Default)]
+pub struct Lexicon {
+    /// The language used last is kept last, for [`Lexicon::recent`].
+    languages: Vec<Terms>,
 }
 
-/// Calls `f` with this thread's remembered terms of `language`. Calls do
-/// not nest: a nested call (which nothing makes) gets an empty, throw-away
-/// lexicon instead of a panic. The language used last is kept last, for
-/// [`with_recent`].
-pub fn with<R>(language: Language, f: impl FnOnce(&mut Terms) -> R) -> R {
-    LEXICON.with(|lexicon| match lexicon.try_borrow_mut() {
-        Ok(mut languages) => {
-            match languages
-                .iter()
-                .position(|t| t.learner.language == language)
-            {
-                Some(index) => {
-                    let last = languages.len() - 1;
-                    languages.swap(index, last);
-                }
-                None => {
-                    // Forget the language with the fewest forms: the one
-                    // the thread's traffic is mostly in stays, however
-                    // many others short texts are detected as.
-                    if languages.len() >= MAX_LANGUAGES
-                        && let Some(smallest) =
-                            (0..languages.len()).min_by_key(|&i| languages[i].forms.len())
-                    {
-                        languages.swap_remove(smallest);
-                    }
-                    languages.push(Terms::new(language));
-                }
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(
+                self.languages
+                    .iter()
+                    .map(|t| (t.language().code(), t.forms.len())),
+            )
+            .finish()
+    }
+}
+
+impl Lexicon {
+    /// A lexicon that knows no form yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The remembered terms of `language`, which becomes the most recent.
+    pub fn terms(&mut self, language: Language) -> &mut Terms {
+        let languages = &mut self.languages;
+        match languages
+            .iter()
+            .position(|t| t.learner.language == language)
+        {
+            Some(index) => {
+                let last = languages.len() - 1;
+                languages.swap(index, last);
             }
-            match languages.last_mut() {
-                Some(terms) => f(terms),
-                None => f(&mut Terms::new(language)),
+            None => {
+                // Forget the language with the fewest forms: the one the
+                // worker's traffic is mostly in stays, however many others
+                // short texts are detected as.
+                if languages.len() >= MAX_LANGUAGES
+                    && let Some(smallest) =
+                        (0..languages.len()).min_by_key(|&i| languages[i].forms.len())
+                {
+                    languages.swap_remove(smallest);
+                }
+                languages.push(Terms::new(language));
             }
         }
-        Err(_) => f(&mut Terms::new(language)),
-    })
-}
+        let last = languages.len() - 1;
+        &mut languages[last]
+    }
 
-/// Calls `f` with this thread's remembered terms of the language it used
-/// last (English on a thread that has used none): where a text's language
-/// is not known yet, the words are most likely in the language of the
-/// thread's last text, so looking them up there first lets language
-/// detection read their [`Form::stopwords`] instead of folding and hashing
-/// each word again (in classification's features and in the analysis of
-/// a [`crate::text::Document`]).
-pub fn with_recent<R>(f: impl FnOnce(&mut Terms) -> R) -> R {
-    let recent = LEXICON.with(|lexicon| {
-        lexicon
-            .try_borrow()
-            .ok()
-            .and_then(|languages| languages.last().map(Terms::language))
-    });
-    with(recent.unwrap_or_else(Language::english), f)
+    /// The remembered terms of the language used last (English on a
+    /// lexicon that has been used for none): where a text's language is
+    /// not known yet, its words are most likely in the language of the
+    /// worker's last text, so looking them up there first lets language
+    /// detection read their [`Form::stopwords`] instead of folding and
+    /// hashing each word again (see [`crate::text::words`]).
+    pub fn recent(&mut self) -> &mut Terms {
+        let language = self
+            .languages
+            .last()
+            .map_or_else(Language::english, Terms::language);
+        self.terms(language)
+    }
 }
 
 /// What the pipeline knows of a word form besides its term.
@@ -381,61 +395,65 @@ pub fn is_negation(folded: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn text_of(language: Language, word: &str) -> Option<String> {
-        with(language, |terms| {
-            terms.term(word).map(|t| t.text().to_owned())
-        })
+    fn text_of(lexicon: &mut Lexicon, language: Language, word: &str) -> Option<String> {
+        lexicon
+            .terms(language)
+            .term(word)
+            .map(|t| t.text().to_owned())
     }
 
     #[test]
     fn terms_are_folded_stemmed_and_hashed() {
+        let lexicon = &mut Lexicon::new();
         let en = Language::from_code("en").unwrap();
-        assert_eq!(text_of(en, "Running"), Some("run".into()));
-        // Again, from what the thread remembers.
-        assert_eq!(text_of(en, "Running"), Some("run".into()));
-        assert_eq!(text_of(en, "RUNNING"), Some("run".into()));
-        assert_eq!(text_of(en, "Libya\u{2019}s"), Some("libya".into()));
-        assert_eq!(text_of(en, "The"), None);
-        assert_eq!(text_of(en, "_"), None);
-        let hash = with(en, |terms| terms.term("militias").map(|t| t.hash));
+        assert_eq!(text_of(lexicon, en, "Running"), Some("run".into()));
+        // Again, from what the lexicon remembers.
+        assert_eq!(text_of(lexicon, en, "Running"), Some("run".into()));
+        assert_eq!(text_of(lexicon, en, "RUNNING"), Some("run".into()));
+        assert_eq!(text_of(lexicon, en, "Libya\u{2019}s"), Some("libya".into()));
+        assert_eq!(text_of(lexicon, en, "The"), None);
+        assert_eq!(text_of(lexicon, en, "_"), None);
+        let hash = lexicon.terms(en).term("militias").map(|t| t.hash);
         assert_eq!(hash, Some(term_hash("militia")));
         // Languages are kept apart; one without a stemmer keeps the form.
         let de = Language::from_code("de").unwrap();
-        assert_eq!(text_of(de, "Häuser"), Some("haus".into()));
-        assert_eq!(text_of(en, "houses"), Some("hous".into()));
+        assert_eq!(text_of(lexicon, de, "Häuser"), Some("haus".into()));
+        assert_eq!(text_of(lexicon, en, "houses"), Some("hous".into()));
         let zh = Language::from_code("zh").unwrap();
-        assert_eq!(text_of(zh, "Running"), Some("running".into()));
+        assert_eq!(text_of(lexicon, zh, "Running"), Some("running".into()));
     }
 
     #[test]
     fn memory_stays_bounded_and_answers_stay_right() {
+        let lexicon = &mut Lexicon::new();
         let en = Language::from_code("en").unwrap();
-        with(en, |terms| {
-            for i in 0..MAX_FORMS + 10 {
-                terms.term(&format!("walking{i}"));
-                assert!(terms.forms.len() <= MAX_FORMS);
-                assert!(terms.learner.terms.len() <= MAX_FORMS);
-            }
-            assert_eq!(terms.term("walking").map(|t| t.text()), Some("walk"));
-        });
-        let known = || with(en, |terms| terms.forms.len());
-        let before = known();
+        let terms = lexicon.terms(en);
+        for i in 0..MAX_FORMS + 10 {
+            terms.term(&format!("walking{i}"));
+            assert!(terms.forms.len() <= MAX_FORMS);
+            assert!(terms.learner.terms.len() <= MAX_FORMS);
+        }
+        assert_eq!(terms.term("walking").map(|t| t.text()), Some("walk"));
+        let known = |lexicon: &mut Lexicon| lexicon.terms(en).forms.len();
+        let before = known(lexicon);
         assert!(before > 1);
         // Texts in many other languages evict each other, not the
-        // language the thread knows most forms of.
+        // language the lexicon knows most forms of.
         for code in ["de", "fr", "es", "it", "nl", "pt", "de"] {
             let language = Language::from_code(code).unwrap();
-            with(language, |terms| terms.term("x1").is_some());
-            LEXICON.with(|l| assert!(l.borrow().len() <= MAX_LANGUAGES));
+            lexicon.terms(language).term("x1");
+            assert!(lexicon.languages.len() <= MAX_LANGUAGES);
         }
-        assert_eq!(known(), before);
-        assert_eq!(text_of(en, "walking"), Some("walk".into()));
+        assert_eq!(known(lexicon), before);
+        assert_eq!(text_of(lexicon, en, "walking"), Some("walk".into()));
     }
 
     #[test]
     fn forms_know_their_normal_form_digits_and_negation() {
+        let lexicon = &mut Lexicon::new();
         let en = Language::from_code("en").unwrap();
-        with(en, |terms| {
+        {
+            let terms = lexicon.terms(en);
             let word = terms.word("U.S.");
             assert_eq!(word.form.normal_hash, xxh3_64(b"us"));
             assert!(!word.form.numeric && !word.form.negation);
@@ -444,13 +462,6 @@ mod tests {
             assert_eq!(word.term, None, "a stopword");
             assert!(terms.word("5,000").form.numeric);
             assert!(terms.word("Without").form.negation);
-        });
-    }
-
-    #[test]
-    fn nested_use_does_not_panic() {
-        let en = Language::from_code("en").unwrap();
-        let inner = with(en, |_| text_of(en, "houses"));
-        assert_eq!(inner, Some("hous".into()));
+        }
     }
 }

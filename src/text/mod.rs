@@ -7,9 +7,10 @@ pub mod boilerplate;
 pub mod document;
 pub mod language;
 pub mod lexicon;
+pub mod reader;
 pub mod segment;
 pub mod tokenize;
 
 pub use document::{Document, Sentence, TermId};
 pub use language::Language;
-pub use lexicon::TermTexts;
+pub use lexicon::{Lexicon, TermTexts};

@@ -7,6 +7,7 @@
 use crate::classify::features::Feature;
 use crate::classify::linear::{self, Platt};
 use crate::prefetch::prefetch;
+use crate::text::Lexicon;
 use crate::text::language::{LanguageChoice, LanguageRequest};
 
 use super::{Model, json_stable};
@@ -106,8 +107,10 @@ impl Model {
         text: &str,
         language: impl Into<LanguageRequest>,
         multi_label: bool,
+        lexicon: &mut Lexicon,
     ) -> (LanguageChoice, Vec<(usize, f64)>) {
-        let (language, features) = crate::classify::features::detect_and_collect(text, language);
+        let (language, features) =
+            crate::classify::features::detect_and_collect(text, language, lexicon);
         let scores = self.decision_values_of_features(features);
         (language, self.rank(&scores, multi_label))
     }

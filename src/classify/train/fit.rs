@@ -36,7 +36,8 @@ pub(super) fn fit(
     let width = vectorizer.features.len();
     let binaries = parallel_map(
         n,
-        |l| {
+        || (),
+        |_, l| {
             let positive: Vec<bool> = rows.iter().map(|&i| gold[i].contains(&l)).collect();
             let seed = XorShift::new(options.seed ^ (l as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
                 .next_u64();

@@ -41,6 +41,7 @@ use super::features::{self, FeatureCounts};
 use super::linear;
 use super::metrics::Evaluation;
 use super::model::{Model, ModelError, ModelMeta};
+use crate::text::Lexicon;
 
 mod fit;
 mod parallel;
@@ -180,13 +181,18 @@ pub fn train(
         done: 0,
         total,
     });
-    let features = parallel_map(total, |i| features_of(&examples[i].text), &mut |done| {
-        progress(Progress {
-            stage: Stage::Analysing,
-            done,
-            total,
-        })
-    });
+    let features = parallel_map(
+        total,
+        Lexicon::new,
+        |lexicon, i| features_of(&examples[i].text, lexicon),
+        &mut |done| {
+            progress(Progress {
+                stage: Stage::Analysing,
+                done,
+                total,
+            })
+        },
+    );
 
     let meta = ModelMeta {
         name: options.name.clone(),
@@ -310,7 +316,11 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
     let n = labels.len();
     let predicted = parallel_map(
         examples.len(),
-        |i| distribution(model, &features_of(&examples[i].text), multi_label, n),
+        Lexicon::new,
+        |lexicon, i| {
+            let features = features_of(&examples[i].text, lexicon);
+            distribution(model, &features, multi_label, n)
+        },
         &mut |_| {},
     );
     Evaluation::compute(labels, &gold, &predicted, multi_label)
@@ -318,8 +328,8 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
 
 /// The features of a training or evaluation text, in its detected
 /// language, as the service extracts them.
-pub fn features_of(text: &str) -> FeatureCounts {
-    features::detect_and_extract(text, None).1
+pub fn features_of(text: &str, lexicon: &mut Lexicon) -> FeatureCounts {
+    features::detect_and_extract(text, None, lexicon).1
 }
 
 /// A probability for each of `n` labels (0 past the model's labels).

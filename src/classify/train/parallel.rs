@@ -7,10 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// `f(0..n)` on all cores, in index order; `progress(done)` runs on the
-/// calling thread as results arrive.
-pub(super) fn parallel_map<T: Send>(
+/// calling thread as results arrive. Each thread makes its own `state`
+/// first and passes it to each of its calls of `f` (a lexicon, which
+/// remembers the terms of the word forms the thread has met).
+pub(super) fn parallel_map<S, T: Send>(
     n: usize,
-    f: impl Fn(usize) -> T + Sync,
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize) -> T + Sync,
     progress: &mut dyn FnMut(usize),
 ) -> Vec<T> {
     let threads = std::thread::available_parallelism()
@@ -18,8 +21,9 @@ pub(super) fn parallel_map<T: Send>(
         .min(n.max(1));
     let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(n).collect();
     if threads <= 1 {
+        let mut state = state();
         for (i, slot) in results.iter_mut().enumerate() {
-            *slot = Some(f(i));
+            *slot = Some(f(&mut state, i));
             progress(i + 1);
         }
         return results.into_iter().flatten().collect();
@@ -30,15 +34,16 @@ pub(super) fn parallel_map<T: Send>(
         let (sender, receiver) = mpsc::channel::<(usize, Vec<T>)>();
         for _ in 0..threads {
             let sender = sender.clone();
-            let (next, f) = (&next, &f);
+            let (next, f, state) = (&next, &f, &state);
             scope.spawn(move || {
+                let mut state = state();
                 loop {
                     let start = next.fetch_add(chunk, Ordering::Relaxed);
                     if start >= n {
                         break;
                     }
                     let end = (start + chunk).min(n);
-                    let batch = (start..end).map(f).collect();
+                    let batch = (start..end).map(|i| f(&mut state, i)).collect();
                     if sender.send((start, batch)).is_err() {
                         break;
                     }

@@ -99,7 +99,7 @@ fn trains_to_full_accuracy_on_separable_toy_data() {
         ("Bake the bread and season the soup.", 0),
     ] {
         assert_eq!(
-            model.classify(&features_of(text), false)[0].0,
+            model.classify(&features_of(text, &mut Lexicon::new()), false)[0].0,
             label,
             "{text}"
         );
@@ -115,7 +115,7 @@ fn probabilities_sum_to_one_and_lie_in_unit_interval() {
         "zzz qqq",
         "Snow.",
     ] {
-        let f = features_of(text);
+        let f = features_of(text, &mut Lexicon::new());
         let single = model.classify(&f, false);
         assert_eq!(single.len(), 3);
         assert!((single.iter().map(|p| p.1).sum::<f64>() - 1.0).abs() < 1e-9);
@@ -138,16 +138,17 @@ fn classifying_a_text_equals_classifying_its_counts_to_the_bit() {
         "zzz qqq",
     ]) {
         for multi_label in [false, true] {
-            let (language, counts) = features::detect_and_extract(text, None);
-            let (detected, ranked) = model.classify_text(text, None, multi_label);
+            let lexicon = &mut Lexicon::new();
+            let (language, counts) = features::detect_and_extract(text, None, lexicon);
+            let (detected, ranked) = model.classify_text(text, None, multi_label, lexicon);
             assert_eq!(detected, language, "{text}");
             let expected = model.classify(&counts, multi_label);
             let bits = |r: &[(usize, f64)]| -> Vec<(usize, u64)> {
                 r.iter().map(|&(l, p)| (l, p.to_bits())).collect()
             };
             assert_eq!(bits(&ranked), bits(&expected), "{text}");
-            let (_, given) = model.classify_text(text, de, multi_label);
-            let counts = features::extract(text, de.unwrap());
+            let (_, given) = model.classify_text(text, de, multi_label, lexicon);
+            let counts = features::extract(text, de.unwrap(), lexicon);
             assert_eq!(bits(&given), bits(&model.classify(&counts, multi_label)));
         }
     }
@@ -178,7 +179,10 @@ fn multi_label_data_gives_a_multi_label_model() {
     assert!(model.meta().multi_label);
     assert!(evaluation.confusion.is_empty());
     let p = model.classify(
-        &features_of("The match was stopped by heavy rain and wind."),
+        &features_of(
+            "The match was stopped by heavy rain and wind.",
+            &mut Lexicon::new(),
+        ),
         false,
     );
     assert!(p.iter().all(|(_, p)| (0.0..=1.0).contains(p)));
