@@ -2,10 +2,13 @@
 //! slice the input exactly in every unit, every score is finite and in its
 //! range, and counts stay within their bounds. No analysis panics.
 
+mod common;
+
 use proptest::prelude::*;
 use textanalysis::classify::{features, registry};
 use textanalysis::compare::{CompareOptions, compare};
 use textanalysis::offsets::{OffsetIndex, OffsetUnit};
+use textanalysis::proto::v1 as pb;
 use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize};
 use textanalysis::text::{Document, Language, Lexicon};
 
@@ -94,15 +97,14 @@ fn answers(text: &str, lexicon: &mut Lexicon) -> String {
     )
 }
 
+/// [`common::slice`] for the core's offset units.
 fn slice_in_unit(text: &str, unit: OffsetUnit, offset: usize, length: usize) -> String {
-    match unit {
-        OffsetUnit::Utf8Byte => text[offset..offset + length].to_owned(),
-        OffsetUnit::CodePoint => text.chars().skip(offset).take(length).collect(),
-        OffsetUnit::Utf16CodeUnit => {
-            let units: Vec<u16> = text.encode_utf16().collect();
-            String::from_utf16(&units[offset..offset + length]).expect("whole characters")
-        }
-    }
+    let unit = match unit {
+        OffsetUnit::Utf8Byte => pb::OffsetUnit::Utf8Byte,
+        OffsetUnit::CodePoint => pb::OffsetUnit::CodePoint,
+        OffsetUnit::Utf16CodeUnit => pb::OffsetUnit::Utf16CodeUnit,
+    };
+    common::slice(text, unit, offset as u32, length as u32)
 }
 
 proptest! {
