@@ -32,9 +32,8 @@ use super::{Language, tokenize};
 
 /// Most word forms a lexicon remembers for one language: enough for the
 /// whole vocabulary of a news feed and most of a forum's, so that a worker
-/// in steady state rarely clears its forms and relearns the common ones
-/// (which, with a limit a fifth of this, was a third of a forum text's
-/// classification), for some 13 MB a full language takes in a lexicon.
+/// in steady state rarely clears its forms and relearns the common ones,
+/// for some 13 MB a full language takes in a lexicon.
 pub const MAX_FORMS: usize = 100_000;
 
 /// Most languages a lexicon remembers forms of; a lexicon that meets one
