@@ -12,9 +12,8 @@ use std::hint::black_box;
 
 use common::{SIZES, configure, news};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use textanalysis::summarize::view::View;
 use textanalysis::summarize::{Algorithm, SummarizeOptions, summarize};
-use textanalysis::text::{Document, Language, Lexicon, segment};
+use textanalysis::text::{Document, Language, Lexicon, View, segment};
 
 fn benches(c: &mut Criterion) {
     let inputs: Vec<(&str, String)> = SIZES

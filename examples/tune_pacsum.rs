@@ -15,8 +15,7 @@ use std::io::Write;
 
 use textanalysis::summarize::SentenceVectors;
 use textanalysis::summarize::pacsum::{self, Params};
-use textanalysis::summarize::view::View;
-use textanalysis::text::{Document, Language};
+use textanalysis::text::{Document, Language, View};
 
 /// The grid: `λ2` (backward weight), `β` (threshold), `μ` (position
 /// weight; 0 is the published method, centrality alone), `τ` (position

@@ -42,8 +42,7 @@ use std::ops::Range;
 
 use foldhash::HashMap;
 
-use super::view::View;
-use crate::text::{TermId, tokenize};
+use crate::text::{TermId, View, tokenize};
 
 /// Longest key phrase, in words.
 pub const MAX_PHRASE_WORDS: usize = 3;

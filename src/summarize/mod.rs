@@ -2,7 +2,7 @@
 //! algorithm, then pick the best sentences that fit the requested length.
 //!
 //! Scoring lives in one module per algorithm; this module owns what they
-//! share: furniture removal ([`view`]), query focus ([`query`]), ranking with
+//! share: furniture removal ([`crate::text::view`]), query focus ([`query`]), ranking with
 //! ties broken by position, the budgets and redundancy control
 //! ([`select`]), the order of the result, and key phrases
 //! ([`keyphrases`]).
@@ -16,17 +16,15 @@ pub mod pacsum;
 pub mod query;
 pub mod select;
 mod textrank;
-pub mod view;
 
 use std::ops::Range;
 
 pub use graph::SentenceVectors;
 pub use keyphrases::Keyphrase;
 use select::Budget;
-use view::View;
 
 use crate::offsets::OffsetUnit;
-use crate::text::Document;
+use crate::text::{Document, View};
 
 /// How sentences are scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

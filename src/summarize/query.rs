@@ -15,8 +15,7 @@
 use foldhash::HashMap;
 
 use super::graph::SentenceVectors;
-use super::view::View;
-use crate::text::{Lexicon, TermId, tokenize};
+use crate::text::{Lexicon, TermId, View, tokenize};
 
 /// Weight of query relevance against the algorithm's score, in [0, 1].
 pub const QUERY_WEIGHT: f64 = 0.7;

@@ -17,8 +17,8 @@
 //! with the document beyond the pool.
 
 use super::graph::SentenceVectors;
-use super::view::View;
 use crate::offsets::OffsetUnit;
+use crate::text::View;
 
 /// How long a summary may be.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -10,7 +10,9 @@ pub mod lexicon;
 pub mod reader;
 pub mod segment;
 pub mod tokenize;
+pub mod view;
 
 pub use document::{Document, Sentence, TermId};
 pub use language::Language;
 pub use lexicon::{Lexicon, TermTexts};
+pub use view::{View, ViewSentence};

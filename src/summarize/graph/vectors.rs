@@ -5,10 +5,9 @@
 //! apart from the graph built from them.
 
 use crate::deadline::Deadline;
-use crate::summarize::view::View;
 #[cfg(test)]
 use crate::text::Document;
-use crate::text::TermId;
+use crate::text::{TermId, View};
 
 /// Every sentence of a document as a sparse tf-idf vector, stored flat.
 #[derive(Debug, Clone)]
