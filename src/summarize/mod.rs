@@ -183,11 +183,7 @@ fn score_with(
 
 /// Summarizes an analysed document.
 pub fn summarize(doc: &Document<'_>, options: &SummarizeOptions) -> Summary {
-    let view = if options.keep_boilerplate {
-        View::all(doc)
-    } else {
-        View::without_furniture(doc)
-    };
+    let view = View::new(doc, options.keep_boilerplate);
     let n = view.len();
     let query = options
         .query

@@ -126,7 +126,7 @@ struct Used {
 impl Used {
     /// Counts sentence `i` in if it fits the word and character budgets.
     fn take(&mut self, view: &View<'_, '_>, i: usize, budget: &Budget) -> bool {
-        let words = self.words + view.sentences[i].word_count;
+        let words = self.words + view.sentences[i].word_count();
         if budget.words.is_some_and(|limit| words > limit) {
             return false;
         }

@@ -1,14 +1,17 @@
-//! The sentences a summary may choose from: every sentence of the
-//! document, or, after furniture removal ([`crate::text::boilerplate`]),
-//! the story's sentences with the furniture cut off their starts.
+//! The sentences an analysis reads: every sentence of the document, or,
+//! after furniture removal ([`crate::text::boilerplate`]), the story's
+//! sentences with the furniture cut off their starts. Summarize and Compare
+//! both read a [`View`], chosen by their `keep_boilerplate` switch
+//! ([`View::new`]), so that furniture is removed the same way in both.
 //!
-//! Every scorer reads a [`View`] instead of the [`Document`], so that
-//! furniture neither takes part in centrality (a caption restates the story
-//! and would be its most central sentence), nor counts in positions (LEAD's
-//! first sentence is the story's first, not the headline), nor in inverse
-//! sentence frequencies. A view borrows the document's terms: a trimmed
-//! sentence's terms are the tail of its own, since terms are kept in the
-//! order of their words.
+//! In Summarize, furniture thus neither takes part in centrality (a caption
+//! restates the story and would be its most central sentence), nor counts
+//! in positions (LEAD's first sentence is the story's first, not the
+//! headline), nor in inverse sentence frequencies. In Compare, a comment
+//! box or a caption on one page is not a sentence the other page lacks, and
+//! does not weigh in the similarity. A view borrows the document's terms
+//! and words: a trimmed sentence's terms and words are the tail of its own,
+//! since both are kept in the order of their words.
 
 use std::ops::Range;
 
@@ -26,11 +29,20 @@ pub struct ViewSentence<'d> {
     pub span: Range<usize>,
     /// Content terms within `span`, in order.
     pub terms: &'d [TermId],
-    /// Words within `span`, stopwords included.
-    pub word_count: usize,
+    /// Words within `span`, stopwords included, as a range of
+    /// [`Document::words`].
+    pub words: Range<usize>,
 }
 
-/// The sentences a summary may use, in document order.
+impl ViewSentence<'_> {
+    /// Number of words within `span`, stopwords included; what word budgets
+    /// count.
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+}
+
+/// The sentences an analysis reads, in document order.
 #[derive(Debug, Clone)]
 pub struct View<'d, 'a> {
     /// The analysed document.
@@ -42,6 +54,17 @@ pub struct View<'d, 'a> {
 }
 
 impl<'d, 'a> View<'d, 'a> {
+    /// The sentences of `doc` an analysis reads: every one with
+    /// `keep_boilerplate`, else those that are not furniture
+    /// ([`Self::without_furniture`]).
+    pub fn new(doc: &'d Document<'a>, keep_boilerplate: bool) -> Self {
+        if keep_boilerplate {
+            Self::all(doc)
+        } else {
+            Self::without_furniture(doc)
+        }
+    }
+
     /// Every sentence of `doc`, as it is.
     pub fn all(doc: &'d Document<'a>) -> Self {
         let sentences = doc
@@ -52,7 +75,7 @@ impl<'d, 'a> View<'d, 'a> {
                 index,
                 span: s.span.clone(),
                 terms: &s.terms,
-                word_count: s.word_count(),
+                words: s.words.clone(),
             })
             .collect();
         Self {
@@ -74,7 +97,7 @@ impl<'d, 'a> View<'d, 'a> {
                     index,
                     span: sentence.span.clone(),
                     terms: &sentence.terms,
-                    word_count: sentence.word_count(),
+                    words: sentence.words.clone(),
                 }),
                 Verdict::Trim(kept, _) => {
                     // The words of the cut-off part, as the analysis found
@@ -92,7 +115,8 @@ impl<'d, 'a> View<'d, 'a> {
                         index,
                         span: kept.clone(),
                         terms: sentence.terms.get(terms..).unwrap_or_default(),
-                        word_count: sentence.word_count().saturating_sub(words),
+                        words: (sentence.words.start + words).min(sentence.words.end)
+                            ..sentence.words.end,
                     });
                 }
                 Verdict::Remove(_) => removed += 1,
@@ -142,7 +166,11 @@ mod tests {
         assert_eq!(view.len(), 2);
         assert_eq!(view.text(0), "Ministers met in Geneva.");
         assert_eq!(view.sentences[0].index, 1);
-        assert_eq!(view.sentences[0].word_count, 4);
+        assert_eq!(view.sentences[0].word_count(), 4);
+        assert_eq!(
+            view.sentences[0].words,
+            doc.sentences[1].words.start + 2..doc.sentences[1].words.end
+        );
         let terms: Vec<&str> = view.sentences[0]
             .terms
             .iter()
