@@ -89,6 +89,7 @@ fn benches(c: &mut Criterion) {
             diff: true,
             signatures: true,
             thresholds: Thresholds::default(),
+            keep_boilerplate: false,
         };
         group.bench_with_input(BenchmarkId::new("verdict", label), &(), |bench, _| {
             bench.iter(|| compare(black_box(&da), black_box(&db), &plain))

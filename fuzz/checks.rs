@@ -210,9 +210,10 @@ pub fn classify(data: &[u8]) {
 }
 
 /// Compare two texts separated by the first U+0000 (or the two halves of
-/// the input), with options from the first three bytes: every measure in
-/// [0, 1], every index and diff span inside its text, and a text compared
-/// with itself is a duplicate.
+/// the input), with options from the first three bytes (bit 16 of the
+/// first keeps the furniture): every measure in [0, 1], every index and
+/// diff span inside its text, every sentence compared inside its own span,
+/// and a text compared with itself is a duplicate.
 pub fn compare_texts(a: &str, b: &str, options: [u8; 3]) {
     let flags = options[0];
     let options = CompareOptions {
@@ -223,6 +224,7 @@ pub fn compare_texts(a: &str, b: &str, options: [u8; 3]) {
             near_duplicate: f64::from(options[1]) / 255.0,
             related: f64::from(options[2]) / 255.0,
         },
+        keep_boilerplate: flags & 16 != 0,
     };
     let en = Language::from_code("en");
     let language = if flags & 8 != 0 { en } else { None };
@@ -251,6 +253,17 @@ pub fn compare_texts(a: &str, b: &str, options: [u8; 3]) {
     }
     assert!(c.unique_a.iter().all(|&i| i < da.sentences.len()));
     assert!(c.unique_b.iter().all(|&j| j < db.sentences.len()));
+    for (doc, spans, removed) in [
+        (&da, &c.spans_a, c.removed_a),
+        (&db, &c.spans_b, c.removed_b),
+    ] {
+        assert_eq!(spans.len(), doc.sentences.len());
+        for (span, sentence) in spans.iter().zip(&doc.sentences) {
+            assert!(span.start >= sentence.span.start && span.end <= sentence.span.end);
+        }
+        assert!(removed <= doc.sentences.len());
+        assert!(!options.keep_boilerplate || removed == 0);
+    }
     assert_eq!(c.signature_a.is_some(), options.signatures);
 
     let same = comparison::compare(&da, &da, &CompareOptions::default());

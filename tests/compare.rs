@@ -115,7 +115,8 @@ async fn republished_story_is_a_near_duplicate_with_aligned_edits() {
     };
     let only_a = unique(&response.unique_a);
     let only_b = unique(&response.unique_b);
-    assert!(only_a.iter().any(|t| t == "Leave a comment"), "{only_a:?}");
+    // A's comment box is furniture, not a sentence B lacks.
+    assert!(only_a.is_empty(), "{only_a:?}");
     assert!(
         only_b.iter().any(|t| t.starts_with("A farmer walks")),
         "{only_b:?}"
@@ -123,6 +124,72 @@ async fn republished_story_is_a_near_duplicate_with_aligned_edits() {
     assert!(
         only_b.iter().any(|t| t.starts_with("The next meeting")),
         "{only_b:?}"
+    );
+    server.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn furniture_is_left_out_and_counted_unless_kept() {
+    let server = TestServer::start().await;
+    let texts = |refs: &[textanalysis::proto::v1::SentenceRef]| -> Vec<String> {
+        refs.iter().map(|r| r.text.clone()).collect()
+    };
+    let removed = compare(&server, pair(WIRE_STYLE, REPUBLISHED)).await;
+    // A: the headline, the subhead and the comment box; B: the headline.
+    assert_eq!(
+        (
+            removed.removed_sentence_count_a,
+            removed.removed_sentence_count_b
+        ),
+        (3, 1),
+        "{removed:#?}"
+    );
+    let furniture = [
+        "Leave a comment",
+        "Ministers meet to discuss the drought in Freedonia",
+        "– ‘No water, no peace’ –",
+    ];
+    let refs = removed
+        .alignments
+        .iter()
+        .filter_map(|p| p.a.as_ref())
+        .chain(&removed.unique_a);
+    for r in refs {
+        assert!(!furniture.contains(&r.text.as_str()), "{r:?}");
+        assert!(!r.text.contains("(NWS)"), "the dateline is cut off: {r:?}");
+    }
+    let lead = removed
+        .alignments
+        .iter()
+        .filter_map(|p| p.a.as_ref())
+        .find(|r| r.index == 1)
+        .expect("the lead is aligned");
+    assert!(lead.text.starts_with("Ministers from six countries met"));
+    assert_eq!(
+        &WIRE_STYLE[lead.offset as usize..(lead.offset + lead.length) as usize],
+        lead.text
+    );
+
+    let kept = compare(
+        &server,
+        CompareRequest {
+            keep_boilerplate: true,
+            ..pair(WIRE_STYLE, REPUBLISHED)
+        },
+    )
+    .await;
+    assert_eq!(
+        (kept.removed_sentence_count_a, kept.removed_sentence_count_b),
+        (0, 0)
+    );
+    let only_a = texts(&kept.unique_a);
+    assert!(only_a.iter().any(|t| t == "Leave a comment"), "{only_a:?}");
+    assert!(
+        kept.alignments
+            .iter()
+            .filter_map(|p| p.a.as_ref())
+            .any(|r| r.text.starts_with("Freedonia (NWS): Ministers")),
+        "kept, the dateline is compared with its sentence"
     );
     server.stop().await.expect("clean stop");
 }

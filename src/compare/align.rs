@@ -263,7 +263,7 @@ mod tests {
             Document::analyze(a, Language::from_code("en")),
             Document::analyze(b, Language::from_code("en")),
         );
-        let (pa, pb) = (Prepared::new(&a), Prepared::new(&b));
+        let (pa, pb) = (Prepared::whole(&a), Prepared::whole(&b));
         let space = TermSpace::new(&pa, &pb);
         let va = SentenceVectors::new(&pa, &space.a_ids, &space.idf);
         let vb = SentenceVectors::new(&pb, &space.b_ids, &space.idf);

@@ -130,7 +130,7 @@ mod tests {
             Document::analyze(a, Language::from_code("en")),
             Document::analyze(b, Language::from_code("en")),
         );
-        let (pa, pb) = (Prepared::new(&da), Prepared::new(&db));
+        let (pa, pb) = (Prepared::whole(&da), Prepared::whole(&db));
         diff(pa.words(), pb.words())
             .into_iter()
             .map(|s| (s.op, &a[s.a], &b[s.b]))

@@ -3,8 +3,10 @@
 //! changed in each corresponding pair, word by word.
 //!
 //! The caller analyses each text once ([`Document::analyze`]) and passes the
-//! documents; nothing here re-segments them. [`compare`] prepares each
-//! document once (normalised words with offsets, shingles, character
+//! documents; nothing here re-segments them. [`compare`] removes web
+//! furniture from each document, as Summarize does (unless
+//! [`CompareOptions::keep_boilerplate`]; see [`View`]), prepares the
+//! sentences left once (normalised words with offsets, shingles, character
 //! trigrams: [`prepare`]), interns both vocabularies into one term space
 //! ([`vectors`]), and from those computes:
 //!
@@ -17,6 +19,19 @@
 //! - with [`CompareOptions::signatures`], MinHash [`Signature`]s
 //!   ([`minhash`]);
 //! - the [`Verdict`].
+//!
+//! # Furniture
+//!
+//! A page's comment box, share lines, captions, bylines and headings are
+//! not the story: left in, "Leave a comment" on one page is a sentence the
+//! other page lacks, and a caption is a sentence of its own that shares the
+//! story's words. So each document is compared without them: sentences
+//! removed whole are in no measure, alignment or unique list (only their
+//! number is reported, [`Comparison::removed_a`]), and a sentence that lost
+//! a dateline or a caption at its start is compared by the rest
+//! ([`Comparison::spans_a`]). A document that is nothing but furniture is
+//! compared whole: it is all it says, and two such documents would
+//! otherwise be two empty texts, duplicates of each other.
 //!
 //! # Verdict
 //!
@@ -63,7 +78,7 @@ pub mod vectors;
 
 use std::ops::Range;
 
-use crate::text::Document;
+use crate::text::{Document, View};
 
 pub use minhash::{SIGNATURE_SEED, SIGNATURE_SIZE, estimate_jaccard};
 pub use prepare::SHINGLE_SIZE;
@@ -111,6 +126,10 @@ pub struct CompareOptions {
     pub signatures: bool,
     /// Verdict thresholds.
     pub thresholds: Thresholds,
+    /// Compare web furniture (datelines, captions, bylines, comment boxes,
+    /// headings) with the rest; by default it is removed from both
+    /// documents first, as Summarize removes it ([`View::new`]).
+    pub keep_boilerplate: bool,
 }
 
 /// How the two documents relate.
@@ -168,7 +187,8 @@ pub struct DiffSpan {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alignment {
     /// Sentence indexes in A, increasing; two when two consecutive A
-    /// sentences were merged into one in B.
+    /// sentences (consecutive once furniture is removed) were merged into
+    /// one in B.
     pub a: Vec<usize>,
     /// Sentence indexes in B, increasing; two when an A sentence was split.
     pub b: Vec<usize>,
@@ -198,10 +218,24 @@ pub struct Comparison {
     pub verdict: Verdict,
     /// Aligned sentences, by first A sentence (empty unless requested).
     pub alignments: Vec<Alignment>,
-    /// A sentences aligned with nothing, increasing.
+    /// A sentences aligned with nothing, increasing (furniture removed from
+    /// the comparison is not among them).
     pub unique_a: Vec<usize>,
     /// B sentences aligned with nothing, increasing.
     pub unique_b: Vec<usize>,
+    /// Sentences of A removed whole as furniture (0 with
+    /// [`CompareOptions::keep_boilerplate`]); sentences that only lost a
+    /// dateline or caption at their start are not counted.
+    pub removed_a: usize,
+    /// Sentences of B removed whole as furniture.
+    pub removed_b: usize,
+    /// Byte range of each sentence of A as compared, by index: the
+    /// sentence's span, or its tail once furniture was cut off its start (a
+    /// dateline, a caption run into it); empty, at the sentence's start, for
+    /// a sentence removed whole. Empty for a comparison cut short.
+    pub spans_a: Vec<Range<usize>>,
+    /// The same for B.
+    pub spans_b: Vec<Range<usize>>,
     /// A's signature, when requested.
     pub signature_a: Option<Signature>,
     /// B's signature, when requested.
@@ -249,8 +283,18 @@ pub fn compare_detailed(
     // The stages before the alignment read whole documents at a time, so
     // the deadline is looked at between them: past it, the answer is
     // discarded anyway.
-    let pa = prepare::Prepared::new(a);
-    let pb = prepare::Prepared::new(b);
+    let view = |doc| {
+        let view = View::new(doc, options.keep_boilerplate);
+        // A document of nothing but furniture is compared whole (see the
+        // module docs).
+        if view.is_empty() {
+            View::all(doc)
+        } else {
+            view
+        }
+    };
+    let pa = prepare::Prepared::new(view(a));
+    let pb = prepare::Prepared::new(view(b));
     if a.deadline.expired() {
         return cut_short();
     }
@@ -304,8 +348,9 @@ pub fn compare_detailed(
         Verdict::Unrelated
     };
 
-    let unique = |n: usize, side: fn(&align::Group) -> &[usize]| -> Vec<usize> {
-        let mut used = vec![false; n];
+    // Indexes among the compared sentences become the documents' own.
+    let unique = |p: &prepare::Prepared<'_, '_>, side: fn(&align::Group) -> &[usize]| {
+        let mut used = vec![false; p.len()];
         for g in &aligned.groups {
             for &i in side(g) {
                 if let Some(u) = used.get_mut(i) {
@@ -313,10 +358,16 @@ pub fn compare_detailed(
                 }
             }
         }
-        (0..n).filter(|&i| !used[i]).collect()
+        (0..p.len())
+            .filter(|&i| !used[i])
+            .map(|i| p.index(i))
+            .collect::<Vec<usize>>()
     };
-    let unique_a = unique(a.sentences.len(), |g| &g.a);
-    let unique_b = unique(b.sentences.len(), |g| &g.b);
+    let unique_a = unique(&pa, |g| &g.a);
+    let unique_b = unique(&pb, |g| &g.b);
+    let indexes = |p: &prepare::Prepared<'_, '_>, s: &[usize]| -> Vec<usize> {
+        s.iter().map(|&i| p.index(i)).collect()
+    };
 
     let alignments = if options.alignment || options.diff {
         aligned
@@ -332,8 +383,8 @@ pub fn compare_detailed(
                     Vec::new()
                 };
                 Alignment {
-                    a: g.a.clone(),
-                    b: g.b.clone(),
+                    a: indexes(&pa, &g.a),
+                    b: indexes(&pb, &g.b),
                     similarity: g.similarity,
                     diff,
                 }
@@ -364,6 +415,10 @@ pub fn compare_detailed(
         alignments,
         unique_a,
         unique_b,
+        removed_a: pa.view.removed,
+        removed_b: pb.view.removed,
+        spans_a: compared_spans(&pa),
+        spans_b: compared_spans(&pb),
         signature_a,
         signature_b,
     };
@@ -386,6 +441,10 @@ fn cut_short() -> (Comparison, Details) {
         alignments: Vec::new(),
         unique_a: Vec::new(),
         unique_b: Vec::new(),
+        removed_a: 0,
+        removed_b: 0,
+        spans_a: Vec::new(),
+        spans_b: Vec::new(),
         signature_a: None,
         signature_b: None,
     };
@@ -396,6 +455,22 @@ fn cut_short() -> (Comparison, Details) {
         pairs_evaluated: 0,
     };
     (comparison, details)
+}
+
+/// [`Comparison::spans_a`] of `p`'s document.
+fn compared_spans(p: &prepare::Prepared<'_, '_>) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = p
+        .doc
+        .sentences
+        .iter()
+        .map(|s| s.span.start..s.span.start)
+        .collect();
+    for s in p.sentences() {
+        if let Some(span) = spans.get_mut(s.index) {
+            span.clone_from(&s.span);
+        }
+    }
+    spans
 }
 
 /// The words of consecutive sentences `sentences` of `p`, as one slice.

@@ -1,11 +1,16 @@
 //! What a comparison reads from each analysed [`Document`], computed once per
-//! document and comparison: the document's words (with byte offsets, hashed
-//! in their normal form), the words of each sentence, the word shingles, the
-//! character trigrams and the hashes of the document's stemmed terms.
+//! document and comparison: the sentences compared (a [`View`]: every
+//! sentence, or those left after furniture removal), their words (with byte
+//! offsets, hashed in their normal form), the words of each sentence, the
+//! sentence frequencies of the terms, the word shingles and the character
+//! trigrams.
 //!
 //! Sentences are never re-segmented: the words of a sentence are those the
-//! analysis found inside its span, so every word (and every diff span built
-//! from words) lies inside a sentence of the document.
+//! analysis found inside its span (its tail, once furniture was cut off its
+//! start), so every word (and every diff span built from words) lies inside
+//! a sentence of the document. Removed furniture is left out of everything:
+//! the words of the sentences on either side of a removed caption are
+//! neighbours, as they are in the story.
 //!
 //! # Normal form of a word
 //!
@@ -18,12 +23,13 @@
 //! worked out once per word form by the thread's [`crate::text::lexicon`]):
 //! a comparison does not split the text into words again.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::radix;
-use crate::text::{Document, tokenize};
+use crate::text::{Document, View, ViewSentence, tokenize};
 
 /// Words per shingle. Three-word shingles are the usual choice for near-
 /// duplicate detection of short documents (Broder's w-shingling uses 4 to
@@ -46,6 +52,17 @@ pub use crate::text::document::Word;
 pub struct Prepared<'d, 'a> {
     /// The analysed document.
     pub doc: &'d Document<'a>,
+    /// The sentences compared. Sentence indexes of a comparison are indexes
+    /// of `view.sentences` until [`compare`](super::compare) maps them back
+    /// to the document's ([`Self::index`]).
+    pub view: View<'d, 'a>,
+    /// The words of the compared sentences, in text order: the document's
+    /// own when every sentence is compared whole.
+    words: Cow<'d, [Word]>,
+    /// The words of each compared sentence, as a range of `words`.
+    sentence_words: Vec<Range<usize>>,
+    /// For each term id, the number of compared sentences it occurs in.
+    pub sentence_frequency: Cow<'d, [u32]>,
     /// Hashes of the word shingles, sorted and deduplicated.
     pub shingles: Vec<u64>,
     /// Byte trigrams of the content words' normal forms with boundary
@@ -55,12 +72,29 @@ pub struct Prepared<'d, 'a> {
 }
 
 impl<'d, 'a> Prepared<'d, 'a> {
-    /// Prepares `doc`: one pass over the words of its sentences.
-    pub fn new(doc: &'d Document<'a>) -> Self {
+    /// Prepares the sentences of `view`: one pass over their words.
+    pub fn new(view: View<'d, 'a>) -> Self {
+        let doc = view.doc;
+        let whole = view.len() == doc.sentences.len()
+            && view
+                .sentences
+                .iter()
+                .zip(&doc.sentences)
+                .all(|(v, s)| v.words == s.words);
+        let (words, sentence_words, sentence_frequency) = if whole {
+            (
+                Cow::Borrowed(&doc.words[..]),
+                view.sentences.iter().map(|s| s.words.clone()).collect(),
+                Cow::Borrowed(&doc.sentence_frequency[..]),
+            )
+        } else {
+            let (words, ranges, frequency) = compared(doc, &view.sentences);
+            (Cow::Owned(words), ranges, Cow::Owned(frequency))
+        };
         let text = doc.text;
         let mut trigrams = Vec::with_capacity(text.len());
         let mut normal = Vec::with_capacity(32);
-        for word in doc.words.iter().filter(|w| w.content) {
+        for word in words.iter().filter(|w| w.content) {
             // A span outside the text would be a pipeline bug: skip the
             // word rather than panic.
             if let Some(written) = text.get(word.start..word.end) {
@@ -71,36 +105,96 @@ impl<'d, 'a> Prepared<'d, 'a> {
         radix_sort_u24(&mut trigrams);
         Self {
             doc,
-            shingles: shingles(&doc.words),
+            view,
+            shingles: shingles(&words),
+            words,
+            sentence_words,
+            sentence_frequency,
             trigrams,
         }
     }
 
-    /// Every word of every sentence, in text order: the document's.
-    pub fn words(&self) -> &'d [Word] {
-        &self.doc.words
+    /// Prepares every sentence of `doc`, as it is.
+    #[cfg(test)]
+    pub fn whole(doc: &'d Document<'a>) -> Self {
+        Self::new(View::all(doc))
     }
 
-    /// The words of sentence `index` as a range of [`Self::words`] (empty
-    /// when out of range).
+    /// Number of sentences compared.
+    pub fn len(&self) -> usize {
+        self.view.len()
+    }
+
+    /// Whether no sentence is compared.
+    pub fn is_empty(&self) -> bool {
+        self.view.is_empty()
+    }
+
+    /// The compared sentences, in text order.
+    pub fn sentences(&self) -> &[ViewSentence<'d>] {
+        &self.view.sentences
+    }
+
+    /// Position among all sentences of the document of compared sentence
+    /// `index` (`index` itself when out of range).
+    pub fn index(&self, index: usize) -> usize {
+        self.view.sentences.get(index).map_or(index, |s| s.index)
+    }
+
+    /// Every word of every compared sentence, in text order.
+    pub fn words(&self) -> &[Word] {
+        &self.words
+    }
+
+    /// The words of compared sentence `index` as a range of [`Self::words`]
+    /// (empty when out of range).
     pub fn sentence_range(&self, index: usize) -> Range<usize> {
-        self.doc
-            .sentences
-            .get(index)
-            .map_or(0..0, |s| s.words.clone())
+        self.sentence_words.get(index).cloned().unwrap_or(0..0)
     }
 
-    /// The words of sentence `index` (empty when out of range).
-    pub fn sentence(&self, index: usize) -> &'d [Word] {
+    /// The words of compared sentence `index` (empty when out of range).
+    pub fn sentence(&self, index: usize) -> &[Word] {
         self.words()
             .get(self.sentence_range(index))
             .unwrap_or_default()
     }
 
-    /// Number of words of sentence `index`.
+    /// Number of words of compared sentence `index`.
     pub fn sentence_len(&self, index: usize) -> usize {
         self.sentence_range(index).len()
     }
+}
+
+/// The words of `sentences` (some of `doc`'s, some trimmed), each
+/// sentence's words as a range of them, and the sentence frequency of each
+/// of `doc`'s terms within them, as [`Document::sentence_frequency`] counts
+/// it within the whole document.
+fn compared(
+    doc: &Document<'_>,
+    sentences: &[ViewSentence<'_>],
+) -> (Vec<Word>, Vec<Range<usize>>, Vec<u32>) {
+    let mut words = Vec::with_capacity(doc.words.len());
+    let mut ranges = Vec::with_capacity(sentences.len());
+    let mut frequency = vec![0u32; doc.sentence_frequency.len()];
+    // The last sentence each term was counted in, so that a term counts once
+    // per sentence without sorting the sentence's terms.
+    let mut counted_in = vec![usize::MAX; frequency.len()];
+    for (i, sentence) in sentences.iter().enumerate() {
+        let start = words.len();
+        words.extend_from_slice(doc.words.get(sentence.words.clone()).unwrap_or_default());
+        ranges.push(start..words.len());
+        for &t in sentence.terms {
+            if let (Some(last), Some(sf)) = (
+                counted_in.get_mut(t as usize),
+                frequency.get_mut(t as usize),
+            ) && *last != i
+            {
+                *last = i;
+                *sf += 1;
+            }
+        }
+    }
+    (words, ranges, frequency)
 }
 
 /// Sorts values below 2²⁴ (packed trigrams) by three passes of LSD radix
@@ -210,7 +304,7 @@ mod tests {
     #[test]
     fn words_are_normalised_and_keep_offsets() {
         let doc = en("The U.S. envoy met Libya’s leader. He left.");
-        let p = Prepared::new(&doc);
+        let p = Prepared::whole(&doc);
         // Two sentences, whose words cover the text's; none past them.
         let ranges = [0, 1, 2].map(|i| p.sentence_range(i));
         assert_eq!(ranges, [0..6, 6..8, 0..0]);
@@ -229,7 +323,7 @@ mod tests {
     fn case_and_punctuation_do_not_change_hashes() {
         let a = en("Hello, World! It's here.");
         let b = en("hello world -- its HERE");
-        let (pa, pb) = (Prepared::new(&a), Prepared::new(&b));
+        let (pa, pb) = (Prepared::whole(&a), Prepared::whole(&b));
         let ha: Vec<u64> = pa.words().iter().map(|w| w.hash).collect();
         let hb: Vec<u64> = pb.words().iter().map(|w| w.hash).collect();
         assert_eq!(ha, hb);
@@ -259,7 +353,7 @@ mod tests {
     #[test]
     fn negations_are_marked_in_english_only() {
         let doc = en("He didn’t go, and nobody cannot say no. Notably, he knows.");
-        let p = Prepared::new(&doc);
+        let p = Prepared::whole(&doc);
         let marked: Vec<&str> = p
             .words()
             .iter()
@@ -268,15 +362,15 @@ mod tests {
             .collect();
         assert_eq!(marked, ["didn’t", "nobody", "cannot", "no"]);
         let german = Document::analyze("Er hat no nicht gesagt.", Language::from_code("de"));
-        assert!(Prepared::new(&german).words().iter().all(|w| !w.negation));
+        assert!(Prepared::whole(&german).words().iter().all(|w| !w.negation));
     }
 
     #[test]
     fn short_texts_have_one_shingle_and_empty_ones_none() {
         let one = en("Hello!");
-        assert_eq!(Prepared::new(&one).shingles.len(), 1);
+        assert_eq!(Prepared::whole(&one).shingles.len(), 1);
         let none = en("... !!!");
-        let p = Prepared::new(&none);
+        let p = Prepared::whole(&none);
         assert!(p.shingles.is_empty() && p.words().is_empty() && p.trigrams.is_empty());
     }
 }

@@ -214,8 +214,7 @@ impl Measures {
         let term_overlap = {
             let set = |p: &Prepared<'_, '_>, ids: &[u32]| {
                 let mut v: Vec<u32> = p
-                    .doc
-                    .sentences
+                    .sentences()
                     .iter()
                     .flat_map(|s| s.terms.iter())
                     .filter_map(|&t| ids.get(t as usize).copied())
@@ -530,7 +529,7 @@ mod tests {
             Document::analyze(a, Language::from_code("en")),
             Document::analyze(b, Language::from_code("en")),
         );
-        let (pa, pb) = (Prepared::new(&a), Prepared::new(&b));
+        let (pa, pb) = (Prepared::whole(&a), Prepared::whole(&b));
         Measures::new(&TermSpace::new(&pa, &pb), &pa, &pb)
     }
 

@@ -69,6 +69,7 @@ fn all_options() -> CompareOptions {
         diff: true,
         signatures: true,
         thresholds: Thresholds::default(),
+        keep_boilerplate: false,
     }
 }
 
@@ -112,9 +113,12 @@ fn republished_story_is_near_duplicate_with_alignments_uniques_and_diffs() {
             (vec![5], vec![9]),
         ]
     );
-    // "Leave a comment"; headline, caption and the outlet's own sentence.
-    assert_eq!(c.unique_a, vec![6]);
-    assert_eq!(c.unique_b, vec![0, 1, 8]);
+    // "Leave a comment" and the headline are furniture, left out; the
+    // caption (undated, so not told from a sentence) and the outlet's own
+    // sentence are unique.
+    assert_eq!((c.removed_a, c.removed_b), (1, 1));
+    assert!(c.unique_a.is_empty());
+    assert_eq!(c.unique_b, vec![1, 8]);
 
     let spans = |al: &Alignment| -> Vec<(DiffOp, &str, &str)> {
         al.diff
@@ -227,8 +231,8 @@ fn unrelated_texts_are_unrelated() {
     let c = compare(&a, &b, &all_options());
     check_finite(&c);
     assert_eq!(c.verdict, Verdict::Unrelated, "{:?}", c.similarity);
-    assert_eq!(c.unique_a.len(), a.sentences.len());
-    assert_eq!(c.unique_b.len(), b.sentences.len());
+    assert_eq!(c.unique_a.len(), a.sentences.len() - c.removed_a);
+    assert_eq!(c.unique_b.len(), b.sentences.len() - c.removed_b);
 }
 
 #[test]
@@ -237,7 +241,17 @@ fn options_control_what_is_returned() {
     let c = compare(&a, &b, &CompareOptions::default());
     assert!(c.alignments.is_empty() && c.signature_a.is_none() && c.signature_b.is_none());
     assert_eq!(c.verdict, Verdict::NearDuplicate);
-    assert_eq!(c.unique_a, vec![6]);
+    assert!(c.unique_a.is_empty() && c.removed_a == 1);
+    let kept = CompareOptions {
+        keep_boilerplate: true,
+        ..CompareOptions::default()
+    };
+    let k = compare(&a, &b, &kept);
+    assert_eq!(
+        (k.unique_a.clone(), k.removed_a),
+        (vec![6], 0),
+        "Leave a comment"
+    );
     let c = compare(
         &a,
         &b,
@@ -310,4 +324,128 @@ fn a_comparison_past_its_deadline_is_cut_short_and_well_formed() {
     // Without a deadline the same texts are duplicates.
     let c = compare(&en(WIRE), &en(WIRE), &all_options());
     assert_eq!(c.verdict, Verdict::Duplicate);
+}
+
+/// A local story as one outlet's page has it: headline, byline, dateline,
+/// share and comment lines around three sentences of story.
+const BRIDGE_PAGE: &str = "\
+Bridge reopens after flood repairs
+
+By Tamsin Rowe
+
+ARLESFORD (Valley Courier): The Kettle Street bridge reopened to traffic on Friday, eight months after floodwater undermined its central pier.
+
+Engineers replaced the pier's foundations and added steel bracing beneath the deck.
+
+The county council said the repairs cost 4.2 million pounds, more than twice the first estimate.
+
+Share this article
+
+Leave a comment";
+
+/// The same story on another outlet's page: its own headline, a dated
+/// photo caption, two words changed, a sentence of its own, and the
+/// comment box's small print.
+const BRIDGE_REPRINT: &str = "\
+Kettle Street bridge open again
+
+Workers remove barriers from the Kettle Street bridge on March 14, 2025 in Arlesford after the repairs were finished.
+
+The Kettle Street bridge reopened to traffic on Friday, eight months after floodwater undermined its central pier.
+
+Engineers replaced the pier's foundations and added steel bracing under the deck.
+
+The county council said the repairs cost 4.2 million pounds, more than double the first estimate.
+
+Shops along the river hope the reopening will bring their customers back.
+
+Your email address will not be published.";
+
+#[test]
+fn furniture_is_removed_from_both_sides_and_counted_unless_kept() {
+    let (a, b) = (en(BRIDGE_PAGE), en(BRIDGE_REPRINT));
+    let text = |doc: &Document<'_>, spans: &[Range<usize>], i: usize| -> String {
+        doc.text[spans[i].clone()].to_owned()
+    };
+    let c = compare(&a, &b, &all_options());
+    check_finite(&c);
+    // Headline, byline, share and comment lines; headline, caption and
+    // the comment box's small print.
+    assert_eq!((c.removed_a, c.removed_b), (4, 3), "{c:#?}");
+    assert_eq!(
+        c.unique_a,
+        Vec::<usize>::new(),
+        "nothing of A's story is missing in B"
+    );
+    assert_eq!(c.unique_b, vec![5], "the shops sentence, B's own");
+    assert_eq!(c.verdict, Verdict::NearDuplicate, "{:?}", c.similarity);
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> = c
+        .alignments
+        .iter()
+        .map(|al| (al.a.clone(), al.b.clone()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(vec![2], vec![2]), (vec![3], vec![3]), (vec![4], vec![4])]
+    );
+    // The dateline is cut off A's first sentence, which then equals B's.
+    assert!(text(&a, &c.spans_a, 2).starts_with("The Kettle Street bridge reopened"));
+    assert_eq!(c.alignments[0].diff.len(), 1);
+    assert_eq!(c.alignments[0].diff[0].op, DiffOp::Equal);
+    assert_eq!(
+        c.spans_a.iter().filter(|s| s.is_empty()).count(),
+        c.removed_a
+    );
+    assert_eq!(text(&b, &c.spans_b, 5), b.sentence_text(5));
+
+    // Kept, the furniture is compared like any sentence, and unique.
+    let kept = CompareOptions {
+        keep_boilerplate: true,
+        ..all_options()
+    };
+    let k = compare(&a, &b, &kept);
+    check_finite(&k);
+    assert_eq!((k.removed_a, k.removed_b), (0, 0));
+    let uniques = |doc: &Document<'_>, unique: &[usize]| -> Vec<String> {
+        unique
+            .iter()
+            .map(|&i| doc.sentence_text(i).to_owned())
+            .collect()
+    };
+    let unique_a = uniques(&a, &k.unique_a);
+    for furniture in ["By Tamsin Rowe", "Share this article", "Leave a comment"] {
+        assert!(unique_a.iter().any(|t| t == furniture), "{unique_a:#?}");
+    }
+    let unique_b = uniques(&b, &k.unique_b);
+    assert!(
+        unique_b
+            .iter()
+            .any(|t| t.starts_with("Workers remove barriers")),
+        "{unique_b:#?}"
+    );
+    assert!(unique_b.iter().any(|t| t.starts_with("Your email address")));
+    assert!(
+        k.spans_a
+            .iter()
+            .zip(&a.sentences)
+            .all(|(s, t)| *s == t.span)
+    );
+    // Without the furniture the two pages are closer.
+    assert!(
+        c.similarity.score > k.similarity.score && c.similarity.jaccard > k.similarity.jaccard,
+        "{:?} {:?}",
+        c.similarity,
+        k.similarity
+    );
+}
+
+#[test]
+fn pages_of_nothing_but_furniture_are_compared_whole() {
+    let (a, b) = (en("Leave a comment"), en("Share this article"));
+    let c = compare(&a, &b, &all_options());
+    assert_eq!((c.removed_a, c.removed_b), (0, 0));
+    assert_eq!(c.verdict, Verdict::Unrelated, "not two empty texts");
+    assert_eq!((c.unique_a.len(), c.unique_b.len()), (1, 1));
+    let same = compare(&a, &a, &all_options());
+    assert_eq!(same.verdict, Verdict::Duplicate);
 }

@@ -8,7 +8,7 @@
 //!
 //! `idf(t) = ln(1 + 1 / rate(t))`, where `rate(t)` is the largest share of
 //! sentences containing `t` in either document (`sf_A(t) / n_A` or
-//! `sf_B(t) / n_B`). This is [`Document::idf`]'s smoothed `ln(1 + n / sf)`,
+//! `sf_B(t) / n_B`, counted in the sentences compared: furniture removed). This is [`Document::idf`]'s smoothed `ln(1 + n / sf)`,
 //! taken per document and combined by the maximum, rather than computed over
 //! the union of the two documents' sentences, for two reasons:
 //!
@@ -69,7 +69,7 @@ impl TermSpace {
         let mut rates: Vec<f64> =
             Vec::with_capacity(a.doc.term_hashes.len() + b.doc.term_hashes.len());
         let mut intern = |p: &Prepared<'_, '_>| -> Vec<u32> {
-            let n = p.doc.sentences.len().max(1) as f64;
+            let n = p.len().max(1) as f64;
             p.doc
                 .term_hashes
                 .iter()
@@ -80,10 +80,15 @@ impl TermSpace {
                     if id == next {
                         rates.push(0.0);
                     }
-                    let sf = p.doc.sentence_frequency.get(term).copied().unwrap_or(1);
-                    let rate = f64::from(sf.max(1)) / n;
-                    let slot = &mut rates[id as usize];
-                    *slot = slot.max(rate);
+                    // A term found only in removed furniture (sf 0) is in
+                    // no compared sentence of this document: it says
+                    // nothing of the term's rate here.
+                    let sf = p.sentence_frequency.get(term).copied().unwrap_or(1);
+                    if sf > 0 {
+                        let rate = f64::from(sf) / n;
+                        let slot = &mut rates[id as usize];
+                        *slot = slot.max(rate);
+                    }
                     id
                 })
                 .collect()
@@ -114,8 +119,8 @@ pub fn document_cosine(space: &TermSpace, a: &Prepared<'_, '_>, b: &Prepared<'_,
     let mut tf_a = vec![0u32; space.len()];
     let mut tf_b = vec![0u32; space.len()];
     let count = |p: &Prepared<'_, '_>, ids: &[u32], tf: &mut [u32]| {
-        for s in &p.doc.sentences {
-            for &t in &s.terms {
+        for s in p.sentences() {
+            for &t in s.terms {
                 if let Some(&j) = ids.get(t as usize) {
                     tf[j as usize] += 1;
                 }
@@ -161,14 +166,14 @@ impl SentenceVectors {
     /// Vectors of `p`'s sentences, with `ids` mapping its term ids to joint
     /// ids.
     pub fn new(p: &Prepared<'_, '_>, ids: &[u32], idf: &[f64]) -> Self {
-        let n = p.doc.sentences.len();
+        let n = p.len();
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0);
         let mut terms = Vec::new();
         let mut weights = Vec::new();
         let mut norms = Vec::with_capacity(n);
         let mut sorted: Vec<u32> = Vec::new();
-        for s in &p.doc.sentences {
+        for s in p.sentences() {
             sorted.clear();
             sorted.extend(s.terms.iter().filter_map(|&t| ids.get(t as usize).copied()));
             sorted.sort_unstable();
@@ -274,7 +279,7 @@ mod tests {
     fn shared_terms_are_not_made_less_important() {
         let a = Document::analyze("Militias fought in Tripoli.", Language::from_code("en"));
         let b = Document::analyze("Militias fought near Sirte.", Language::from_code("en"));
-        let (pa, pb) = (Prepared::new(&a), Prepared::new(&b));
+        let (pa, pb) = (Prepared::whole(&a), Prepared::whole(&b));
         let space = TermSpace::new(&pa, &pb);
         assert!(space.idf.iter().all(|&x| (x - 2f64.ln()).abs() < 1e-12));
         let c = document_cosine(&space, &pa, &pb);
@@ -285,7 +290,7 @@ mod tests {
     #[test]
     fn sum_of_two_merges_terms() {
         let a = Document::analyze("Red blue. Blue green.", Language::from_code("en"));
-        let pa = Prepared::new(&a);
+        let pa = Prepared::whole(&a);
         let space = TermSpace::new(&pa, &pa);
         let v = SentenceVectors::new(&pa, &space.a_ids, &space.idf);
         let (terms, weights, norm) = v.sum_of_two(0);

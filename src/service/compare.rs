@@ -71,6 +71,7 @@ impl CompareCall {
                 diff: request.include_diff,
                 signatures: request.include_signatures,
                 thresholds,
+                keep_boilerplate: request.keep_boilerplate,
             },
         })
     }
@@ -95,8 +96,8 @@ impl CompareCall {
         check_sentence_count("text_b", &b, limits)?;
         let result = compare::compare(&a, &b, &self.options);
 
-        let refs_a = SentenceRefs::new(&a, self.offset_unit);
-        let refs_b = SentenceRefs::new(&b, self.offset_unit);
+        let refs_a = SentenceRefs::new(&a, &result.spans_a, self.offset_unit);
+        let refs_b = SentenceRefs::new(&b, &result.spans_b, self.offset_unit);
         let alignments = result
             .alignments
             .iter()
@@ -167,6 +168,8 @@ impl CompareCall {
             signature_b: signature(&result.signature_b),
             language: a.language.code().to_owned(),
             language_source: language_source(a.language_source).into(),
+            removed_sentence_count_a: to_u32(result.removed_a),
+            removed_sentence_count_b: to_u32(result.removed_b),
         })
     }
 }
@@ -174,26 +177,31 @@ impl CompareCall {
 /// Sentence references of one document, with its offsets in the unit.
 struct SentenceRefs<'d, 'a> {
     doc: &'d Document<'a>,
+    /// The span of each sentence as compared ([`compare::Comparison::spans_a`]).
+    compared: &'d [Range<usize>],
     offsets: OffsetIndex<'a>,
 }
 
 impl<'d, 'a> SentenceRefs<'d, 'a> {
-    fn new(doc: &'d Document<'a>, unit: OffsetUnit) -> Self {
+    fn new(doc: &'d Document<'a>, compared: &'d [Range<usize>], unit: OffsetUnit) -> Self {
         let starts = doc.sentences.iter().map(|s| s.span.start);
         Self {
             doc,
+            compared,
             offsets: OffsetIndex::new(doc.text, unit, starts),
         }
     }
 
     /// A reference to the sentences `indexes` (one, or two consecutive ones
-    /// when a sentence was split): the first index and the span from the
-    /// first's start to the last's end.
+    /// when a sentence was split) as compared: the first index and the span
+    /// from the first's start to the last's end.
     fn joined(&self, indexes: &[usize]) -> pb::SentenceRef {
-        let spans: Vec<&Range<usize>> = indexes
-            .iter()
-            .filter_map(|&i| self.doc.sentences.get(i).map(|s| &s.span))
-            .collect();
+        let span = |i: usize| {
+            self.compared
+                .get(i)
+                .or_else(|| self.doc.sentences.get(i).map(|s| &s.span))
+        };
+        let spans: Vec<&Range<usize>> = indexes.iter().filter_map(|&i| span(i)).collect();
         let start = spans.iter().map(|s| s.start).min().unwrap_or(0);
         let end = spans.iter().map(|s| s.end).max().unwrap_or(start);
         let (offset, length) = self.offsets.span(&(start..end));
