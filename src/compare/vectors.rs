@@ -8,9 +8,10 @@
 //!
 //! `idf(t) = ln(1 + 1 / rate(t))`, where `rate(t)` is the largest share of
 //! sentences containing `t` in either document (`sf_A(t) / n_A` or
-//! `sf_B(t) / n_B`, counted in the sentences compared: furniture removed). This is [`Document::idf`]'s smoothed `ln(1 + n / sf)`,
-//! taken per document and combined by the maximum, rather than computed over
-//! the union of the two documents' sentences, for two reasons:
+//! `sf_B(t) / n_B`, counted in the sentences compared: furniture removed).
+//! This is [`Document::idf`]'s smoothed `ln(1 + n / sf)`, taken per
+//! document and combined by the maximum, rather than computed over the
+//! union of the two documents' sentences, for two reasons:
 //!
 //! - over the union, a term found once in each of two single-sentence
 //!   documents gets `ln(1 + 2/2)` while a term found in only one gets
