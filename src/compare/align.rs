@@ -3,7 +3,7 @@
 //! # Method
 //!
 //! 1. Every sentence is a tf-idf vector over the joint stemmed terms
-//!    ([`SentenceVectors`]); the similarity of two sentences is their cosine.
+//!    ([`JointVectors`]); the similarity of two sentences is their cosine.
 //! 2. **Candidates.** An inverted index maps each term to the B sentences
 //!    holding it, keeping only terms found in at most [`MAX_POSTINGS`] B
 //!    sentences (as in `summarize::graph`: terms spread wider are background
@@ -27,7 +27,7 @@
 //!    position, so results are deterministic), skipping any that reuses a
 //!    sentence. Order does not matter, so reordered paragraphs align.
 
-use super::vectors::SentenceVectors;
+use super::vectors::JointVectors;
 use crate::deadline::Deadline;
 
 /// Terms in more B sentences than this generate no candidates (they still
@@ -94,8 +94,8 @@ pub struct AlignResult {
 /// size of the joint term space. Once `deadline` passes, the remaining A
 /// sentences get no candidates (see [`crate::deadline`]).
 pub fn align(
-    va: &SentenceVectors,
-    vb: &SentenceVectors,
+    va: &JointVectors,
+    vb: &JointVectors,
     terms: usize,
     deadline: Deadline,
 ) -> AlignResult {
@@ -265,8 +265,8 @@ mod tests {
         );
         let (pa, pb) = (Prepared::whole(&a), Prepared::whole(&b));
         let space = TermSpace::new(&pa, &pb);
-        let va = SentenceVectors::new(&pa, &space.a_ids, &space.idf);
-        let vb = SentenceVectors::new(&pb, &space.b_ids, &space.idf);
+        let va = JointVectors::new(&pa, &space.a_ids, &space.idf);
+        let vb = JointVectors::new(&pb, &space.b_ids, &space.idf);
         (
             align(&va, &vb, space.len(), Deadline::NONE),
             a.sentences.len(),

@@ -304,8 +304,8 @@ pub fn compare_detailed(
     if a.deadline.expired() {
         return cut_short();
     }
-    let va = vectors::SentenceVectors::new(&pa, &space.a_ids, &space.idf);
-    let vb = vectors::SentenceVectors::new(&pb, &space.b_ids, &space.idf);
+    let va = vectors::JointVectors::new(&pa, &space.a_ids, &space.idf);
+    let vb = vectors::JointVectors::new(&pb, &space.b_ids, &space.idf);
     let aligned = align::align(&va, &vb, space.len(), a.deadline);
 
     let words = |p: &prepare::Prepared<'_, '_>, s: &[usize]| -> usize {

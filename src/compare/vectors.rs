@@ -149,10 +149,11 @@ pub fn ratio(num: f64, den: f64) -> f64 {
     }
 }
 
-/// The tf-idf vectors of every sentence of one document in the joint space,
-/// stored flat.
+/// The tf-idf vectors of every sentence of one document in the joint term
+/// space of the two documents compared, stored flat. (Summarize's
+/// `SentenceVectors` are a single document's, in its own terms.)
 #[derive(Debug, Clone)]
-pub struct SentenceVectors {
+pub struct JointVectors {
     /// Sentence `i`'s entries are `offsets[i]..offsets[i + 1]`.
     offsets: Vec<usize>,
     /// Joint term ids, increasing within a sentence.
@@ -163,7 +164,7 @@ pub struct SentenceVectors {
     norms: Vec<f64>,
 }
 
-impl SentenceVectors {
+impl JointVectors {
     /// Vectors of `p`'s sentences, with `ids` mapping its term ids to joint
     /// ids.
     pub fn new(p: &Prepared<'_, '_>, ids: &[u32], idf: &[f64]) -> Self {
@@ -293,7 +294,7 @@ mod tests {
         let a = Document::analyze("Red blue. Blue green.", Language::from_code("en"));
         let pa = Prepared::whole(&a);
         let space = TermSpace::new(&pa, &pa);
-        let v = SentenceVectors::new(&pa, &space.a_ids, &space.idf);
+        let v = JointVectors::new(&pa, &space.a_ids, &space.idf);
         let (terms, weights, norm) = v.sum_of_two(0);
         assert_eq!(terms.len(), 3);
         assert!(weights.iter().all(|w| *w > 0.0) && norm > 0.0);
