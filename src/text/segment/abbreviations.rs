@@ -24,6 +24,24 @@ const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
+/// Abbreviations of "number" ("No. 5", "N°. 12"): not final before a digit.
+const NUMBER_SIGNS: &[&str] = &["no", "nos", "n°", "nº"];
+
+/// Prepositions that open an introductory phrase ("At 5 a.m.", "In the
+/// U.S."): such a phrase of a few words is no sentence on its own.
+const INTRO_PREPOSITIONS: &[&str] = &[
+    "at", "by", "in", "on", "from", "until", "till", "after", "before", "around", "since", "near",
+];
+
+/// Prepositions after which "I." is an initial ("Translated by I. Shahak"):
+/// the pronoun after a preposition is "me".
+const PREPOSITIONS: &[&str] = &[
+    "by", "of", "to", "from", "with", "for", "at", "in", "on", "about", "per", "via",
+];
+
+/// Most words, the abbreviation included, of an introductory phrase.
+const MAX_INTRO_WORDS: usize = 4;
+
 /// Abbreviations that can end a sentence but usually do not; they end one
 /// only before a common sentence opener ("Apple Inc. shares", "Inc. The").
 const ABBREVIATIONS: &[&str] = &[
@@ -115,28 +133,75 @@ pub(super) fn dot_ends_sentence(c: &Candidate, next_at: usize, next: char) -> bo
     else {
         return true;
     };
+    if is_in(NUMBER_SIGNS, token) || is_in(MONTHS, token) {
+        return !next.is_ascii_digit();
+    }
     if !token.chars().next_back().is_some_and(char::is_alphanumeric) {
         // "(IS).", "— .": the dot does not follow a word.
         return true;
     }
-    if token.bytes().all(|b| b.is_ascii_digit()) {
-        // "1. First item" numbers a list item; "in 2011. The" ends.
-        return !(token.len() <= 3 && c.first_alnum() == Some(token_start));
+    if c.first_alnum() == Some(token_start) && is_list_label(token) {
+        return false;
     }
-    if is_in(MONTHS, token) || token.eq_ignore_ascii_case("no") {
-        return !next.is_ascii_digit();
+    if token.bytes().all(|b| b.is_ascii_digit()) {
+        // "in 2011. The" ends.
+        return true;
     }
     if is_in(TITLES, token) && token.chars().next().is_some_and(char::is_uppercase) {
         return false;
+    }
+    if token == "I" && follows_pronoun_context(c, token_start) {
+        // The pronoun ("you and I. Did"), not an initial ("Albert I. Jones").
+        return true;
     }
     if is_in(ABBREVIATIONS, token)
         || is_in(TITLES, token)
         || is_dotted_acronym(token)
         || is_single_letter(token)
     {
-        return opens_sentence(c.text, next_at, c.block_end);
+        let word = word_at(c.text, next_at, c.block_end);
+        return opens_sentence(word)
+            && !(is_in(TITLES, word) && is_intro_phrase(c.text, c.sentence_start, c.start));
     }
     true
+}
+
+/// Whether `token`, opening a sentence before a full stop, labels a list
+/// item or a section: a number of up to three digits ("1. First") or a
+/// lowercase letter ("a. First"; sentences open with a capital).
+fn is_list_label(token: &str) -> bool {
+    let digits = token.bytes().all(|b| b.is_ascii_digit());
+    (digits && token.len() <= 3)
+        || (is_single_letter(token) && token.starts_with(char::is_lowercase))
+}
+
+/// Whether the word before the token at `token_start` is one that the
+/// pronoun "I" follows: a lowercase word ("you and I.") other than a
+/// preposition ("by I. Shahak"); names stand before an initial ("Albert I.
+/// Jones", "A. Smith & I. Ray").
+fn follows_pronoun_context(c: &Candidate, token_start: usize) -> bool {
+    let before = c.text.get(c.sentence_start..token_start).unwrap_or("");
+    let floor = c.sentence_start;
+    let end = floor + before.trim_end_matches(is_space).len();
+    token_before(c.text, floor, end).is_some_and(|(_, word)| {
+        let word = word.trim_start_matches(|ch: char| !ch.is_alphanumeric());
+        word.starts_with(char::is_lowercase) && !is_in(PREPOSITIONS, word)
+    })
+}
+
+/// Whether `text[start..dot]`, the sentence so far, is a short introductory
+/// phrase ("At 5 a.m.", "In the U.S."): then a name after the abbreviation
+/// is the subject the phrase introduces, not a new sentence's.
+fn is_intro_phrase(text: &str, start: usize, dot: usize) -> bool {
+    let phrase = text.get(start..dot).unwrap_or("");
+    let mut words = phrase.split(is_space).filter(|word| !word.is_empty());
+    let first = words
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(|ch: char| !ch.is_alphanumeric());
+    first.starts_with(|ch: char| ch.is_ascii_uppercase())
+        && is_in(INTRO_PREPOSITIONS, first)
+        && words.take(MAX_INTRO_WORDS).count() < MAX_INTRO_WORDS
 }
 
 /// The white-space-delimited token that ends at `dot`, not reaching before
@@ -190,14 +255,19 @@ fn is_single_letter(token: &str) -> bool {
     chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
 }
 
-/// Whether the word at `at` is capitalised and a common sentence opener.
-fn opens_sentence(text: &str, at: usize, end: usize) -> bool {
+/// The run of ASCII letters at `at` (before `end`): the next word, as far
+/// as the lists here need it.
+fn word_at(text: &str, at: usize, end: usize) -> &str {
     let rest = text.get(at..end).unwrap_or("");
     let len = rest
         .bytes()
         .take(MAX_TOKEN_BYTES)
         .take_while(u8::is_ascii_alphabetic)
         .count();
-    let word = rest.get(..len).unwrap_or("");
+    rest.get(..len).unwrap_or("")
+}
+
+/// Whether `word` is capitalised and a common sentence opener.
+fn opens_sentence(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_uppercase()) && is_in(SENTENCE_OPENERS, word)
 }

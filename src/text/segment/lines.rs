@@ -7,11 +7,9 @@
 
 use std::ops::Range;
 
+use super::lists::BULLETS;
 use super::terminators::{is_closer, is_opener, is_terminator};
 use super::{char_in, is_space, slice, trim};
-
-/// Bullets that open a list item when followed by white space.
-const BULLETS: &[char] = &['-', '*', '•', '–', '—', '‣', '◦', '▪', '·'];
 
 /// Lines at least this long are not headings.
 const MAX_HEADING_CHARS: usize = 80;

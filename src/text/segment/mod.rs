@@ -22,7 +22,11 @@
 //!    final punctuation, followed by a line starting like a sentence, and
 //!    ended on purpose (the next line's first word would have fitted on it,
 //!    which tells a heading from a hard-wrapped paragraph line). Any other
-//!    line break is white space.
+//!    line break is white space. A block that opens with a list marker
+//!    (`1.`, `1)`, `1.)`, `a.`, `a)`, after an optional bullet) is cut
+//!    before each later marker that continues its sequence ("1) flour 2)
+//!    eggs", "• 9. First • 10. Second"), outside brackets and with a word in
+//!    between.
 //! 2. **Terminators.** Inside a block, `.` `!` `?` `…` (and runs like `?!` or
 //!    `...`) end a sentence when followed by white space and then, past any
 //!    opening quotes or brackets, something that is not a lowercase letter
@@ -30,14 +34,22 @@
 //!    break). Closing quotes and brackets after a terminator belong to the
 //!    sentence that ends. CJK `。！？｡`, Arabic `؟` `۔` and Devanagari `।` `॥`
 //!    (scripts without case) always end a sentence, space or not.
+//!    Ellipses: the spaced ". . ." does not end a sentence before the pronoun
+//!    "I" nor at a sentence's start; four dots after a word ("here. . . .
+//!    Next") are a full stop and an ellipsis that opens the next sentence;
+//!    "[...]" inside a quotation ends nothing.
 //! 3. **Abbreviations** (a single `.` after a token, compared ASCII
 //!    case-insensitively): capitalised titles (Mr, Dr, Gen, St, …) never end
-//!    a sentence; months and "No" do not before a digit; other abbreviations
-//!    (Inc, etc, vs, Jr, …), dotted acronyms (U.S., e.g., a.m., Ph.D.) and
-//!    single-letter initials end one only when the next word is capitalised
-//!    and a common sentence opener ("in the U.S. The president" breaks, "the
-//!    U.S. President" does not). A number of up to three digits opening a
-//!    sentence is a list number ("1. First").
+//!    a sentence; months and "No", "Nos", "N°" do not before a digit; other
+//!    abbreviations (Inc, etc, vs, Jr, …), dotted acronyms (U.S., e.g., a.m.,
+//!    Ph.D.) and single-letter initials end one only when the next word is
+//!    capitalised and a common sentence opener ("in the U.S. The president"
+//!    breaks, "the U.S. President" does not), and not before a title after
+//!    a short opening phrase ("At 5 a.m. Mr. Smith went"). "I" after a
+//!    lowercase word other than a preposition is the pronoun and ends a
+//!    sentence ("you and I. Did"). A number of up to three digits or a
+//!    lowercase letter opening a sentence labels a list item ("1. First",
+//!    "a. First").
 //! 4. **Missing space.** A single `.` directly followed by an uppercase
 //!    letter ends a sentence when the word before it is a plain word of three
 //!    or more letters ending in lowercase and not an abbreviation
@@ -51,7 +63,8 @@
 //! # Layout
 //!
 //! This file holds the public entry points and the span helpers every rule
-//! shares. `lines.rs` cuts the text into blocks (rule 1), `terminators.rs`
+//! shares. `lines.rs` cuts the text into blocks (rule 1), `lists.rs` cuts
+//! a block at its inline list items (rule 1 too), `terminators.rs`
 //! scans each block for terminator runs and judges them (rules 2, 4 and
 //! 5), and `abbreviations.rs` judges the word before a single full stop
 //! (rule 3). `tests.rs` tests the whole segmenter through [`sentences`].
@@ -62,6 +75,7 @@ use crate::deadline::Deadline;
 
 mod abbreviations;
 mod lines;
+mod lists;
 mod terminators;
 
 use lines::blocks;
@@ -84,7 +98,9 @@ pub fn sentences_until(text: &str, deadline: Deadline) -> Vec<Range<usize>> {
         if deadline.expired_at_round(round) {
             break;
         }
-        split_block(text, block, &mut out);
+        for item in lists::items(text, block) {
+            split_block(text, item, &mut out);
+        }
     }
     out
 }

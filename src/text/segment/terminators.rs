@@ -58,6 +58,10 @@ pub(super) struct Candidate<'t> {
     /// End of the run and the closing quotes and brackets after it: where
     /// the sentence ends if it does.
     end: usize,
+    /// Where to look for the start of the next sentence: `end`, except for
+    /// a full stop before a spaced ellipsis, which opens the next sentence
+    /// ("compounds. . . . The practice").
+    look_from: usize,
 }
 
 impl Candidate<'_> {
@@ -77,7 +81,7 @@ pub(super) fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<u
     let mut sentence_start = block.start;
     let mut pos = block.start;
     while let Some(start) = next_terminator(text, pos, block.end) {
-        let run_end = skip_while(text, start, block.end, is_terminator);
+        let (run_end, look_from) = run_at(text, block.clone(), start);
         let end = skip_while(text, run_end, block.end, is_closer);
         let candidate = Candidate {
             text,
@@ -86,6 +90,7 @@ pub(super) fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<u
             start,
             run_end,
             end,
+            look_from: look_from.unwrap_or(end),
         };
         if ends_sentence(&candidate) {
             push_sentence(text, sentence_start..end, out);
@@ -94,6 +99,52 @@ pub(super) fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<u
         pos = end;
     }
     push_sentence(text, sentence_start..block.end, out);
+}
+
+/// The end of the terminator run at `start`, and, for a full stop that a
+/// spaced ellipsis follows, the end of that ellipsis.
+///
+/// Dots separated by single spaces (". . .", the formal ellipsis) are one
+/// run. Four of them right after a word ("compounds. . . .") are a full
+/// stop and an ellipsis: the stop alone is the run when white space and
+/// more text follow (the ellipsis then opens the next sentence, marking an
+/// omission at its start), and all four when the ellipsis closes the
+/// block, a quote, or leads to a price ("DISCOUNT. . . .$13").
+fn run_at(text: &str, block: Range<usize>, start: usize) -> (usize, Option<usize>) {
+    let (dots_end, dots) = spaced_dots(text, start, block.end);
+    let glued = start > block.start
+        && text
+            .get(..start)
+            .and_then(|before| before.chars().next_back())
+            .is_some_and(|before| !is_space(before));
+    if glued
+        && dots == 4
+        && char_in(text, dots_end, block.end).is_some_and(is_space)
+        && next_significant(text, dots_end, block.end).is_some()
+    {
+        return (start + 1, Some(dots_end));
+    }
+    if dots >= 3 {
+        return (dots_end, None);
+    }
+    (skip_while(text, start, block.end, is_terminator), None)
+}
+
+/// The end of the dots separated by single spaces from `start`, and how
+/// many there are (1 when `start` is not followed by " .").
+fn spaced_dots(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let bytes = text.as_bytes().get(..end).unwrap_or_default();
+    let mut at = start;
+    let mut dots = 0;
+    while bytes.get(at) == Some(&b'.') {
+        dots += 1;
+        at += 1;
+        if bytes.get(at) != Some(&b' ') || bytes.get(at + 1) != Some(&b'.') {
+            break;
+        }
+        at += 1;
+    }
+    (at, dots)
 }
 
 /// Where the next terminator at or after `from` (and before `end`) starts.
@@ -145,6 +196,20 @@ fn ends_sentence(c: &Candidate) -> bool {
     if run.chars().any(|ch| HARD_TERMINATORS.contains(&ch)) {
         return true;
     }
+    if run.contains(' ') && run.matches('.').count() == 3 {
+        // The spaced ellipsis, the formal mark of an omission: at a
+        // sentence's start (". . . The practice", after a full stop) it
+        // stays with that sentence. Before a capital it ends the sentence
+        // as any ellipsis does, except before the pronoun "I", which is
+        // capitalised anywhere and so does not show that a sentence starts
+        // ("the thing is . . . I didn't mean it").
+        if c.first_alnum().is_none() || next_is_pronoun_i(c) {
+            return false;
+        }
+    }
+    if is_elision(c, run) {
+        return false;
+    }
     match char_in(c.text, c.end, c.block_end) {
         None => true,
         Some(next) if is_space(next) => spaced_break(c, run),
@@ -155,10 +220,35 @@ fn ends_sentence(c: &Candidate) -> bool {
     }
 }
 
+/// Whether the next word after the run is the pronoun "I" ("I", "I'm").
+fn next_is_pronoun_i(c: &Candidate) -> bool {
+    let rest = c.text.get(c.look_from..c.block_end).unwrap_or("");
+    let mut chars = rest.trim_start_matches(is_space).chars();
+    chars.next() == Some('I') && !chars.next().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the run is an ellipsis in brackets inside a quotation, as in
+/// `stairways [...]" (Smith 55).`: an omission mark whose quotation goes on
+/// to its closing quote, so the mark ends no sentence. Alone ("down. [...]
+/// From", or a line of its own in a quoted e-mail) it is read as any
+/// ellipsis.
+fn is_elision(c: &Candidate, run: &str) -> bool {
+    let before = c
+        .text
+        .get(..c.start)
+        .and_then(|before| before.chars().next_back());
+    let mut after = c.text.get(c.run_end..c.end).unwrap_or("").chars();
+    let bracketed = matches!(
+        (before, after.next()),
+        (Some('['), Some(']')) | (Some('('), Some(')'))
+    );
+    run.chars().all(|ch| matches!(ch, '.' | '…')) && bracketed && after.next().is_some()
+}
+
 /// Rule 2 and 3: a run followed by white space ends the sentence unless what
 /// comes next continues it, or the run is the dot of an abbreviation.
 fn spaced_break(c: &Candidate, run: &str) -> bool {
-    let Some((next_at, next)) = next_significant(c.text, c.end, c.block_end) else {
+    let Some((next_at, next)) = next_significant(c.text, c.look_from, c.block_end) else {
         return true;
     };
     if next.is_lowercase() || CONTINUATION.contains(&next) {

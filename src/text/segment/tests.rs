@@ -299,6 +299,143 @@ fn list_items_are_sentences() {
 }
 
 #[test]
+fn inline_list_items_are_sentences() {
+    assert_eq!(
+        split("1.) Preheat the oven 2.) Grease the tin"),
+        ["1.) Preheat the oven", "2.) Grease the tin"]
+    );
+    assert_eq!(
+        split("1) Sift the flour. 2) Add the eggs."),
+        ["1) Sift the flour.", "2) Add the eggs."]
+    );
+    assert_eq!(
+        split("1. Buy tickets 2. Pack the bags 3. Lock the door"),
+        ["1. Buy tickets", "2. Pack the bags", "3. Lock the door"]
+    );
+    assert_eq!(
+        split("a. Check the tyres b. Fill the tank"),
+        ["a. Check the tyres", "b. Fill the tank"]
+    );
+    assert_eq!(
+        split("• 4. Call the bank • 5. Pay the rent"),
+        ["• 4. Call the bank", "• 5. Pay the rent"]
+    );
+    assert_eq!(
+        split("⁃7. Water the plants ⁃8. Feed the cat"),
+        ["⁃7. Water the plants", "⁃8. Feed the cat"]
+    );
+}
+
+#[test]
+fn inline_list_needs_the_next_label_outside_brackets() {
+    for text in [
+        "12) The probe (also called Unit 13) burned up in 1992.",
+        "A. Smith and B. Jones met in Oslo.",
+        "1) Trains left at 9 and 3) was never used.",
+    ] {
+        assert_eq!(split(text), [text]);
+    }
+}
+
+#[test]
+fn spaced_ellipsis_marks_an_omission() {
+    assert_eq!(
+        split("He thought about it . . . I never forgot that day. Nor did she."),
+        [
+            "He thought about it . . . I never forgot that day.",
+            "Nor did she."
+        ]
+    );
+    assert_eq!(
+        split("The report ends here. . . . A new chapter opens."),
+        ["The report ends here.", ". . . A new chapter opens."]
+    );
+    assert_eq!(
+        split("They argued for hours . . . . Nobody won."),
+        ["They argued for hours . . . .", "Nobody won."]
+    );
+    assert_eq!(
+        split("The note read \"the river will rise. . . .\" Then rain came."),
+        [
+            "The note read \"the river will rise. . . .\"",
+            "Then rain came."
+        ]
+    );
+    assert_eq!(
+        split("It waited . . . Then it left."),
+        ["It waited . . .", "Then it left."]
+    );
+    assert_eq!(
+        split("TOTAL. . . .$13.00 paid"),
+        ["TOTAL. . . .$13.00 paid"]
+    );
+}
+
+#[test]
+fn ellipsis_in_brackets_inside_a_quotation_ends_nothing() {
+    assert_eq!(
+        split("\"The court [...] ruled against the port [...]\" (Case 12). It appealed."),
+        [
+            "\"The court [...] ruled against the port [...]\" (Case 12).",
+            "It appealed."
+        ]
+    );
+    assert_eq!(
+        split("Prices rose… Analysts were surprised."),
+        ["Prices rose…", "Analysts were surprised."]
+    );
+}
+
+#[test]
+fn pronoun_i_ends_a_sentence_and_an_initial_does_not() {
+    assert_eq!(
+        split("It was planned by you and I. Nobody else knew."),
+        ["It was planned by you and I.", "Nobody else knew."]
+    );
+    assert_eq!(
+        split("Neither do I. Well, fine."),
+        ["Neither do I.", "Well, fine."]
+    );
+    for text in [
+        "We met Charles I. Brown there.",
+        "It was translated by I. Petrova.",
+        "I. Scope of the plan",
+    ] {
+        assert_eq!(split(text), [text]);
+    }
+}
+
+#[test]
+fn time_abbreviation_ends_a_sentence_but_not_an_opening_phrase() {
+    assert_eq!(
+        split("The store shut at 9 p.m. Mrs. Ortiz then drove home."),
+        ["The store shut at 9 p.m.", "Mrs. Ortiz then drove home."]
+    );
+    assert_eq!(
+        split("Talks ended at 11 P.M. Mr. Vance left first."),
+        ["Talks ended at 11 P.M.", "Mr. Vance left first."]
+    );
+    for text in [
+        "At 7 a.m. Dr. Reyes opened the clinic.",
+        "By 10 P.M. Mr. Hale had left.",
+        "In the U.S. Mr. Ortiz is known.",
+    ] {
+        assert_eq!(split(text), [text]);
+    }
+}
+
+#[test]
+fn number_signs_do_not_split_before_a_digit() {
+    assert_eq!(
+        split("The file is N°. 4471.20.9. It was lost."),
+        ["The file is N°. 4471.20.9.", "It was lost."]
+    );
+    for text in ["Nos. 3 and 4 were sold.", "Room nº. 12 is free."] {
+        assert_eq!(split(text), [text]);
+    }
+}
+
+#[test]
 fn colon_in_dateline_does_not_split() {
     assert_eq!(
         split("Libya (HRNW): Major powers met in Vienna on Monday."),
