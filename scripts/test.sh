@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, the proto lint and breaking-change
 # check, every Rust test (unit, integration against the real server, the
-# binary), the README's grpcurl examples and the Python and Node example
-# clients against the real binary, and a short run of every fuzz target.
-# Installs what it needs itself.
+# binary), the segmenter's score on the English Golden Rules, the README's
+# grpcurl examples and the Python and Node example clients against the real
+# binary, and a short run of every fuzz target. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,10 @@ cargo test --locked --doc
 cargo build --locked --bin textanalysis
 # Where cargo put it: a worktree may build into its own CARGO_TARGET_DIR.
 bin="${CARGO_TARGET_DIR:-target}/debug/textanalysis"
+
+step "sentence segmentation: pySBD's English Golden Rules, at least 44 of 48 (scripts/eval-segment.sh)"
+cargo build --locked --example segment
+SEGMENT_BIN="${CARGO_TARGET_DIR:-target}/debug/examples/segment" scripts/eval-segment.sh --min 44
 
 step "the built-in news model rebuilds bit for bit"
 rebuilt="$(mktemp)"
