@@ -486,12 +486,17 @@ fn emoji_and_combining_marks_are_kept_whole() {
 fn contract_holds_on_every_prefix_of_awkward_text() {
     let tricky = "\u{FEFF}Mr. X.\u{301} 今天。«Hi!»\r\n\r\n– ‘N’ –\n1. a)\u{0}\t\
                   \u{200D}👩‍👩‍👧 U.S. The… we. Europe.IS x@y.Co http://a.b/C.D?E!F \
-                  3.5%. ؟ مرحبا۔ שלום. \u{2029}* * *\n\u{85}“(IS).” No. 5 ...\"'";
+                  3.5%. ؟ مرحبا۔ שלום. \u{2029}* * *\n\u{85}“(IS).” No. 5 ...\"'\n\
+                  1.) x (2) 2.) y • 9. z ⁃10. a. b. c) N°. 4 you and I. At 5 a.m. Mr. \
+                  X. . . . Y . . . I [...]\" (Z). . . .$1 . . .";
     let mut cases = vec![
         String::new(),
         ".".repeat(1000),
         "a.".repeat(1000),
         "A. ".repeat(1000),
+        ". ".repeat(1000),
+        "x. . . . ".repeat(300),
+        "1) a 2) b ".repeat(300),
         "\n".repeat(100),
         "\u{301}".repeat(50),
     ];
