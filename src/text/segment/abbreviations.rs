@@ -140,7 +140,7 @@ pub(super) fn dot_ends_sentence(c: &Candidate, next_at: usize, next: char) -> bo
         // "(IS).", "— .": the dot does not follow a word.
         return true;
     }
-    if c.first_alnum() == Some(token_start) && is_list_label(token) {
+    if is_list_label(token) && c.first_alnum() == Some(token_start) {
         return false;
     }
     if token.bytes().all(|b| b.is_ascii_digit()) {

@@ -47,6 +47,11 @@ impl Label {
 /// with "." must be lowercase: "A." and "B." are far more often initials
 /// than items.
 fn marker(s: &str) -> Option<(Label, usize)> {
+    let bytes = s.as_bytes();
+    if bytes.first()?.is_ascii_alphabetic() && !matches!(bytes.get(1), Some(b'.' | b')')) {
+        // A word: what almost every block opens with, told apart cheaply.
+        return None;
+    }
     let body = s
         .strip_prefix(|c: char| BULLETS.contains(&c))
         .map_or(s, |rest| rest.trim_start_matches(is_space));
@@ -83,16 +88,17 @@ fn marker(s: &str) -> Option<(Label, usize)> {
 }
 
 /// Cuts `block` before each inline list item that continues the list its
-/// first item opens; a block that does not open with a marker comes back
-/// whole. Linear: each position after white space is tried once, and a
-/// marker is read in a bounded number of bytes.
-pub(super) fn items(text: &str, block: Range<usize>) -> Vec<Range<usize>> {
+/// first item opens, and hands each item to `each` in order; a block that
+/// does not open with a marker is handed over whole, with no allocation.
+/// Linear: each position after white space is tried once, and a marker is
+/// read in a bounded number of bytes.
+pub(super) fn for_each_item(text: &str, block: Range<usize>, mut each: impl FnMut(Range<usize>)) {
     let body = slice(text, &block);
     let Some((first, first_len)) = marker(body) else {
-        return vec![block];
+        each(block);
+        return;
     };
     let mut expected = first.next();
-    let mut out = Vec::new();
     let mut item_start = block.start;
     // Whether the current item has a word yet: "a. b. c." has none between
     // its letters, so it is not a list.
@@ -112,7 +118,7 @@ pub(super) fn items(text: &str, block: Range<usize>) -> Vec<Range<usize>> {
             && let Some((label, len)) = body.get(at..).and_then(marker)
             && Some(label) == expected
         {
-            out.push(item_start..block.start + at);
+            each(item_start..block.start + at);
             item_start = block.start + at;
             expected = label.next();
             has_word = false;
@@ -128,6 +134,5 @@ pub(super) fn items(text: &str, block: Range<usize>) -> Vec<Range<usize>> {
         }
         after_space = is_space(c);
     }
-    out.push(item_start..block.end);
-    out
+    each(item_start..block.end);
 }

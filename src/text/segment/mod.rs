@@ -98,9 +98,7 @@ pub fn sentences_until(text: &str, deadline: Deadline) -> Vec<Range<usize>> {
         if deadline.expired_at_round(round) {
             break;
         }
-        for item in lists::items(text, block) {
-            split_block(text, item, &mut out);
-        }
+        lists::for_each_item(text, block, |item| split_block(text, item, &mut out));
     }
     out
 }

@@ -112,13 +112,12 @@ pub(super) fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<u
 /// block, a quote, or leads to a price ("DISCOUNT. . . .$13").
 fn run_at(text: &str, block: Range<usize>, start: usize) -> (usize, Option<usize>) {
     let (dots_end, dots) = spaced_dots(text, start, block.end);
-    let glued = start > block.start
+    if dots == 4
+        && start > block.start
         && text
             .get(..start)
             .and_then(|before| before.chars().next_back())
-            .is_some_and(|before| !is_space(before));
-    if glued
-        && dots == 4
+            .is_some_and(|before| !is_space(before))
         && char_in(text, dots_end, block.end).is_some_and(is_space)
         && next_significant(text, dots_end, block.end).is_some()
     {
@@ -196,7 +195,7 @@ fn ends_sentence(c: &Candidate) -> bool {
     if run.chars().any(|ch| HARD_TERMINATORS.contains(&ch)) {
         return true;
     }
-    if run.contains(' ') && run.matches('.').count() == 3 {
+    if run == ". . ." {
         // The spaced ellipsis, the formal mark of an omission: at a
         // sentence's start (". . . The practice", after a full stop) it
         // stays with that sentence. Before a capital it ends the sentence
@@ -207,7 +206,7 @@ fn ends_sentence(c: &Candidate) -> bool {
             return false;
         }
     }
-    if is_elision(c, run) {
+    if c.end > c.run_end && is_elision(c, run) {
         return false;
     }
     match char_in(c.text, c.end, c.block_end) {
