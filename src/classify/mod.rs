@@ -7,6 +7,7 @@
 //! shared pipeline's folding, stopwords and stemmer ([`features`]).
 
 pub mod adhoc;
+pub mod calibration;
 pub mod data;
 pub mod features;
 pub mod linear;

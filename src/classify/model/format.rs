@@ -65,8 +65,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{Model, ModelError, ModelMeta, Parts, corrupt};
+use crate::classify::calibration::Platt;
 use crate::classify::features::BITS;
-use crate::classify::linear::{self, Platt};
+use crate::classify::linear;
 
 /// The first bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"TAMODEL\0";

@@ -16,8 +16,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::calibration::Platt;
 use super::features::{BITS, Feature};
-use super::linear::{self, Platt};
+use super::linear;
 
 mod format;
 mod index;

@@ -4,8 +4,9 @@
 //! a label. This is the path every classification request takes, so it is
 //! written around the memory a large model's rows cost to read.
 
+use crate::classify::calibration::{self, Platt};
 use crate::classify::features::Feature;
-use crate::classify::linear::{self, Platt};
+use crate::classify::linear;
 use crate::prefetch::prefetch;
 use crate::text::Lexicon;
 use crate::text::language::{LanguageChoice, LanguageRequest};
@@ -124,7 +125,7 @@ impl Model {
                 *p = platt.probability(s);
             }
         } else {
-            linear::softmax(scores, self.temperature, &mut probabilities);
+            calibration::softmax(scores, self.temperature, &mut probabilities);
         }
         let mut ranked: Vec<(usize, f64)> = probabilities
             .into_iter()

@@ -6,8 +6,9 @@
 
 use super::parallel::parallel_map;
 use super::{Progress, Stage, TrainError, TrainOptions};
+use crate::classify::calibration::Platt;
 use crate::classify::features::FeatureCounts;
-use crate::classify::linear::{self, Platt, Rows, Vectorizer, XorShift};
+use crate::classify::linear::{self, Rows, Vectorizer, XorShift};
 use crate::classify::model::{Model, ModelMeta, Parts};
 
 /// Fits tf-idf and one SVM per label on the `rows` examples; the model is

@@ -36,9 +36,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+use super::calibration;
 use super::data::Example;
 use super::features::{self, FeatureCounts};
-use super::linear;
 use super::metrics::Evaluation;
 use super::model::{Model, ModelError, ModelMeta};
 use crate::text::Lexicon;
@@ -222,7 +222,7 @@ pub fn train(
         1.0
     } else {
         let first: Vec<usize> = held_out.iter().map(|&i| gold[i][0]).collect();
-        linear::fit_temperature(&scores, &first)
+        calibration::fit_temperature(&scores, &first)
     };
     progress(Progress {
         stage: Stage::Calibrating,
@@ -233,7 +233,7 @@ pub fn train(
     for l in 0..n {
         let s: Vec<f64> = scores.iter().map(|s| s[l]).collect();
         let positive: Vec<bool> = held_out.iter().map(|&i| gold[i].contains(&l)).collect();
-        platt.push(linear::fit_platt(&s, &positive));
+        platt.push(calibration::fit_platt(&s, &positive));
         progress(Progress {
             stage: Stage::Calibrating,
             done: l + 2,
