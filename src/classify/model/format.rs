@@ -46,6 +46,16 @@
 //! `(1 + ln count) · idf`, scaled to unit length (features the model does
 //! not know are dropped before scaling).
 //!
+//! A single-label model's probabilities are the softmax of `s / temperature`
+//! over the `L` labels; a multi-label model's (and a single-label one's
+//! when independent per-label probabilities are asked for) are each label's
+//! sigmoid `1 / (1 + exp(A·s_l + B))`. Each is then tempered, mixed with the
+//! uniform distribution at weight 0.001 (of the `L` labels, or of the two
+//! outcomes of a sigmoid), so that nothing is certain: a softmax gives every
+//! label at least `0.001 / L` and at most `1 − 0.001 · (L − 1) / L` (with
+//! 3 labels, 0.00033 and 0.99933), a sigmoid at least 0.0005 and at most
+//! 0.9995. The weight is fixed by this version of the format, not stored.
+//!
 //! Writing is deterministic: the same model always gives the same bytes,
 //! and reading then writing a file this crate wrote gives it back
 //! unchanged.

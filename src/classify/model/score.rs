@@ -94,7 +94,9 @@ impl Model {
     /// index. For a single-label model asked for one label
     /// (`multi_label == false`) the probabilities sum to 1 (a softmax with
     /// the fitted temperature); otherwise each is an independent Platt
-    /// sigmoid. Always finite and in [0, 1].
+    /// sigmoid. Either way tempered ([`calibration::temper`]): of `L` outcomes
+    /// (`L` labels, or the two of a sigmoid) each has a probability in
+    /// `[0.001 / L, 1 − 0.001 · (L − 1) / L]`.
     pub fn classify(&self, features: &[(Feature, f32)], multi_label: bool) -> Vec<(usize, f64)> {
         self.rank(&self.decision_values(features), multi_label)
     }
@@ -118,18 +120,25 @@ impl Model {
 
     /// Every label with its probability for the decision values `scores`
     /// (see [`Model::classify`]).
-    fn rank(&self, scores: &[f64], multi_label: bool) -> Vec<(usize, f64)> {
+    pub(crate) fn rank(&self, scores: &[f64], multi_label: bool) -> Vec<(usize, f64)> {
         let mut probabilities = vec![0.0; scores.len()];
-        if multi_label || self.meta.multi_label {
+        // A sigmoid's probability is one of two outcomes, a softmax's one
+        // of as many as there are labels.
+        let outcomes = if multi_label || self.meta.multi_label {
             for ((p, &s), platt) in probabilities.iter_mut().zip(scores).zip(&self.platt) {
                 *p = platt.probability(s);
             }
+            2
         } else {
             calibration::softmax(scores, self.temperature, &mut probabilities);
-        }
+            scores.len()
+        };
         let mut ranked: Vec<(usize, f64)> = probabilities
             .into_iter()
-            .map(|p| if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) })
+            .map(|p| {
+                let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+                calibration::temper(p, outcomes)
+            })
             .enumerate()
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -197,6 +206,31 @@ mod tests {
         // Absurd counts stay finite.
         for (_, p) in model.classify(&[(3, f32::MAX), (17, f32::INFINITY), (70_000, 1e-30)], true) {
             assert!(p.is_finite() && (0.0..=1.0).contains(&p));
+        }
+    }
+
+    #[test]
+    fn probabilities_are_tempered() {
+        // A tiny temperature and steep sigmoids: untempered, the losers
+        // would get probabilities like 1e-300 and the winner 1.
+        let steep = Model::from_parts(Parts {
+            temperature: 1e-4,
+            platt: vec![Platt { a: -1e3, b: 0.0 }; 3],
+            ..parts_of(&small())
+        })
+        .unwrap();
+        let floor = 0.001 / 3.0;
+        for doc in [&[(3, 2.0), (17, 1.0)][..], &[(4096, 5.0)], &[]] {
+            let single = steep.classify(doc, false);
+            assert!((single.iter().map(|p| p.1).sum::<f64>() - 1.0).abs() < 1e-12);
+            assert!((single[2].1 - floor).abs() < 1e-12, "{single:?}");
+            assert!(
+                (single[0].1 - (1.0 - 2.0 * floor)).abs() < 1e-12,
+                "{single:?}"
+            );
+            for (_, p) in steep.classify(doc, true) {
+                assert!((0.0005 - 1e-12..=0.9995 + 1e-12).contains(&p), "{p}");
+            }
         }
     }
 }
