@@ -11,8 +11,9 @@ use crate::classify::{Model, data};
 use crate::config::{EvalClassifyArgs, TrainArgs};
 use crate::text::Lexicon;
 
-/// `textanalysis train`: reads examples, trains, reports the held-out
-/// evaluation and writes the model.
+/// `textanalysis train`: reads examples, trains, reports the measurement
+/// (held out or cross-validated, with warnings when it rests on too few
+/// examples) and writes the model.
 pub fn train(args: &TrainArgs) -> ExitCode {
     let examples = match data::read(&args.input) {
         Ok(e) => e,
@@ -38,6 +39,7 @@ pub fn train(args: &TrainArgs) -> ExitCode {
         holdout: args.holdout,
         seed: args.seed,
         c: args.c,
+        ..TrainOptions::default()
     };
     eprintln!(
         "training on {} examples from {}",
@@ -57,11 +59,14 @@ pub fn train(args: &TrainArgs) -> ExitCode {
     };
     let result = train::train(&examples, &options, &mut on_progress);
     bar.finish_and_clear();
-    let (model, evaluation) = match result {
+    let (model, report) = match result {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    println!("held-out evaluation:\n{evaluation}");
+    println!("{report}");
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
     if let Err(e) = std::fs::write(&args.out, model.to_bytes()) {
         return fail(&format!("cannot write {}: {e}", args.out.display()));
     }

@@ -68,10 +68,13 @@ pub struct TrainArgs {
     /// file name when not given.
     #[arg(long)]
     pub training_data: Option<String>,
-    /// Share of the examples held out to calibrate and measure the model.
+    /// Share of the examples held out to calibrate and measure the model,
+    /// for data of 2,000 examples or more (smaller data is measured and
+    /// calibrated by 5-fold cross-validation instead).
     #[arg(long, default_value_t = 0.1)]
     pub holdout: f64,
-    /// Seed of the held-out split and of training's example order.
+    /// Seed of the held-out split or the cross-validation folds, and of
+    /// training's example order.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Inverse regularisation strength of the linear SVM.

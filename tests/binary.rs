@@ -138,13 +138,18 @@ fn train_and_eval_classify_report_accuracy_and_both_speeds() {
         stdout
     };
     let os = |s: &'static str| std::ffi::OsStr::new(s);
-    run(&[
+    let trained = run(&[
         os("train"),
         os("--input"),
         data.as_os_str(),
         os("--out"),
         model.as_os_str(),
     ]);
+    // 60 examples are small data: measured on every one, cross-validated.
+    assert!(
+        trained.contains("measured by 5-fold cross-validation, 60 examples"),
+        "{trained}"
+    );
     let report = run(&[
         os("eval"),
         os("classify"),

@@ -16,7 +16,7 @@ pub mod model;
 pub mod registry;
 pub mod train;
 
-pub use model::{Model, ModelError, ModelMeta};
+pub use model::{Measurement, Model, ModelError, ModelMeta};
 
 use crate::text::Lexicon;
 use crate::text::language::{LanguageChoice, LanguageRequest};

@@ -220,6 +220,7 @@ pub fn write_toy_model(path: &std::path::Path, name: &str) {
         holdout: 0.2,
         seed: 1,
         c: 1.0,
+        ..TrainOptions::default()
     };
     let (model, _) = train(&toy_examples(30), &options, &mut |_| {}).expect("toy model trains");
     std::fs::write(path, model.to_bytes()).expect("write the toy model");

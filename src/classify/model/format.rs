@@ -28,7 +28,10 @@
 //! - `meta`: the [`ModelMeta`] object — `name`, `version`, `labels` (`L`
 //!   strings, unique, in the order of every per-label array),
 //!   `multi_label`, `training_data`, `examples`, `accuracy`, `macro_f1`,
-//!   `ece`;
+//!   `ece`, and `measured`, how those three were measured: `{"method":
+//!   "cross_validation", "folds": K, "examples": N}` or `{"method":
+//!   "held_out", "examples": N}` (absent in files written before it was
+//!   recorded, which were measured held out);
 //! - `features`: `{"hash_bits": 20, "ngram_range": [1, 2],
 //!   "sublinear_tf": true, "min_df": 2}`, how documents become features
 //!   (see [`crate::classify::features`]; this build reads only these

@@ -50,6 +50,51 @@ pub struct ModelMeta {
     pub macro_f1: f64,
     /// Held-out expected calibration error.
     pub ece: f64,
+    /// How `accuracy`, `macro_f1` and `ece` were measured; `None` in files
+    /// written before it was recorded (they were measured held out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measurement>,
+}
+
+/// How a model's figures were measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Measurement {
+    /// On `examples` held-out examples, by the model trained on the rest.
+    HeldOut {
+        /// Examples measured.
+        examples: usize,
+    },
+    /// By `folds`-fold cross-validation: each of `examples` examples
+    /// measured by a model trained on the other folds.
+    CrossValidation {
+        /// Number of folds.
+        folds: usize,
+        /// Examples measured (all of them).
+        examples: usize,
+    },
+}
+
+impl Measurement {
+    /// The number of examples measured.
+    pub fn examples(&self) -> usize {
+        match *self {
+            Measurement::HeldOut { examples } | Measurement::CrossValidation { examples, .. } => {
+                examples
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Measurement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Measurement::HeldOut { examples } => write!(f, "held out, {examples} examples"),
+            Measurement::CrossValidation { folds, examples } => {
+                write!(f, "{folds}-fold cross-validation, {examples} examples")
+            }
+        }
+    }
 }
 
 /// Why a model cannot be loaded.
@@ -244,8 +289,16 @@ impl Model {
         self.features.len()
     }
 
-    pub(crate) fn set_scores(&mut self, examples: usize, accuracy: f64, macro_f1: f64, ece: f64) {
+    pub(crate) fn set_scores(
+        &mut self,
+        examples: usize,
+        measured: Measurement,
+        accuracy: f64,
+        macro_f1: f64,
+        ece: f64,
+    ) {
         self.meta.examples = examples;
+        self.meta.measured = Some(measured);
         let clean = |v: f64| if v.is_finite() { json_stable(v) } else { 0.0 };
         self.meta.accuracy = clean(accuracy);
         self.meta.macro_f1 = clean(macro_f1);
@@ -303,6 +356,10 @@ mod tests {
                 accuracy: 0.9,
                 macro_f1: 0.8888888888888888,
                 ece: 0.012345678901234567,
+                measured: Some(Measurement::CrossValidation {
+                    folds: 5,
+                    examples: 30,
+                }),
             },
             features: vec![3, 17, 4096, 70_000, (1 << BITS) - 1],
             idf: vec![1.5, 2.0, 1.25, 3.0, 1.0],

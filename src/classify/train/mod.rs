@@ -1,23 +1,39 @@
 //! Training a [`Model`] from labelled examples, and evaluating one.
 //!
 //! [`train`] detects multi-label data (any example with other than exactly
-//! one label), splits the examples into a training part and a held-out part
-//! (stratified by label, deterministic for a seed), analyses every text
-//! once with the shared pipeline (language detected per document), fits
-//! tf-idf and the one-vs-rest SVMs on the training part ([`super::linear`]),
-//! fits the calibration on the held-out part, and measures the calibrated
-//! model on that same held-out part: that measurement is the accuracy,
-//! macro-F1 and ECE stored in the model's [`ModelMeta`]. (Calibration and
-//! measurement share the held-out part; the calibration has one or two
-//! parameters per label, so the optimism this adds is small.)
+//! one label), analyses every text once with the shared pipeline (language
+//! detected per document), groups near-duplicate texts ([`groups`]: a
+//! group is never split between training and measurement), and then
+//! measures, calibrates and trains in one of two ways:
 //!
-//! `holdout` is the held-out share, in `[0, 0.5]`. With `0` the final
-//! weights are trained on every example: the calibration and the reported
-//! measurement then come from a first model trained with the default share
-//! of [`DEFAULT_HOLDOUT`] held out, and the final model, retrained on
-//! everything, keeps that calibration (its decision values have the same
-//! scale). That costs a second training run and the reported numbers
-//! describe the first model, slightly pessimistically for the final one.
+//! - **Small data** (fewer than [`CROSS_VALIDATION_BELOW`] examples, 2,000):
+//!   [`FOLDS`]-fold cross-validation. The examples are divided into five
+//!   folds (stratified by label, seeded, whole near-duplicate groups), and
+//!   each fold's decision values come from tf-idf and SVMs fitted on the
+//!   other four. The calibration is fitted on these out-of-fold decision
+//!   values, every example's, and the calibrated out-of-fold
+//!   probabilities are the measurement stored in the model's
+//!   [`ModelMeta`]; the final model is then trained on every example and
+//!   keeps that calibration. A held-out tenth of a small data set is a
+//!   handful of texts: it measures nothing (one text of 15 is 7 points of
+//!   accuracy) and calibrates less. Five folds measure every example
+//!   once, at the cost of five more (small) trainings. Below 2,000 such a
+//!   training takes well under a second; above it a held-out tenth is some
+//!   200 texts or more and the built-in model's build stays one training.
+//! - **Large data**: a held-out split (stratified, seeded, whole groups)
+//!   of `holdout` of the examples. Tf-idf and the SVMs are fitted on the
+//!   rest, the calibration on the held-out part, and the calibrated model
+//!   is measured on that same held-out part. (Calibration and measurement
+//!   share it; the calibration has one or two parameters per label, so the
+//!   optimism this adds is small, and the same holds for the out-of-fold
+//!   values.) With `holdout` 0 the final weights are trained on every
+//!   example: the calibration and the reported measurement then come from
+//!   a first model trained with [`DEFAULT_HOLDOUT`] held out, and the final
+//!   model, retrained on everything, keeps that calibration (its decision
+//!   values have the same scale).
+//!
+//! Either way the result carries warnings ([`Warning`]) when a figure rests
+//! on too few measured examples.
 //!
 //! Texts are analysed and labels trained on all available cores; results do
 //! not depend on the number of threads.
@@ -25,36 +41,51 @@
 //! # Layout
 //!
 //! This file holds the options, the progress reports, the errors, [`train`]
-//! itself (the stages in order, with the calibration and the measurement on
-//! the held-out part) and [`evaluate`]. `split.rs` makes the stratified,
-//! seeded held-out split (and [`holdout_split`], the same split for use
-//! elsewhere), `fit.rs` fits tf-idf and the one-vs-rest SVMs on a set of
-//! rows, and `parallel.rs` maps a function over indexes on all cores with
-//! progress on the calling thread. `tests.rs` trains on a small invented
-//! data set and checks the whole path.
+//! itself (the stages in order, the calibration and the measurement) and
+//! [`evaluate`]. `groups.rs` finds the near-duplicate groups, `split.rs`
+//! makes the held-out split (and [`holdout_split`], the same split for use
+//! elsewhere) and the cross-validation folds, `cross.rs` computes the
+//! out-of-fold decision values, `report.rs` holds what training reports
+//! besides the model (the measurement and its warnings), `fit.rs` fits
+//! tf-idf and the one-vs-rest SVMs on a set of rows, and `parallel.rs`
+//! maps a function over indexes on all cores with progress on the calling
+//! thread. `tests.rs` trains on a small invented data set and checks the
+//! whole path; `tests_small.rs` checks what small data needs.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use super::calibration;
+use super::calibration::{self, Platt};
 use super::data::Example;
 use super::features::{self, FeatureCounts};
 use super::metrics::Evaluation;
-use super::model::{Model, ModelError, ModelMeta};
+use super::model::{Measurement, Model, ModelError, ModelMeta};
 use crate::text::Lexicon;
 
+mod cross;
 mod fit;
+mod groups;
 mod parallel;
+mod report;
 mod split;
 
 use fit::fit;
 use parallel::parallel_map;
+pub use report::{MIN_MEASURED, MIN_MEASURED_PER_LABEL, TrainReport, Warning};
 pub use split::holdout_split;
 use split::split;
 
 /// The held-out share used when none is given, and for calibration when
 /// `holdout` is 0.
 pub const DEFAULT_HOLDOUT: f64 = 0.1;
+
+/// Data with fewer examples than this is measured and calibrated by
+/// cross-validation rather than on a held-out part (see the module
+/// documentation).
+pub const CROSS_VALIDATION_BELOW: usize = 2000;
+
+/// The number of cross-validation folds.
+pub const FOLDS: usize = 5;
 
 /// How to train.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,9 +96,13 @@ pub struct TrainOptions {
     pub version: String,
     /// A description of the training data, stored in the model.
     pub training_data: String,
-    /// Held-out share in `[0, 0.5]`; see the module documentation for 0.
+    /// Held-out share in `[0, 0.5]` for data measured on a held-out part;
+    /// see the module documentation for 0.
     pub holdout: f64,
-    /// Seed of the split and of the training order.
+    /// Data with fewer examples is cross-validated instead;
+    /// [`CROSS_VALIDATION_BELOW`] unless a test wants otherwise.
+    pub cross_validation_below: usize,
+    /// Seed of the split or the folds, and of the training order.
     pub seed: u64,
     /// Inverse regularisation strength of the SVMs (> 0).
     pub c: f64,
@@ -80,6 +115,7 @@ impl Default for TrainOptions {
             version: "1".to_owned(),
             training_data: String::new(),
             holdout: DEFAULT_HOLDOUT,
+            cross_validation_below: CROSS_VALIDATION_BELOW,
             seed: 42,
             c: 1.0,
         }
@@ -91,11 +127,16 @@ impl Default for TrainOptions {
 pub enum Stage {
     /// Analysing texts (`done`/`total` texts).
     Analysing,
+    /// Training and scoring the cross-validation folds (`done`/`total`
+    /// folds).
+    CrossValidating,
     /// Training the per-label SVMs (`done`/`total` labels).
     Training,
-    /// Fitting probabilities on held-out data (`done`/`total` labels).
+    /// Fitting probabilities on held-out or out-of-fold decision values
+    /// (`done`/`total` labels).
     Calibrating,
-    /// Measuring on held-out data (`done`/`total` examples).
+    /// Measuring on held-out or out-of-fold decision values
+    /// (`done`/`total` examples).
     Evaluating,
 }
 
@@ -103,6 +144,7 @@ impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Stage::Analysing => "analysing",
+            Stage::CrossValidating => "folds",
             Stage::Training => "training",
             Stage::Calibrating => "calibrating",
             Stage::Evaluating => "evaluating",
@@ -130,7 +172,7 @@ pub enum TrainError {
     /// The examples name fewer than two labels.
     #[error("training needs examples of at least 2 labels, found {0}")]
     TooFewLabels(usize),
-    /// Too few examples to hold some out and still train every label.
+    /// Too few examples to measure the model and still train every label.
     #[error("too few examples: {0}")]
     TooFewExamples(String),
     /// The trained model is unusable (a bug).
@@ -138,13 +180,13 @@ pub enum TrainError {
     Model(#[from] ModelError),
 }
 
-/// Trains a model on `examples`; returns it with its held-out evaluation.
+/// Trains a model on `examples`; returns it with how it measured.
 /// `progress` is called from the calling thread.
 pub fn train(
     examples: &[Example],
     options: &TrainOptions,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(Model, Evaluation), TrainError> {
+) -> Result<(Model, TrainReport), TrainError> {
     if !(options.c.is_finite() && options.c > 0.0) {
         return Err(TrainError::Option(format!(
             "c must be a positive number, not {}",
@@ -168,12 +210,6 @@ pub fn train(
     }
     let multi_label = examples.iter().any(|e| e.labels.len() != 1);
     let gold = gold_indexes(examples, &labels);
-    let share = if options.holdout == 0.0 {
-        DEFAULT_HOLDOUT
-    } else {
-        options.holdout
-    };
-    let (training, held_out) = split(&gold, labels.len(), share, options.seed)?;
 
     let total = examples.len();
     progress(Progress {
@@ -193,6 +229,8 @@ pub fn train(
             })
         },
     );
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let groups = groups::near_duplicate_groups(&texts, &features);
 
     let meta = ModelMeta {
         name: options.name.clone(),
@@ -204,49 +242,53 @@ pub fn train(
         accuracy: 0.0,
         macro_f1: 0.0,
         ece: 0.0,
+        measured: None,
     };
-    let mut model = fit(&features, &gold, &training, meta.clone(), options, progress)?;
-
-    // Calibration on the held-out part.
     let n = labels.len();
-    progress(Progress {
-        stage: Stage::Calibrating,
-        done: 0,
-        total: n + 1,
-    });
-    let scores: Vec<Vec<f64>> = held_out
-        .iter()
-        .map(|&i| model.decision_values(&features[i]))
-        .collect();
-    let temperature = if multi_label {
-        1.0
+    let everything: Vec<usize> = (0..examples.len()).collect();
+    let (model, measured, rows, scores) = if examples.len() < options.cross_validation_below {
+        let (folds, scores) = cross::out_of_fold_scores(
+            &features, &gold, &labels, &groups, &meta, options, progress,
+        )?;
+        let (temperature, platt) = calibrate(&scores, &gold, multi_label, n, progress);
+        let mut model = fit(&features, &gold, &everything, meta, options, progress)?;
+        model.set_calibration(temperature, platt);
+        let measured = Measurement::CrossValidation {
+            folds,
+            examples: examples.len(),
+        };
+        (model, measured, everything, scores)
     } else {
-        let first: Vec<usize> = held_out.iter().map(|&i| gold[i][0]).collect();
-        calibration::fit_temperature(&scores, &first)
+        let share = if options.holdout == 0.0 {
+            DEFAULT_HOLDOUT
+        } else {
+            options.holdout
+        };
+        let (training, held_out) = split(&gold, n, &groups, share, options.seed)?;
+        let mut model = fit(&features, &gold, &training, meta.clone(), options, progress)?;
+        let scores: Vec<Vec<f64>> = held_out
+            .iter()
+            .map(|&i| model.decision_values(&features[i]))
+            .collect();
+        let held_gold: Vec<Vec<usize>> = held_out.iter().map(|&i| gold[i].clone()).collect();
+        let (temperature, platt) = calibrate(&scores, &held_gold, multi_label, n, progress);
+        model.set_calibration(temperature, platt.clone());
+        if options.holdout == 0.0 {
+            model = fit(&features, &gold, &everything, meta, options, progress)?;
+            model.set_calibration(temperature, platt);
+        }
+        let measured = Measurement::HeldOut {
+            examples: held_out.len(),
+        };
+        (model, measured, held_out, scores)
     };
-    progress(Progress {
-        stage: Stage::Calibrating,
-        done: 1,
-        total: n + 1,
-    });
-    let mut platt = Vec::with_capacity(n);
-    for l in 0..n {
-        let s: Vec<f64> = scores.iter().map(|s| s[l]).collect();
-        let positive: Vec<bool> = held_out.iter().map(|&i| gold[i].contains(&l)).collect();
-        platt.push(calibration::fit_platt(&s, &positive));
-        progress(Progress {
-            stage: Stage::Calibrating,
-            done: l + 2,
-            total: n + 1,
-        });
-    }
-    model.set_calibration(temperature, platt.clone());
 
-    // Measurement on the held-out part.
-    let total = held_out.len();
+    // The measurement: the calibrated model's probabilities of the
+    // measured examples' held-out or out-of-fold decision values.
+    let total = rows.len();
     let mut predicted = Vec::with_capacity(total);
-    for (done, &i) in held_out.iter().enumerate() {
-        predicted.push(distribution(&model, &features[i], multi_label, n));
+    for (done, s) in scores.iter().enumerate() {
+        predicted.push(distribution_of_scores(&model, s, multi_label, n));
         if done % 64 == 0 {
             progress(Progress {
                 stage: Stage::Evaluating,
@@ -260,21 +302,65 @@ pub fn train(
         done: total,
         total,
     });
-    let held_gold: Vec<Vec<usize>> = held_out.iter().map(|&i| gold[i].clone()).collect();
-    let evaluation = Evaluation::compute(labels, &held_gold, &predicted, multi_label);
-
-    if options.holdout == 0.0 {
-        let everything: Vec<usize> = (0..examples.len()).collect();
-        model = fit(&features, &gold, &everything, meta, options, progress)?;
-        model.set_calibration(temperature, platt);
-    }
+    let measured_gold: Vec<Vec<usize>> = rows.iter().map(|&i| gold[i].clone()).collect();
+    let evaluation = Evaluation::compute(labels, &measured_gold, &predicted, multi_label);
+    let mut model = model;
     model.set_scores(
         examples.len(),
+        measured,
         evaluation.accuracy,
         evaluation.macro_f1,
         evaluation.ece,
     );
-    Ok((model, evaluation))
+    let warnings = report::warnings(&evaluation.labels, &measured_gold);
+    Ok((
+        model,
+        TrainReport {
+            evaluation,
+            measured,
+            warnings,
+        },
+    ))
+}
+
+/// The calibration fitted on decision values `scores` of examples with
+/// labels `gold`: the softmax temperature (1 for multi-label data, which
+/// does not use it) and each label's sigmoid.
+fn calibrate(
+    scores: &[Vec<f64>],
+    gold: &[Vec<usize>],
+    multi_label: bool,
+    n: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> (f64, Vec<Platt>) {
+    progress(Progress {
+        stage: Stage::Calibrating,
+        done: 0,
+        total: n + 1,
+    });
+    let temperature = if multi_label {
+        1.0
+    } else {
+        let first: Vec<usize> = gold.iter().map(|g| g[0]).collect();
+        calibration::fit_temperature(scores, &first)
+    };
+    progress(Progress {
+        stage: Stage::Calibrating,
+        done: 1,
+        total: n + 1,
+    });
+    let mut platt = Vec::with_capacity(n);
+    for l in 0..n {
+        let s: Vec<f64> = scores.iter().map(|s| s[l]).collect();
+        let positive: Vec<bool> = gold.iter().map(|g| g.contains(&l)).collect();
+        platt.push(calibration::fit_platt(&s, &positive));
+        progress(Progress {
+            stage: Stage::Calibrating,
+            done: l + 2,
+            total: n + 1,
+        });
+    }
+    (temperature, platt)
 }
 
 /// Each example's labels as sorted, distinct indexes into `labels`; labels
@@ -334,8 +420,13 @@ pub fn features_of(text: &str, lexicon: &mut Lexicon) -> FeatureCounts {
 
 /// A probability for each of `n` labels (0 past the model's labels).
 fn distribution(model: &Model, features: &[(u32, f32)], multi_label: bool, n: usize) -> Vec<f64> {
+    distribution_of_scores(model, &model.decision_values(features), multi_label, n)
+}
+
+/// [`distribution`] of a document's decision values.
+fn distribution_of_scores(model: &Model, scores: &[f64], multi_label: bool, n: usize) -> Vec<f64> {
     let mut p = vec![0.0; n];
-    for (l, probability) in model.classify(features, multi_label) {
+    for (l, probability) in model.rank(scores, multi_label) {
         if let Some(slot) = p.get_mut(l) {
             *slot = probability;
         }
@@ -345,3 +436,5 @@ fn distribution(model: &Model, features: &[(u32, f32)], multi_label: bool, n: us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_small;

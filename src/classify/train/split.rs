@@ -1,18 +1,23 @@
-//! The held-out split: a stratified, seeded division of the examples into
-//! a training part and a held-out part. Stratifying by each example's
-//! rarest label keeps every label in both parts where the data allows, and
-//! the seed makes the split, and so the trained model, reproducible.
+//! Dividing the examples: the held-out split and the cross-validation
+//! folds. Both are stratified by label and seeded, and both move whole
+//! near-duplicate groups ([`super::groups`]), never single examples, so no
+//! text is measured while a near-copy of it is trained on. Stratifying by
+//! each group's rarest label keeps every label on both sides where the
+//! data allows, and the seed makes the division, and so the trained
+//! model, reproducible.
 
 use std::collections::BTreeSet;
 
-use super::TrainError;
+use super::parallel::parallel_map;
+use super::{TrainError, features_of, groups::near_duplicate_groups};
 use crate::classify::data::Example;
 use crate::classify::linear::XorShift;
+use crate::text::Lexicon;
 
-/// The split [`train`](super::train()) makes: (training, held-out)
-/// indices into `examples`, each in increasing order, for a held-out
-/// `share` in `(0, 0.5]` and a seed; for reproducing a measurement
-/// elsewhere.
+/// The split [`train`](super::train()) makes when it holds examples out:
+/// (training, held-out) indices into `examples`, each in increasing order,
+/// for a held-out `share` in `(0, 0.5]` and a seed; for reproducing a
+/// measurement elsewhere.
 pub fn holdout_split(
     examples: &[Example],
     share: f64,
@@ -37,43 +42,67 @@ pub fn holdout_split(
             g
         })
         .collect();
-    split(&gold, labels.len(), share, seed)
+    let features = parallel_map(
+        examples.len(),
+        Lexicon::new,
+        |lexicon, i| features_of(&examples[i].text, lexicon),
+        &mut |_| {},
+    );
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let groups = near_duplicate_groups(&texts, &features);
+    split(&gold, labels.len(), &groups, share, seed)
 }
 
-/// A stratified split into (training, held-out) example indices, each in
-/// increasing order. Examples are grouped by their rarest label (multi-label
-/// examples without a label form their own group); each group holds out
-/// `round(share · size)` examples chosen by the seed, keeping at least one
-/// for training.
-pub(super) fn split(
-    gold: &[Vec<usize>],
-    labels: usize,
-    share: f64,
-    seed: u64,
-) -> Result<(Vec<usize>, Vec<usize>), TrainError> {
+/// The near-duplicate groups of each stratum, the stratum being a group's
+/// rarest label (by the number of examples carrying it, then by index);
+/// the last stratum, index `labels`, holds the groups without a label.
+/// Groups keep their order within a stratum.
+fn strata(gold: &[Vec<usize>], labels: usize, groups: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let mut frequency = vec![0usize; labels];
     for g in gold {
         for &l in g {
             frequency[l] += 1;
         }
     }
-    // Group `labels` is the examples without a label.
-    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); labels + 1];
-    for (i, g) in gold.iter().enumerate() {
-        let group = g
+    let mut strata: Vec<Vec<usize>> = vec![Vec::new(); labels + 1];
+    for (k, group) in groups.iter().enumerate() {
+        let stratum = group
             .iter()
-            .copied()
+            .flat_map(|&i| gold[i].iter().copied())
             .min_by_key(|&l| (frequency[l], l))
             .unwrap_or(labels);
-        groups[group].push(i);
+        strata[stratum].push(k);
     }
+    strata
+}
+
+/// A stratified split into (training, held-out) example indices, each in
+/// increasing order. In each stratum the groups are shuffled by the seed
+/// and held out in that order, each one that still fits, until
+/// `round(share · examples)` of the stratum's examples are held out; at
+/// least one example of a stratum stays in training. (Without
+/// near-duplicates every group is one example and this holds out the first
+/// `round(share · examples)` of the shuffled stratum.)
+pub(super) fn split(
+    gold: &[Vec<usize>],
+    labels: usize,
+    groups: &[Vec<usize>],
+    share: f64,
+    seed: u64,
+) -> Result<(Vec<usize>, Vec<usize>), TrainError> {
     let mut rng = XorShift::new(seed);
     let mut held_out = Vec::new();
-    for group in &mut groups {
-        rng.shuffle(group);
-        let take =
-            ((group.len() as f64 * share).round() as usize).min(group.len().saturating_sub(1));
-        held_out.extend_from_slice(&group[..take]);
+    for mut stratum in strata(gold, labels, groups) {
+        rng.shuffle(&mut stratum);
+        let size: usize = stratum.iter().map(|&k| groups[k].len()).sum();
+        let target = ((size as f64 * share).round() as usize).min(size.saturating_sub(1));
+        let mut taken = 0;
+        for &k in &stratum {
+            if taken + groups[k].len() <= target {
+                taken += groups[k].len();
+                held_out.extend_from_slice(&groups[k]);
+            }
+        }
     }
     held_out.sort_unstable();
     if held_out.is_empty() {
@@ -100,4 +129,37 @@ pub(super) fn split(
         )));
     }
     Ok((training, held_out))
+}
+
+/// The cross-validation fold, in `0..folds`, of each example. In each
+/// stratum the groups are shuffled by the seed, then each goes to the fold
+/// holding the fewest of the stratum's examples so far (ties to the fold
+/// with the fewest examples overall, then the lowest): the folds are as
+/// even in size and label mix as whole groups allow.
+pub(super) fn folds(
+    gold: &[Vec<usize>],
+    labels: usize,
+    groups: &[Vec<usize>],
+    folds: usize,
+    seed: u64,
+) -> Vec<usize> {
+    let folds = folds.max(1);
+    let mut rng = XorShift::new(seed);
+    let mut fold_of = vec![0usize; gold.len()];
+    let mut overall = vec![0usize; folds];
+    for mut stratum in strata(gold, labels, groups) {
+        rng.shuffle(&mut stratum);
+        let mut here = vec![0usize; folds];
+        for &k in &stratum {
+            let fold = (0..folds)
+                .min_by_key(|&f| (here[f], overall[f], f))
+                .unwrap_or(0);
+            here[fold] += groups[k].len();
+            overall[fold] += groups[k].len();
+            for &i in &groups[k] {
+                fold_of[i] = fold;
+            }
+        }
+    }
+    fold_of
 }

@@ -1,11 +1,12 @@
 //! Tests of training and evaluation as a whole: a small invented data set
-//! of three separable topics, trained end to end, checked for accuracy,
-//! probabilities, determinism, multi-label data, `holdout` 0, progress and
-//! the rejection of bad input.
+//! of three separable topics, trained end to end on a held-out split,
+//! checked for accuracy, probabilities, determinism, multi-label data,
+//! `holdout` 0, progress and the rejection of bad input. (`tests_small.rs`
+//! trains the same data the way small data is trained, cross-validated.)
 
 use super::*;
 
-const SPORT: [&str; 12] = [
+pub(super) const SPORT: [&str; 12] = [
     "The striker scored a late goal and the home team won the match.",
     "Our goalkeeper saved a penalty in the cup final.",
     "The coach praised the defenders after the league game.",
@@ -19,7 +20,7 @@ const SPORT: [&str; 12] = [
     "The team trained hard before the derby.",
     "The boxer won the title fight on points.",
 ];
-const WEATHER: [&str; 12] = [
+pub(super) const WEATHER: [&str; 12] = [
     "Heavy rain and strong wind are forecast for the coast.",
     "Temperatures will drop below freezing overnight.",
     "A thunderstorm brought hail to the valley.",
@@ -33,7 +34,7 @@ const WEATHER: [&str; 12] = [
     "The hurricane gained strength over warm water.",
     "A cold front will bring lower temperatures.",
 ];
-const COOKING: [&str; 12] = [
+pub(super) const COOKING: [&str; 12] = [
     "Simmer the onions in butter until soft and golden.",
     "Whisk the eggs with sugar and fold in the flour.",
     "Roast the chicken with garlic and rosemary.",
@@ -49,7 +50,7 @@ const COOKING: [&str; 12] = [
 ];
 
 /// 36 examples per label: pairs of sentences of one topic.
-fn toy() -> Vec<Example> {
+pub(super) fn toy() -> Vec<Example> {
     let mut examples = Vec::new();
     for (label, sentences) in [("sport", SPORT), ("weather", WEATHER), ("cooking", COOKING)] {
         for step in [1, 5, 7] {
@@ -64,11 +65,13 @@ fn toy() -> Vec<Example> {
     examples
 }
 
-fn options() -> TrainOptions {
+/// Options that measure on a held-out split, however small the data.
+pub(super) fn options() -> TrainOptions {
     TrainOptions {
         name: "toy".to_owned(),
         version: "0.1".to_owned(),
         training_data: "invented sentences".to_owned(),
+        cross_validation_below: 0,
         ..TrainOptions::default()
     }
 }
@@ -77,7 +80,7 @@ fn train_quietly(
     examples: &[Example],
     options: &TrainOptions,
 ) -> Result<(Model, Evaluation), TrainError> {
-    train(examples, options, &mut |_| {})
+    train(examples, options, &mut |_| {}).map(|(model, report)| (model, report.evaluation))
 }
 
 #[test]
