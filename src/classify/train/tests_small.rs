@@ -253,6 +253,12 @@ fn the_support_example_answers_sensibly() {
         "/examples/support/support.jsonl"
     );
     let examples = crate::classify::data::read(std::path::Path::new(path)).unwrap();
+    // Texts of their own, enough of each label to measure it.
+    assert_eq!(groups_of(&examples).len(), examples.len());
+    for label in ["account", "billing", "technical"] {
+        let n = examples.iter().filter(|e| e.labels[0] == label).count();
+        assert!(n >= 40, "{label}: {n}");
+    }
     let (model, report) = train(&examples, &TrainOptions::default(), &mut |_| {}).unwrap();
     assert!(
         matches!(report.measured, Measurement::CrossValidation { .. }),
