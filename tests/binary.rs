@@ -147,7 +147,7 @@ fn train_and_eval_classify_report_accuracy_and_both_speeds() {
     ]);
     // 60 examples are small data: measured on every one, cross-validated.
     assert!(
-        trained.contains("measured by 5-fold cross-validation, 60 examples"),
+        trained.contains("measured by 5-fold cross-validation on 60 examples"),
         "{trained}"
     );
     let report = run(&[

@@ -89,9 +89,9 @@ impl Measurement {
 impl std::fmt::Display for Measurement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            Measurement::HeldOut { examples } => write!(f, "held out, {examples} examples"),
+            Measurement::HeldOut { examples } => write!(f, "on {examples} held-out examples"),
             Measurement::CrossValidation { folds, examples } => {
-                write!(f, "{folds}-fold cross-validation, {examples} examples")
+                write!(f, "by {folds}-fold cross-validation on {examples} examples")
             }
         }
     }

@@ -17,9 +17,9 @@
 //!   keeps that calibration. A held-out tenth of a small data set is a
 //!   handful of texts: it measures nothing (one text of 15 is 7 points of
 //!   accuracy) and calibrates less. Five folds measure every example
-//!   once, at the cost of five more (small) trainings. Below 2,000 such a
-//!   training takes well under a second; above it a held-out tenth is some
-//!   200 texts or more and the built-in model's build stays one training.
+//!   once, at the cost of five more trainings, small ones at this size;
+//!   from 2,000 on a held-out tenth is 200 texts or more, and the
+//!   built-in model's build stays one training.
 //! - **Large data**: a held-out split (stratified, seeded, whole groups)
 //!   of `holdout` of the examples. Tf-idf and the SVMs are fitted on the
 //!   rest, the calibration on the held-out part, and the calibrated model

@@ -96,6 +96,6 @@ pub(super) fn warnings(labels: &[String], gold: &[Vec<usize>]) -> Vec<Warning> {
 
 impl fmt::Display for TrainReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "measured by {}:\n{}", self.measured, self.evaluation)
+        write!(f, "measured {}:\n{}", self.measured, self.evaluation)
     }
 }

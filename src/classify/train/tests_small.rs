@@ -277,3 +277,33 @@ fn the_support_example_answers_sensibly() {
     assert!(ranked[0].1 > 0.5 && ranked[0].1 < 0.99, "{ranked:?}");
     assert!(ranked.iter().all(|&(_, p)| p > 0.002), "{ranked:?}");
 }
+
+#[test]
+fn multi_label_small_data_is_cross_validated() {
+    let mut examples = toy();
+    for i in 0..12 {
+        examples.push(Example {
+            text: format!("{} {}", SPORT[i], WEATHER[(i + 3) % 12]),
+            labels: vec!["sport".to_owned(), "weather".to_owned()],
+        });
+    }
+    let options = TrainOptions {
+        cross_validation_below: CROSS_VALIDATION_BELOW,
+        ..options()
+    };
+    let (model, report) = train(&examples, &options, &mut |_| {}).unwrap();
+    assert!(model.meta().multi_label);
+    assert_eq!(
+        report.measured,
+        Measurement::CrossValidation {
+            folds: 5,
+            examples: 120
+        }
+    );
+    let p = model.classify(&features_of("The match was stopped by heavy rain."), false);
+    assert!(
+        p.iter().all(|(_, p)| (0.0005..=0.9995).contains(p)),
+        "{p:?}"
+    );
+    assert!(p[..2].iter().all(|(l, _)| *l == 1 || *l == 2), "{p:?}");
+}
