@@ -2,7 +2,7 @@
 //!
 //! [`train`] detects multi-label data (any example with other than exactly
 //! one label), analyses every text once with the shared pipeline (language
-//! detected per document), groups near-duplicate texts ([`groups`]: a
+//! detected per document), groups near-duplicate texts (`groups.rs`: a
 //! group is never split between training and measurement), and then
 //! measures, calibrates and trains in one of two ways:
 //!
@@ -30,7 +30,9 @@
 //!   example: the calibration and the reported measurement then come from
 //!   a first model trained with [`DEFAULT_HOLDOUT`] held out, and the final
 //!   model, retrained on everything, keeps that calibration (its decision
-//!   values have the same scale).
+//!   values have the same scale). That costs a second training, and the
+//!   figures describe the first model, slightly pessimistically for the
+//!   final one.
 //!
 //! Either way the result carries warnings ([`Warning`]) when a figure rests
 //! on too few measured examples.
