@@ -300,7 +300,8 @@ fn multi_label_small_data_is_cross_validated() {
             examples: 120
         }
     );
-    let p = model.classify(&features_of("The match was stopped by heavy rain."), false);
+    let features = features_of("The match was stopped by heavy rain.", &mut Lexicon::new());
+    let p = model.classify(&features, false);
     assert!(
         p.iter().all(|(_, p)| (0.0005..=0.9995).contains(p)),
         "{p:?}"
