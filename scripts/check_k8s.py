@@ -867,7 +867,7 @@ def deployment_pod(
 
 
 def models_example(work: Path, binary: Path) -> Path:
-    """The README's way to add a model: an overlay merging a file into the
+    """docs/deployment.md's way to add a model: an overlay merging a file into the
     textanalysis-models ConfigMap. The model is trained here from the
     project's own example texts."""
     overlay = work / "overlays" / "models-example"
@@ -1004,7 +1004,7 @@ def run_all(work: Path) -> None:
     spec = deployment_pod(
         "models-example", docs, info, work, binary, image, libraries, expect_models=["news", "support"]
     )
-    in_namespaces(spec, "base + a model merged into textanalysis-models (README)")
+    in_namespaces(spec, "base + a model merged into textanalysis-models (docs/deployment.md)")
     log("all checks passed")
 
 

@@ -14,7 +14,8 @@ use super::model::{Model, ModelError};
 /// Name of the built-in model.
 pub const BUILTIN_NAME: &str = "news";
 
-/// Bytes of the built-in news model (see the README for how it is built).
+/// Bytes of the built-in news model (see `docs/model-format.md` for how it
+/// is built).
 static BUILTIN: &[u8] = include_bytes!("../../models/news.tam");
 
 /// File extension of model files in a models directory.

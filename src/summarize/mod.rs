@@ -53,7 +53,8 @@ impl Algorithm {
     ];
 
     /// The algorithm used when a request names none: the one with the best
-    /// ROUGE on the development data (see the README's evaluation table).
+    /// ROUGE on the development data (see the README's summary quality
+    /// figures).
     pub const DEFAULT: Algorithm = Algorithm::PacSum;
 }
 

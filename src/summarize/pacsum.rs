@@ -19,8 +19,8 @@
 //! `β` thresholds weak links away, `λ1` is positive and `λ2` negative: a
 //! sentence that repeats earlier ones loses. Zheng & Lapata fit these on
 //! their validation set; the values here ([`PARAMS`]) were chosen on the
-//! first half of `cnndm_dev100.jsonl` and checked on the second (see the
-//! README), and add one feature the paper leaves implicit: a prior on
+//! first half of `cnndm_dev100.jsonl` and checked on the second (see
+//! `docs/performance.md`), and add one feature the paper leaves implicit: a prior on
 //! position, `μ · exp(−i / τ)`, added to the centrality scaled to a
 //! largest magnitude of 1.
 //!
@@ -59,7 +59,7 @@ pub struct Params {
 }
 
 /// The parameters PACSUM runs with (chosen on half of the development data,
-/// see the README).
+/// see `docs/performance.md`).
 pub const PARAMS: Params = Params {
     forward: 1.0,
     backward: -1.0,

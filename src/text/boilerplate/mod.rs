@@ -63,7 +63,7 @@
 //! byte searches), a dateline only in the first 64 bytes of a line, and
 //! words are counted only where a length limit decides. Furniture removal
 //! thus costs a small fraction of the analysis it follows (see the
-//! README's instruction counts).
+//! instruction counts in `docs/performance.md`).
 
 use std::ops::Range;
 
