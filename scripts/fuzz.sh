@@ -8,7 +8,7 @@
 # Runs on stable Rust: cargo-fuzz's coverage instrumentation needs no
 # nightly, only its sanitizers do, so the targets build with `-s none`, and
 # with `-a`: Rust's own bounds checks plus overflow checks and debug
-# assertions are what catch bugs in safe code (the crate forbids `unsafe`). cargo-fuzz is installed,
+# assertions are what catch bugs in safe code (the crate denies `unsafe` but for one prefetch hint). cargo-fuzz is installed,
 # pinned, into .tools/cargo.
 #
 # On a finding: libFuzzer's report names the input it saved under

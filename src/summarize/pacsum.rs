@@ -19,10 +19,11 @@
 //! `β` thresholds weak links away, `λ1` is positive and `λ2` negative: a
 //! sentence that repeats earlier ones loses. Zheng & Lapata fit these on
 //! their validation set; the values here ([`PARAMS`]) were chosen on the
-//! first half of `cnndm_dev100.jsonl` and checked on the second (see
-//! `docs/performance.md`), and add one feature the paper leaves implicit: a prior on
-//! position, `μ · exp(−i / τ)`, added to the centrality scaled to a
-//! largest magnitude of 1.
+//! even-numbered articles of `cnndm_dev100.jsonl` and checked on the
+//! odd-numbered ones (`scripts/tune-pacsum.sh`, `docs/performance.md`),
+//! and add one feature the paper leaves implicit: a prior on position,
+//! `μ · exp(−i / τ)`, added to the centrality scaled to a largest
+//! magnitude of 1.
 //!
 //! # Cost
 //!
