@@ -188,12 +188,15 @@ impl StopwordVote {
             (Some(info), Some(guess)) if !written_in(fallback, info.script()) => Some(guess),
             // Narrowed to the languages of the stopwords met, an unsure
             // guess only echoes them: one stray stopword ("local") would
-            // then confirm itself. Among all languages it does not.
-            _ if narrowed => {
-                let open = whatlang::Detector::new().detect_lang(prefix);
-                self.against(fallback, open.and_then(whatlang_language))
-            }
-            _ => self.against(fallback, guess),
+            // then confirm itself. Among all languages it does not; that
+            // second look costs as much as the first, so it is taken only
+            // when one stopword is all there is to go on.
+            _ if narrowed => self.against(fallback, guess, || {
+                whatlang::Detector::new()
+                    .detect_lang(prefix)
+                    .and_then(whatlang_language)
+            }),
+            _ => self.against(fallback, guess, || guess),
         };
         match language {
             Some(language) => detected(language),
@@ -209,12 +212,18 @@ impl StopwordVote {
     /// the one with the most stopwords (of two letters or more) that
     /// `fallback` does not list, ties going to `guess`, if it has more of
     /// them than the text has of `fallback`'s own against it, and at least
-    /// [`AGAINST_MIN_OWN`] of them, or one where `whatlang` guessed it too.
-    /// One word of the fallback's own ("my" in "I forgot my password")
-    /// outweighs `whatlang`'s trigrams on a few words, which are noise; a
-    /// short Spanish text ("en", "mi") keeps its language even when
-    /// `whatlang` guesses Portuguese.
-    fn against(&self, fallback: Language, guess: Option<Language>) -> Option<Language> {
+    /// [`AGAINST_MIN_OWN`] of them, or one where `whatlang`, asked among all
+    /// its languages (`open_guess`), picks it too. One word of the
+    /// fallback's own ("my" in "I forgot my password") outweighs
+    /// `whatlang`'s trigrams on a few words, which are noise; a short
+    /// Spanish text ("en", "mi") keeps its language even when `whatlang`
+    /// guesses Portuguese.
+    fn against(
+        &self,
+        fallback: Language,
+        guess: Option<Language>,
+        open_guess: impl FnOnce() -> Option<Language>,
+    ) -> Option<Language> {
         let codes = &stopword_profiles().codes;
         let bit = |language: Language| codes.iter().position(|&code| code == language.code());
         let fallback_mask = bit(fallback).map_or(0, |b| 1u64 << b);
@@ -224,14 +233,24 @@ impl StopwordVote {
                 .filter(|&&mask| mask & mine != 0 && mask & theirs == 0)
                 .count()
         };
-        let guess = guess.and_then(bit);
-        let (best, count) = (0..codes.len())
-            .filter(|&l| 1u64 << l != fallback_mask)
-            .map(|l| (l, own(1 << l, fallback_mask)))
-            .max_by_key(|&(l, count)| (count, Some(l) == guess))?;
-        let enough = count >= AGAINST_MIN_OWN || (count > 0 && Some(best) == guess);
-        (enough && count > own(fallback_mask, 1 << best))
-            .then(|| Language::for_supported(codes[best]))
+        let counts: Vec<usize> = (0..codes.len())
+            .map(|l| match 1u64 << l == fallback_mask {
+                true => 0,
+                false => own(1 << l, fallback_mask),
+            })
+            .collect();
+        let most = counts.iter().copied().max().filter(|&n| n > 0)?;
+        let leaders = || (0..codes.len()).filter(|&l| counts[l] == most);
+        let best = if most >= AGAINST_MIN_OWN {
+            let guess = guess.and_then(bit);
+            leaders()
+                .find(|&l| Some(l) == guess)
+                .or_else(|| leaders().next())?
+        } else {
+            let open = open_guess().and_then(bit)?;
+            leaders().find(|&l| l == open)?
+        };
+        (most > own(fallback_mask, 1 << best)).then(|| Language::for_supported(codes[best]))
     }
 }
 
