@@ -229,6 +229,7 @@ impl Vocabulary {
     }
 
     /// The id of `term`, added if new.
+    #[inline]
     fn id(&mut self, term: Term<'_>) -> TermId {
         let Self {
             terms,
