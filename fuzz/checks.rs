@@ -1,6 +1,6 @@
 //! What each fuzz target feeds the analysis core and what it asserts of the
 //! result. Shared by the cargo-fuzz targets (`fuzz/fuzz_targets/`) and by
-//! `tests/fuzz_regressions.rs`, which replays every input the fuzzers ever
+//! `tests/it/fuzz_regressions.rs`, which replays every input the fuzzers ever
 //! found (`fuzz/regressions/<target>/`) in the ordinary test run.
 //!
 //! Every check takes raw bytes: the first few choose options, the rest is

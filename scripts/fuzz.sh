@@ -13,7 +13,7 @@
 #
 # On a finding: libFuzzer's report names the input it saved under
 # fuzz/artifacts/TARGET/. Fix the bug, then keep the input as a regression
-# test: copy it to fuzz/regressions/TARGET/ (tests/fuzz_regressions.rs
+# test: copy it to fuzz/regressions/TARGET/ (tests/it/fuzz_regressions.rs
 # replays every file there in the ordinary test run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,7 +1,7 @@
 //! The real binary: starts on its flags, logs JSON when asked, and exits 0
 //! on SIGTERM and on SIGINT.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

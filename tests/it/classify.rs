@@ -1,7 +1,7 @@
 //! Classify and ListModels through the real server: the built-in news
 //! model, models loaded from files and reloaded, and ad-hoc topics.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

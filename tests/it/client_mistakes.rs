@@ -4,7 +4,7 @@
 //! Unknown. Seen through a raw HTTP/2 client, which sends what a tonic
 //! client never would.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

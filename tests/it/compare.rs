@@ -1,7 +1,7 @@
 //! Compare through the real server: verdicts, alignment, word-level diffs,
 //! signatures, offsets in every unit, and bad input.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, WIRE_STYLE};
 use textanalysis::proto::v1::{

@@ -1,7 +1,7 @@
 //! Compression: the service accepts gzip- and zstd-compressed requests and
 //! compresses its responses for clients that accept it.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, WIRE_STYLE};
 use textanalysis::proto::v1::SummarizeRequest;

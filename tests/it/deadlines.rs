@@ -1,7 +1,7 @@
 //! Deadlines: a client's `grpc-timeout` and the server's request timeout end
 //! an analysis with DEADLINE_EXCEEDED, and the analysis really stops.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

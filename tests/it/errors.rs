@@ -1,7 +1,7 @@
 //! Bad input gets a precise status with field violations, and the server
 //! keeps serving after each one.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use textanalysis::config::Limits;

@@ -3,7 +3,7 @@
 //! (`fuzz/regressions/TARGET/`), through the same checks the fuzz targets
 //! run (`fuzz/checks.rs`). A bug the fuzzer found stays fixed.
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
 
 use std::path::Path;
@@ -53,7 +53,7 @@ fn model_file_inputs() {
     replay("model_file", checks::model_file);
     // The seeds of this target are trained when the fuzzer runs; the
     // built-in model, whole and cut short, stands in for them here.
-    let builtin = include_bytes!("../models/news.tam");
+    let builtin = include_bytes!("../../models/news.tam");
     for len in [
         builtin.len(),
         builtin.len() - 1,

@@ -1,6 +1,6 @@
 //! gRPC health: SERVING once ready, NOT_SERVING as soon as shutdown begins.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use textanalysis::server::SERVICE_NAME;

@@ -2,7 +2,7 @@
 //! detection is unsure, and how a response says which it used, through the
 //! library and through the real server.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use textanalysis::proto::v1::{
@@ -14,7 +14,7 @@ use textanalysis::text::language::LanguageSource;
 
 /// Short English texts written for these tests: support tickets, chat
 /// messages and headlines of 3 to 8 words, one per line.
-const SHORT_ENGLISH: &str = include_str!("fixtures/short_english.txt");
+const SHORT_ENGLISH: &str = include_str!("../fixtures/short_english.txt");
 
 /// Short texts in other languages, each with a few of its own stopwords:
 /// detection must not force them into the default language.

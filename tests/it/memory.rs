@@ -2,7 +2,7 @@
 //! send at once, the server holds the bodies of the admitted ones only,
 //! measured as the resident memory of the real server process.
 
-mod common;
+use crate::common;
 
 use common::WIRE_STYLE;
 use common::process::{start_with, status_kib};

@@ -2,7 +2,7 @@
 //! code, latency histograms, analyses in flight and refused, and bytes of
 //! text analysed.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, WIRE_STYLE, scrape};
 use textanalysis::proto::v1::SummarizeRequest;

@@ -2,7 +2,7 @@
 //! refused at once with RESOURCE_EXHAUSTED and a retry hint, while health
 //! checks and cheap calls keep answering and accepted work completes.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, WIRE_STYLE, long_config, long_text, metric, scrape, with_concurrency};
 use textanalysis::proto::v1::{ListModelsRequest, SummarizeAlgorithm, SummarizeRequest};

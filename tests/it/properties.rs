@@ -2,7 +2,7 @@
 //! slice the input exactly in every unit, every score is finite and in its
 //! range, and counts stay within their bounds. No analysis panics.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use textanalysis::classify::{features, registry};

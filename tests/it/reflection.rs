@@ -1,7 +1,7 @@
 //! Server reflection, v1 and v1alpha, lists the service, health and
 //! reflection, and serves their descriptors.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use tokio_stream::StreamExt;

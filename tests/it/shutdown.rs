@@ -1,7 +1,7 @@
 //! Graceful shutdown under load: once shutdown begins, health turns
 //! NOT_SERVING at once, and every accepted analysis still completes.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, long_config, long_text, metric, scrape};
 use textanalysis::proto::v1::SummarizeRequest;

@@ -2,7 +2,7 @@
 //! body that stalls, a connection that never sends its HTTP/2 preface,
 //! connections beyond the limit, and a process out of file descriptors.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Summarize through the real server and a real tonic client.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, WIRE_STYLE, slice};
 use textanalysis::proto::v1::{

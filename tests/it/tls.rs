@@ -1,7 +1,7 @@
 //! TLS and mutual TLS, with certificates the test generates: a CA, a
 //! server certificate for `localhost` and a client certificate.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};

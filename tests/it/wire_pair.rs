@@ -4,7 +4,7 @@
 //! comparison of the two leaves it out. The texts are read at test time,
 //! never copied here.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, slice};
 use textanalysis::proto::v1::{OffsetUnit, SummarizeAlgorithm, SummarizeRequest};
