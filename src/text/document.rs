@@ -237,19 +237,16 @@ impl Vocabulary {
             sentence_frequency,
             ids,
         } = self;
-        let entry = ids.entry(
-            term.hash,
-            |&id| &terms[id as usize] == term.text(),
-            |&id| hashes[id as usize],
-        );
-        *entry
-            .or_insert_with(|| {
-                let id = terms.push(term.text());
-                hashes.push(term.hash);
-                sentence_frequency.push(0);
-                id
-            })
-            .get()
+        // Most words of a document repeat a term it has already met: look
+        // it up first, and only a new term pays for an insertion.
+        if let Some(&id) = ids.find(term.hash, |&id| &terms[id as usize] == term.text()) {
+            return id;
+        }
+        let id = terms.push(term.text());
+        hashes.push(term.hash);
+        sentence_frequency.push(0);
+        ids.insert_unique(term.hash, id, |&id| hashes[id as usize]);
+        id
     }
 }
 
