@@ -3,7 +3,9 @@
 # check, every Rust test (unit, integration against the real server, the
 # binary), the segmenter's score on the English Golden Rules, the README's
 # grpcurl examples and the Python and Node example clients against the real
-# binary, and a short run of every fuzz target. Installs what it needs itself.
+# binary, a short run of every fuzz target, and the offline checks of the
+# Dockerfile and the Kubernetes manifests, whose build of the image's release
+# binary is the binary the other steps run. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,9 +35,20 @@ step "cargo test"
 cargo test --locked --lib --bins --tests
 cargo test --locked --doc
 
-cargo build --locked --bin textanalysis
-# Where cargo put it: a worktree may build into its own CARGO_TARGET_DIR.
-bin="${CARGO_TARGET_DIR:-target}/debug/textanalysis"
+step "the Dockerfile and the Kubernetes manifests, offline"
+# The Dockerfile's own `cargo build --locked --release` command, with the
+# release profile's optimisation eased through cargo's environment (no LTO,
+# opt-level 1): the check needs the binary's flags, probes and signals, not
+# its speed, and this keeps the test command within its time budget. The
+# image itself builds with the profile in Cargo.toml. It runs before the
+# steps that need a binary, which run the one it built: the release binary
+# is built once.
+CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 scripts/check-k8s.sh
+# Where the check's build put it: a worktree may build into its own
+# CARGO_TARGET_DIR.
+bin="${CARGO_TARGET_DIR:-target}/release/textanalysis"
+[ -x "$bin" ] || { echo "test: the Kubernetes check built no binary at $bin" >&2; exit 1; }
 
 step "sentence segmentation: pySBD's English Golden Rules, at least 44 of 48 (scripts/eval-segment.sh)"
 cargo build --locked --example segment
@@ -55,15 +68,6 @@ scripts/check-clients.sh "$bin"
 
 step "fuzz every target for a short, fixed time (scripts/fuzz.sh)"
 TEXTANALYSIS_BIN="$bin" scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
-
-step "the Dockerfile and the Kubernetes manifests, offline"
-# The Dockerfile's own `cargo build --locked --release` command, with the
-# release profile's optimisation eased through cargo's environment (no LTO,
-# opt-level 1): the check needs the binary's flags, probes and signals, not
-# its speed, and this keeps the test command within its time budget. The
-# image itself builds with the profile in Cargo.toml.
-CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 scripts/check-k8s.sh
 
 step "the checkout is as the run found it"
 checkout_after="$(git status --porcelain 2>/dev/null || true)"
