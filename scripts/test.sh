@@ -31,6 +31,9 @@ step "buf lint"
 step "buf breaking against the last released contract (proto/baseline/)"
 "$BUF" breaking --against proto/baseline/textanalysis-v1.binpb
 
+step "the sentence encoder's model (scripts/fetch-encoder.sh), which its tests load"
+scripts/fetch-encoder.sh
+
 step "cargo test"
 cargo test --locked --lib --bins --tests
 cargo test --locked --doc

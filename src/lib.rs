@@ -9,6 +9,8 @@
 //!
 //! The gRPC layer, the configuration and the command line are the `server`
 //! feature (on by default); without it the crate is the analysis core alone.
+//! The sentence encoder ([`encoder`]) is the `semantic` feature (on by
+//! default): most of the dependency tree, which the fuzz targets skip.
 // No unsafe code but a prefetch hint, allowed where it stands (`prefetch`),
 // which cannot fault or read memory into the program.
 #![deny(unsafe_code)]
@@ -20,6 +22,8 @@ pub mod compare;
 #[cfg(feature = "server")]
 pub mod config;
 pub mod deadline;
+#[cfg(feature = "semantic")]
+pub mod encoder;
 #[cfg(feature = "server")]
 pub mod error;
 #[cfg(feature = "server")]

@@ -12,6 +12,8 @@ mod client_mistakes;
 mod compare;
 mod compression;
 mod deadlines;
+#[cfg(feature = "semantic")]
+mod encoder;
 mod errors;
 mod fuzz_regressions;
 mod health;
