@@ -7,7 +7,7 @@
 //! words as a caller that looks them up in the lexicon anyway meets them.
 
 use super::stopwords::{StopwordLanguages, stopword_languages, stopword_profiles};
-use super::trigrams::{whatlang_candidates, whatlang_language};
+use super::trigrams::{iso_639_1, whatlang_candidates, whatlang_language};
 use super::{Language, LanguageChoice, LanguageSource, prefix, tokenize};
 
 /// Fewest words of the prefix for the stopword path to decide.
@@ -154,7 +154,7 @@ impl StopwordVote {
     /// The language of the text whose detection prefix ([`prefix`]) the
     /// vote counted the words of: the stopwords' verdict, else `whatlang`'s
     /// on the prefix where it calls it reliable, else `fallback` unless the
-    /// text speaks against it (see [`StopwordVote::unsure`]).
+    /// text speaks against it (see [`StopwordVote::against`]).
     ///
     /// Where the stopwords do not decide but some were met (a headline
     /// and a sentence: "for", "after"), `whatlang` chooses among the
@@ -227,21 +227,15 @@ impl StopwordVote {
         let codes = &stopword_profiles().codes;
         let bit = |language: Language| codes.iter().position(|&code| code == language.code());
         let fallback_mask = bit(fallback).map_or(0, |b| 1u64 << b);
-        let own = |mine: u64, theirs: u64| {
-            self.masks
-                .iter()
-                .filter(|&&mask| mask & mine != 0 && mask & theirs == 0)
-                .count()
-        };
-        let counts: Vec<usize> = (0..codes.len())
-            .map(|l| match 1u64 << l == fallback_mask {
-                true => 0,
-                false => own(1 << l, fallback_mask),
-            })
-            .collect();
+        // Each language's stopwords that the fallback does not list: the
+        // words the fallback lists count for no language.
+        let mut counts = vec![0u32; codes.len()];
+        for &mask in self.masks.iter().filter(|&&m| m & fallback_mask == 0) {
+            count_languages(&mut counts, mask);
+        }
         let most = counts.iter().copied().max().filter(|&n| n > 0)?;
         let leaders = || (0..codes.len()).filter(|&l| counts[l] == most);
-        let best = if most >= AGAINST_MIN_OWN {
+        let best = if most as usize >= AGAINST_MIN_OWN {
             let guess = guess.and_then(bit);
             leaders()
                 .find(|&l| Some(l) == guess)
@@ -250,7 +244,13 @@ impl StopwordVote {
             let open = open_guess().and_then(bit)?;
             leaders().find(|&l| l == open)?
         };
-        (most > own(fallback_mask, 1 << best)).then(|| Language::for_supported(codes[best]))
+        // The fallback's own words against the winner's.
+        let theirs = self
+            .masks
+            .iter()
+            .filter(|&&m| m & fallback_mask != 0 && m & (1 << best) == 0)
+            .count();
+        (most as usize > theirs).then(|| Language::for_supported(codes[best]))
     }
 }
 
@@ -259,7 +259,7 @@ fn written_in(language: Language, script: whatlang::Script) -> bool {
     script
         .langs()
         .iter()
-        .any(|&lang| whatlang_language(lang) == Some(language))
+        .any(|lang| iso_639_1(lang.code()) == Some(language.code()))
 }
 
 impl StopwordVote {
