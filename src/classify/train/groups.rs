@@ -40,6 +40,7 @@
 use std::collections::HashMap;
 
 use crate::classify::features::{BITS, Feature, FeatureCounts};
+use crate::compare::similarity::intersection;
 
 /// Share of the smaller text's features that the larger must hold.
 pub(super) const CONTAINED: f64 = 0.8;
@@ -73,9 +74,10 @@ pub(super) fn near_duplicate_groups(texts: &[&str], features: &[FeatureCounts]) 
         }
     }
 
-    // Each text's distinct features, rarest first (then by id).
+    // Each text's distinct features: its counts' features, which are
+    // sorted and distinct already.
     let mut df = vec![0u32; 1 << BITS];
-    let mut distinct: Vec<Vec<Feature>> = features
+    let distinct: Vec<Vec<Feature>> = features
         .iter()
         .map(|counts| {
             counts
@@ -85,10 +87,12 @@ pub(super) fn near_duplicate_groups(texts: &[&str], features: &[FeatureCounts]) 
                 .collect()
         })
         .collect();
-    for set in &mut distinct {
-        set.sort_unstable();
-        set.dedup();
-        for &f in set.iter() {
+    for set in &distinct {
+        debug_assert!(
+            set.windows(2).all(|w| w[0] < w[1]),
+            "feature counts are sorted"
+        );
+        for &f in set {
             df[f as usize] += 1;
         }
     }
@@ -161,27 +165,10 @@ pub(super) fn near_duplicate_groups(texts: &[&str], features: &[FeatureCounts]) 
 /// The rule of the module documentation, for sorted distinct feature sets
 /// with `small.len() <= large.len()`.
 fn near_duplicates(small: &[Feature], large: &[Feature]) -> bool {
-    let shared = shared(small, large);
+    let shared = intersection(small, large);
     shared > 0
         && shared as f64 >= CONTAINED * small.len() as f64
         && large.len() - shared <= EXTRA.max(shared)
-}
-
-/// The number of features two sorted sets share.
-fn shared(a: &[Feature], b: &[Feature]) -> usize {
-    let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                count += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    count
 }
 
 /// Disjoint sets with path halving and union by size.

@@ -201,38 +201,13 @@ pub fn train(
             options.holdout
         )));
     }
-    let labels: Vec<String> = examples
-        .iter()
-        .flat_map(|e| e.labels.iter().cloned())
-        .collect::<BTreeSet<String>>()
-        .into_iter()
-        .collect();
+    let labels = labels_of(examples);
     if labels.len() < 2 {
         return Err(TrainError::TooFewLabels(labels.len()));
     }
     let multi_label = examples.iter().any(|e| e.labels.len() != 1);
     let gold = gold_indexes(examples, &labels);
-
-    let total = examples.len();
-    progress(Progress {
-        stage: Stage::Analysing,
-        done: 0,
-        total,
-    });
-    let features = parallel_map(
-        total,
-        Lexicon::new,
-        |lexicon, i| features_of(&examples[i].text, lexicon),
-        &mut |done| {
-            progress(Progress {
-                stage: Stage::Analysing,
-                done,
-                total,
-            })
-        },
-    );
-    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let groups = groups::near_duplicate_groups(&texts, &features);
+    let (features, groups) = analyse(examples, progress);
 
     let meta = ModelMeta {
         name: options.name.clone(),
@@ -248,7 +223,7 @@ pub fn train(
     };
     let n = labels.len();
     let everything: Vec<usize> = (0..examples.len()).collect();
-    let (model, measured, rows, scores) = if examples.len() < options.cross_validation_below {
+    let (mut model, measured, rows, scores) = if examples.len() < options.cross_validation_below {
         let (folds, scores) = cross::out_of_fold_scores(
             &features, &gold, &labels, &groups, &meta, options, progress,
         )?;
@@ -306,7 +281,6 @@ pub fn train(
     });
     let measured_gold: Vec<Vec<usize>> = rows.iter().map(|&i| gold[i].clone()).collect();
     let evaluation = Evaluation::compute(labels, &measured_gold, &predicted, multi_label);
-    let mut model = model;
     model.set_scores(
         examples.len(),
         measured,
@@ -323,6 +297,46 @@ pub fn train(
             warnings,
         },
     ))
+}
+
+/// The distinct labels of `examples`, sorted: a label's index is its place
+/// here.
+fn labels_of(examples: &[Example]) -> Vec<String> {
+    examples
+        .iter()
+        .flat_map(|e| e.labels.iter().cloned())
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect()
+}
+
+/// Every example's features, read on all cores, and the near-duplicate
+/// groups they make: what every division of the examples starts from.
+fn analyse(
+    examples: &[Example],
+    progress: &mut dyn FnMut(Progress),
+) -> (Vec<FeatureCounts>, Vec<Vec<usize>>) {
+    let total = examples.len();
+    progress(Progress {
+        stage: Stage::Analysing,
+        done: 0,
+        total,
+    });
+    let features = parallel_map(
+        total,
+        Lexicon::new,
+        |lexicon, i| features_of(&examples[i].text, lexicon),
+        &mut |done| {
+            progress(Progress {
+                stage: Stage::Analysing,
+                done,
+                total,
+            })
+        },
+    );
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let groups = groups::near_duplicate_groups(&texts, &features);
+    (features, groups)
 }
 
 /// The calibration fitted on decision values `scores` of examples with

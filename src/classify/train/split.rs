@@ -6,13 +6,9 @@
 //! data allows, and the seed makes the division, and so the trained
 //! model, reproducible.
 
-use std::collections::BTreeSet;
-
-use super::parallel::parallel_map;
-use super::{TrainError, features_of, groups::near_duplicate_groups};
+use super::{TrainError, analyse, gold_indexes, labels_of};
 use crate::classify::data::Example;
 use crate::classify::linear::XorShift;
-use crate::text::Lexicon;
 
 /// The split [`train`](super::train()) makes when it holds examples out:
 /// (training, held-out) indices into `examples`, each in increasing order,
@@ -23,33 +19,9 @@ pub fn holdout_split(
     share: f64,
     seed: u64,
 ) -> Result<(Vec<usize>, Vec<usize>), TrainError> {
-    let labels: Vec<&String> = examples
-        .iter()
-        .flat_map(|e| &e.labels)
-        .collect::<BTreeSet<&String>>()
-        .into_iter()
-        .collect();
-    let gold: Vec<Vec<usize>> = examples
-        .iter()
-        .map(|e| {
-            let mut g: Vec<usize> = e
-                .labels
-                .iter()
-                .filter_map(|l| labels.binary_search(&l).ok())
-                .collect();
-            g.sort_unstable();
-            g.dedup();
-            g
-        })
-        .collect();
-    let features = parallel_map(
-        examples.len(),
-        Lexicon::new,
-        |lexicon, i| features_of(&examples[i].text, lexicon),
-        &mut |_| {},
-    );
-    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let groups = near_duplicate_groups(&texts, &features);
+    let labels = labels_of(examples);
+    let gold = gold_indexes(examples, &labels);
+    let (_, groups) = analyse(examples, &mut |_| {});
     split(&gold, labels.len(), &groups, share, seed)
 }
 
