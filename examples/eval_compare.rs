@@ -27,6 +27,10 @@
 //! it prints the constants to paste into `src/compare/similarity.rs`.
 //! Neither `stsb_dev.csv` nor the second half of MSRP is used to fit.
 
+mod common;
+
+use common::{pearson, read_sts};
+
 use std::time::Instant;
 
 use textanalysis::compare::similarity::{FEATURE_NAMES, FEATURES, logistic, score_with};
@@ -60,30 +64,6 @@ fn en() -> Option<Language> {
 fn details(a: &str, b: &str) -> Details {
     let (da, db) = (Document::analyze(a, en()), Document::analyze(b, en()));
     compare_detailed(&da, &db, &CompareOptions::default()).1
-}
-
-fn pearson(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    sxy / (sxx * syy).sqrt()
-}
-
-/// STS rows: (gold, sentence 1, sentence 2). Split on tabs, no quoting.
-fn read_sts(path: &str) -> Vec<(f64, String, String)> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            let gold = cols.get(4)?.trim().parse().ok()?;
-            Some((gold, cols.get(5)?.to_string(), cols.get(6)?.to_string()))
-        })
-        .collect()
 }
 
 /// Solves the `N × N` system `m · x = m[.., N]` (augmented matrix) by

@@ -11,6 +11,10 @@
 //!
 //! `RAYON_NUM_THREADS=1` measures one core.
 
+mod common;
+
+use common::{pearson, read_sts};
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,31 +22,6 @@ use textanalysis::encoder::{BATCH, Encoder, cosine};
 
 /// How many sentences the one-at-a-time timing embeds.
 const SINGLE: usize = 300;
-
-fn pearson(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    sxy / (sxx * syy).sqrt()
-}
-
-/// STS rows: (gold, sentence 1, sentence 2). Split on tabs, no quoting; a
-/// few rows carry extra columns after the sentences.
-fn read_sts(path: &str) -> Vec<(f64, String, String)> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            let gold = cols.get(4)?.trim().parse().ok()?;
-            Some((gold, cols.get(5)?.to_string(), cols.get(6)?.to_string()))
-        })
-        .collect()
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -63,7 +63,7 @@ pub(super) struct Padded {
     pub mask: Vec<u32>,
 }
 
-pub(super) fn pad(batch: &[&Chunk], pad: u32) -> Padded {
+pub(super) fn pad(batch: &[Chunk], pad: u32) -> Padded {
     let len = batch.iter().map(|c| c.ids.len()).max().unwrap_or(0);
     let mut ids = Vec::with_capacity(batch.len() * len);
     let mut mask = Vec::with_capacity(batch.len() * len);
@@ -146,7 +146,7 @@ mod tests {
             ids: vec![101, 102],
         };
         assert_eq!(
-            pad(&[&a, &b], 0),
+            pad(&[a, b], 0),
             Padded {
                 rows: 2,
                 len: 4,

@@ -191,11 +191,8 @@ impl Encoder {
         chunks.sort_by_key(|c| std::cmp::Reverse(c.ids.len()));
 
         let mut sums = vec![vec![0f32; self.dim]; texts.len()];
-        let mut batch: Vec<&Chunk> = Vec::with_capacity(BATCH);
-        for group in chunks.chunks(BATCH) {
-            batch.clear();
-            batch.extend(group);
-            let pooled = self.pool(&batch)?;
+        for batch in chunks.chunks(BATCH) {
+            let pooled = self.pool(batch)?;
             for (chunk, vector) in batch.iter().zip(pooled) {
                 let weight = chunk.ids.len() as f32;
                 let unit = Embedding::normalised(vector);
@@ -209,7 +206,7 @@ impl Encoder {
 
     /// Runs one batch through the model and mean-pools each chunk's token
     /// vectors over its attention mask.
-    fn pool(&self, batch: &[&Chunk]) -> Result<Vec<Vec<f32>>, EncoderError> {
+    fn pool(&self, batch: &[Chunk]) -> Result<Vec<Vec<f32>>, EncoderError> {
         let padded = chunk::pad(batch, self.specials.pad);
         let shape = (padded.rows, padded.len);
         let device = &self.model.device;
