@@ -89,6 +89,14 @@ fn check_finite(c: &Comparison) {
     }
 }
 
+/// The sentence indexes of each aligned pair, in order.
+fn aligned_pairs(c: &Comparison) -> Vec<(Vec<usize>, Vec<usize>)> {
+    c.alignments
+        .iter()
+        .map(|al| (al.a.clone(), al.b.clone()))
+        .collect()
+}
+
 #[test]
 fn republished_story_is_near_duplicate_with_alignments_uniques_and_diffs() {
     let (a, b) = (en(WIRE), en(REPUBLISHED));
@@ -97,11 +105,7 @@ fn republished_story_is_near_duplicate_with_alignments_uniques_and_diffs() {
     let c = compare(&a, &b, &all_options());
     check_finite(&c);
     assert_eq!(c.verdict, Verdict::NearDuplicate, "{:?}", c.similarity);
-    let pairs: Vec<(Vec<usize>, Vec<usize>)> = c
-        .alignments
-        .iter()
-        .map(|al| (al.a.clone(), al.b.clone()))
-        .collect();
+    let pairs = aligned_pairs(&c);
     assert_eq!(
         pairs,
         vec![
@@ -379,11 +383,7 @@ fn furniture_is_removed_from_both_sides_and_counted_unless_kept() {
     );
     assert_eq!(c.unique_b, vec![5], "the shops sentence, B's own");
     assert_eq!(c.verdict, Verdict::NearDuplicate, "{:?}", c.similarity);
-    let pairs: Vec<(Vec<usize>, Vec<usize>)> = c
-        .alignments
-        .iter()
-        .map(|al| (al.a.clone(), al.b.clone()))
-        .collect();
+    let pairs = aligned_pairs(&c);
     assert_eq!(
         pairs,
         vec![(vec![2], vec![2]), (vec![3], vec![3]), (vec![4], vec![4])]
