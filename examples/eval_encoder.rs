@@ -18,6 +18,7 @@ use common::{pearson, read_sts};
 use std::path::PathBuf;
 use std::time::Instant;
 
+use textanalysis::deadline::Deadline;
 use textanalysis::encoder::{BATCH, Encoder, cosine};
 
 /// How many sentences the one-at-a-time timing embeds.
@@ -41,7 +42,7 @@ fn main() {
         .collect();
 
     let started = Instant::now();
-    let embeddings = encoder.embed(&sentences).expect("embed");
+    let embeddings = encoder.embed(&sentences, Deadline::NONE).expect("embed");
     let batched = started.elapsed();
 
     let gold: Vec<f64> = rows.iter().map(|(g, _, _)| *g).collect();
@@ -64,7 +65,7 @@ fn main() {
     let single = &sentences[..SINGLE.min(sentences.len())];
     let started = Instant::now();
     for sentence in single {
-        encoder.embed(&[sentence]).expect("embed");
+        encoder.embed(&[sentence], Deadline::NONE).expect("embed");
     }
     let alone = started.elapsed();
     println!(

@@ -44,6 +44,11 @@ pub enum Error {
         "deadline exceeded: no answer within the call's deadline (its grpc-timeout or the server's --request-timeout); any analysis was stopped"
     )]
     DeadlineExceeded,
+    /// The call needs the sentence encoder and the server runs without it.
+    #[error(
+        "{0} needs the sentence encoder, and this server runs in lexical mode: fetch the model with scripts/fetch-encoder.sh and start the server with --semantic-model DIR (TEXTANALYSIS_SEMANTIC_MODEL)"
+    )]
+    EncoderMissing(String),
     /// A bug on the server's side (a panicked analysis task).
     #[error("internal error: {0}")]
     Internal(String),
@@ -97,7 +102,19 @@ impl From<Error> for Status {
                 Status::with_error_details(Code::ResourceExhausted, message, details)
             }
             Error::DeadlineExceeded => Status::deadline_exceeded(message),
+            Error::EncoderMissing(_) => Status::failed_precondition(message),
             Error::Internal(_) => Status::internal(message),
+        }
+    }
+}
+
+/// A deadline that passed while embedding is the request's; anything else
+/// the encoder reports is a fault of the server's, not of the text.
+impl From<crate::semantic::EmbedError> for Error {
+    fn from(error: crate::semantic::EmbedError) -> Self {
+        match error {
+            crate::semantic::EmbedError::DeadlineExceeded => Error::DeadlineExceeded,
+            other => Error::Internal(other.to_string()),
         }
     }
 }
@@ -136,5 +153,18 @@ mod tests {
     fn not_found_maps_to_not_found() {
         let status = Status::from(Error::NotFound("no model named `x`".into()));
         assert_eq!(status.code(), Code::NotFound);
+    }
+
+    #[test]
+    fn a_missing_encoder_is_a_failed_precondition_naming_the_flag() {
+        let status = Status::from(Error::EncoderMissing("Embed".into()));
+        assert_eq!(status.code(), Code::FailedPrecondition);
+        assert!(
+            status
+                .message()
+                .starts_with("Embed needs the sentence encoder")
+        );
+        assert!(status.message().contains("--semantic-model"));
+        assert!(status.message().contains("scripts/fetch-encoder.sh"));
     }
 }

@@ -10,7 +10,9 @@
 //! The gRPC layer, the configuration and the command line are the `server`
 //! feature (on by default); without it the crate is the analysis core alone.
 //! The sentence encoder ([`encoder`]) is the `semantic` feature (on by
-//! default): most of the dependency tree, which the fuzz targets skip.
+//! default, and part of `server`): most of the dependency tree, which the
+//! fuzz targets skip. The core's analyses reach it through the
+//! [`semantic::Embedder`] trait, so they build without it.
 // No unsafe code but a prefetch hint, allowed where it stands (`prefetch`),
 // which cannot fault or read memory into the program.
 #![deny(unsafe_code)]
@@ -33,6 +35,7 @@ mod prefetch;
 #[cfg(feature = "server")]
 pub mod proto;
 mod radix;
+pub mod semantic;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "server")]

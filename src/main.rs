@@ -6,13 +6,19 @@ use std::sync::Arc;
 
 use clap::Parser;
 use textanalysis::classify::registry::{ModelSources, ModelStore};
-use textanalysis::config::{Cli, Command, EvalCommand, ServeArgs};
+use textanalysis::config::{Cli, Command, EncoderArgs, EvalCommand, ModelChoice, ServeArgs};
+use textanalysis::deadline::Deadline;
+use textanalysis::encoder::Encoder;
+use textanalysis::semantic::Embedder;
 use textanalysis::server::{self, ServerConfig, Tls};
 
 fn main() -> ExitCode {
     return_large_buffers_to_the_system();
     match Cli::parse().into_command() {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => {
+            bound_encoder_threads(args.encoder.threads(args.concurrency.in_flight()));
+            serve(args)
+        }
         Command::Train(args) => textanalysis::commands::train(&args),
         Command::Eval(EvalCommand::Classify(args)) => textanalysis::commands::eval_classify(&args),
     }
@@ -35,6 +41,67 @@ fn return_large_buffers_to_the_system() {
     }
 }
 
+/// Sizes the thread pool the encoder's matrix products run on (rayon's
+/// global pool, which candle also asks how finely to split a product).
+/// Every analysis worker's products go to that one pool, so the encoder
+/// never runs more threads than this whatever the load; left alone, rayon
+/// would size it by the host's cores, which in a container limited to two
+/// cores of a large node means dozens of threads. A RAYON_NUM_THREADS set
+/// by the operator is kept.
+fn bound_encoder_threads(threads: usize) {
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        // SAFETY: runs in `main` before the runtime or any other thread
+        // exists, so nothing reads the environment concurrently.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+        }
+    }
+}
+
+/// Loads the sentence encoder `args` name, if any, and embeds a sentence
+/// with it, so that a model that loads but cannot run (a tokenizer of
+/// another model) stops the server at start-up, not at its first call.
+fn load_encoder(args: &EncoderArgs) -> Result<Option<Arc<dyn Embedder>>, String> {
+    let dir = match args.model() {
+        ModelChoice::None => {
+            tracing::info!("lexical mode: no sentence encoder (--semantic-model none)");
+            return Ok(None);
+        }
+        ModelChoice::IfPresent(dir) if !dir.exists() => {
+            tracing::info!(
+                dir = %dir.display(),
+                "lexical mode: no sentence encoder there; scripts/fetch-encoder.sh fetches it, \
+                 --semantic-model DIR names another place"
+            );
+            return Ok(None);
+        }
+        ModelChoice::IfPresent(dir) | ModelChoice::Required(dir) => dir,
+    };
+    let started = std::time::Instant::now();
+    let encoder = Encoder::load(&dir)
+        .map_err(|e| format!("cannot load the sentence encoder in {}: {e}", dir.display()))?;
+    encoder
+        .embed(&["The service starts."], Deadline::NONE)
+        .map_err(|e| {
+            format!(
+                "the sentence encoder in {} fails on a test sentence ({e}): are tokenizer.json \
+                 and model.safetensors of the same model?",
+                dir.display()
+            )
+        })?;
+    let info = encoder.info();
+    tracing::info!(
+        model = %info.name,
+        dir = %dir.display(),
+        dimensions = info.dim,
+        threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_default(),
+        load_ms = started.elapsed().as_millis() as u64,
+        "sentence encoder loaded"
+    );
+    Ok(Some(Arc::new(encoder)))
+}
+
 #[tokio::main]
 async fn serve(args: ServeArgs) -> ExitCode {
     if let Err(e) = textanalysis::telemetry::init(args.log_format, args.log.as_deref()) {
@@ -51,6 +118,14 @@ async fn serve(args: ServeArgs) -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "cannot load the models");
             eprintln!("textanalysis: cannot load the models: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let embedder = match load_encoder(&args.encoder) {
+        Ok(embedder) => embedder,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("textanalysis: {message}");
             return ExitCode::from(2);
         }
     };
@@ -82,6 +157,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         request_timeout: args.request_timeout,
         tls,
         models,
+        embedder,
     };
     match server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,11 +20,12 @@ use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 
 /// Every gRPC method the server has, as `(service, method)`.
-const METHODS: [(&str, &str); 8] = [
+const METHODS: [(&str, &str); 9] = [
     ("textanalysis.v1.TextAnalysisService", "Summarize"),
     ("textanalysis.v1.TextAnalysisService", "Classify"),
     ("textanalysis.v1.TextAnalysisService", "ListModels"),
     ("textanalysis.v1.TextAnalysisService", "Compare"),
+    ("textanalysis.v1.TextAnalysisService", "Embed"),
     ("grpc.health.v1.Health", "Check"),
     ("grpc.health.v1.Health", "Watch"),
     (

@@ -1,12 +1,11 @@
-//! Why the encoder cannot be loaded or cannot embed. A load error names the
+//! Why the encoder cannot be loaded. The error names the
 //! file and what is wrong with it: the usual cause is a models directory
 //! that was never fetched or only half unpacked, and the message must say
 //! which file to look at.
 
 use std::path::PathBuf;
 
-/// Why [`Encoder::load`](super::Encoder::load) or
-/// [`Encoder::embed`](super::Encoder::embed) failed.
+/// Why [`Encoder::load`](super::Encoder::load) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum EncoderError {
     /// A file of the model directory cannot be read (missing, unreadable).
@@ -29,22 +28,4 @@ pub enum EncoderError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The tokenizer failed on a text.
-    #[error("cannot tokenize text {index}: {reason}")]
-    Tokenize {
-        /// The text's index in the call.
-        index: usize,
-        /// The tokenizer's message.
-        reason: String,
-    },
-    /// The model failed while running (a bug or an exhausted resource, not
-    /// a property of the input).
-    #[error("the encoder's model failed: {0}")]
-    Model(String),
-}
-
-impl From<candle_core::Error> for EncoderError {
-    fn from(error: candle_core::Error) -> Self {
-        EncoderError::Model(error.to_string())
-    }
 }

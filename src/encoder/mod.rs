@@ -43,6 +43,8 @@ use tokenizers::Tokenizer;
 
 use self::chunk::{Chunk, Specials};
 pub use self::error::EncoderError;
+use crate::deadline::Deadline;
+pub use crate::semantic::{EmbedError, Embedder, EmbedderInfo, Embedding, cosine};
 
 /// The most tokens one chunk holds, `[CLS]` and `[SEP]` included: the
 /// model's maximum sequence length as sentence-transformers sets it
@@ -55,57 +57,19 @@ pub const MAX_TOKENS: usize = 256;
 /// attention scores (batch × heads × 256² floats) near 100 MB.
 pub const BATCH: usize = 32;
 
-/// A text's embedding: a unit vector (L2 norm 1) of the model's dimension,
-/// 384 for all-MiniLM-L6-v2.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Embedding(Box<[f32]>);
-
-impl Embedding {
-    /// The vector's components.
-    pub fn values(&self) -> &[f32] {
-        &self.0
-    }
-
-    /// Its dimension.
-    pub fn dim(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The unit vector in the direction of `sum`; a zero vector stays zero
-    /// (no text gives one: every chunk has at least its two special tokens).
-    fn normalised(mut sum: Vec<f32>) -> Embedding {
-        let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            sum.iter_mut().for_each(|v| *v /= norm);
-        }
-        Embedding(sum.into_boxed_slice())
-    }
-}
-
-/// The cosine of two embeddings, in [-1, 1]: their dot product, since both
-/// are unit vectors. Embeddings of different dimensions (two models) are
-/// compared on their common prefix, which means nothing: don't.
-pub fn cosine(a: &Embedding, b: &Embedding) -> f32 {
-    debug_assert_eq!(a.dim(), b.dim(), "embeddings of different models");
-    let dot: f32 = a.0.iter().zip(b.0.iter()).map(|(x, y)| x * y).sum();
-    dot.clamp(-1.0, 1.0)
-}
-
 /// A loaded sentence encoder: the tokenizer and the model's weights, read
 /// once. Embedding takes `&self`, so one encoder serves every thread.
 pub struct Encoder {
     tokenizer: Tokenizer,
     model: BertModel,
     specials: Specials,
-    dim: usize,
-    max_tokens: usize,
+    info: EmbedderInfo,
 }
 
 impl std::fmt::Debug for Encoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Encoder")
-            .field("dim", &self.dim)
-            .field("max_tokens", &self.max_tokens)
+            .field("info", &self.info)
             .finish_non_exhaustive()
     }
 }
@@ -114,7 +78,7 @@ impl Encoder {
     /// Loads the model in `dir`: `config.json` (a BERT model),
     /// `tokenizer.json`, `model.safetensors` and, when present,
     /// `1_Pooling/config.json`, which must ask for mean pooling (the only
-    /// pooling implemented here).
+    /// pooling implemented here). The model is named after `dir`.
     pub fn load(dir: &Path) -> Result<Encoder, EncoderError> {
         let config_path = dir.join("config.json");
         let config: Config = serde_json::from_slice(&read(&config_path)?)
@@ -153,36 +117,45 @@ impl Encoder {
             )
         })?;
 
+        let name = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "encoder".into());
         Ok(Encoder {
             tokenizer,
             model,
             specials,
-            dim: config.hidden_size,
-            max_tokens: MAX_TOKENS.min(config.max_position_embeddings),
+            info: EmbedderInfo {
+                name,
+                dim: config.hidden_size,
+                max_tokens: MAX_TOKENS.min(config.max_position_embeddings),
+            },
         })
     }
 
     /// The embeddings' dimension (384 for all-MiniLM-L6-v2).
     pub fn dim(&self) -> usize {
-        self.dim
+        self.info.dim
     }
 
     /// Embeds each text, in order. Any text is accepted, empty ones
-    /// included; a long one costs time in proportion to its tokens.
-    pub fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>, EncoderError> {
+    /// included; a long one costs time in proportion to its tokens. Past
+    /// `deadline`, stops between two batches.
+    pub fn embed(&self, texts: &[&str], deadline: Deadline) -> Result<Vec<Embedding>, EmbedError> {
         let mut chunks = Vec::new();
         for (index, text) in texts.iter().enumerate() {
             let encoding =
                 self.tokenizer
                     .encode(*text, false)
-                    .map_err(|e| EncoderError::Tokenize {
+                    .map_err(|e| EmbedError::Tokenize {
                         index,
                         reason: e.to_string(),
                     })?;
             chunk::split(
                 index,
                 encoding.get_ids(),
-                self.max_tokens,
+                self.info.max_tokens,
                 self.specials,
                 &mut chunks,
             );
@@ -190,8 +163,11 @@ impl Encoder {
         // Longest first: each batch pads to chunks of nearly its own length.
         chunks.sort_by_key(|c| std::cmp::Reverse(c.ids.len()));
 
-        let mut sums = vec![vec![0f32; self.dim]; texts.len()];
+        let mut sums = vec![vec![0f32; self.info.dim]; texts.len()];
         for batch in chunks.chunks(BATCH) {
+            if deadline.expired() {
+                return Err(EmbedError::DeadlineExceeded);
+            }
             let pooled = self.pool(batch)?;
             for (chunk, vector) in batch.iter().zip(pooled) {
                 let weight = chunk.ids.len() as f32;
@@ -206,7 +182,7 @@ impl Encoder {
 
     /// Runs one batch through the model and mean-pools each chunk's token
     /// vectors over its attention mask.
-    fn pool(&self, batch: &[Chunk]) -> Result<Vec<Vec<f32>>, EncoderError> {
+    fn pool(&self, batch: &[Chunk]) -> Result<Vec<Vec<f32>>, EmbedError> {
         let padded = chunk::pad(batch, self.specials.pad);
         let shape = (padded.rows, padded.len);
         let device = &self.model.device;
@@ -218,6 +194,22 @@ impl Encoder {
         let sum = tokens.broadcast_mul(&mask)?.sum(1)?;
         let count = mask.sum(1)?;
         Ok(sum.broadcast_div(&count)?.to_vec2::<f32>()?)
+    }
+}
+
+impl Embedder for Encoder {
+    fn info(&self) -> &EmbedderInfo {
+        &self.info
+    }
+
+    fn embed(&self, texts: &[&str], deadline: Deadline) -> Result<Vec<Embedding>, EmbedError> {
+        Encoder::embed(self, texts, deadline)
+    }
+}
+
+impl From<candle_core::Error> for EmbedError {
+    fn from(error: candle_core::Error) -> Self {
+        EmbedError::Model(error.to_string())
     }
 }
 

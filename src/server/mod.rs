@@ -25,6 +25,7 @@ use crate::classify::registry::ModelStore;
 use crate::config::{Concurrency, Connections, Limits};
 use crate::metrics::{self, Metrics};
 use crate::proto::v1 as pb;
+use crate::semantic::Embedder;
 use crate::service::{Admission, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
 use crate::text::Language;
@@ -52,6 +53,8 @@ pub struct ServerConfig {
     pub tls: Option<Tls>,
     /// The classification models, shared with whoever reloads them.
     pub models: Arc<ModelStore>,
+    /// The sentence encoder; none in lexical mode.
+    pub embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +75,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             tls: None,
             models: Arc::new(models),
+            embedder: None,
         }
     }
 }
@@ -154,6 +158,7 @@ pub async fn run_with_metrics(
             config.limits,
             config.default_language,
             config.models.clone(),
+            config.embedder.clone(),
             admission,
             metrics.clone(),
         ))

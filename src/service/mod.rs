@@ -9,6 +9,7 @@
 mod admission;
 mod classify;
 mod compare;
+mod embed;
 mod summarize;
 mod validate;
 
@@ -25,6 +26,7 @@ use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::proto::v1 as pb;
+use crate::semantic::Embedder;
 use crate::text::{Language, Lexicon};
 
 pub use summarize::DEFAULT_SUMMARY_SENTENCES;
@@ -35,6 +37,7 @@ pub struct TextAnalysis {
     limits: Limits,
     default_language: Language,
     models: Arc<ModelStore>,
+    embedder: Option<Arc<dyn Embedder>>,
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
 }
@@ -42,18 +45,21 @@ pub struct TextAnalysis {
 const SUMMARIZE: &str = "/textanalysis.v1.TextAnalysisService/Summarize";
 const CLASSIFY: &str = "/textanalysis.v1.TextAnalysisService/Classify";
 const COMPARE: &str = "/textanalysis.v1.TextAnalysisService/Compare";
+const EMBED: &str = "/textanalysis.v1.TextAnalysisService/Embed";
 
 /// The paths of the calls that run an analysis, and so need admission.
-pub const ANALYSES: [&str; 3] = [SUMMARIZE, CLASSIFY, COMPARE];
+pub const ANALYSES: [&str; 4] = [SUMMARIZE, CLASSIFY, COMPARE, EMBED];
 
 impl TextAnalysis {
     /// A service enforcing `limits`, reading texts whose language
     /// detection is unsure in `default_language`, classifying with
-    /// `models` and running analyses as `admission` lets them.
+    /// `models`, reading meaning with `embedder` (none: lexical mode) and
+    /// running analyses as `admission` lets them.
     pub fn new(
         limits: Limits,
         default_language: Language,
         models: Arc<ModelStore>,
+        embedder: Option<Arc<dyn Embedder>>,
         admission: Arc<Admission>,
         metrics: Arc<Metrics>,
     ) -> Self {
@@ -61,6 +67,7 @@ impl TextAnalysis {
             limits,
             default_language,
             models,
+            embedder,
             admission,
             metrics,
         }
@@ -189,7 +196,12 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         &self,
         _request: Request<pb::ListModelsRequest>,
     ) -> Result<Response<pb::ListModelsResponse>, Status> {
-        Ok(Response::new(classify::list_models(&self.models.current())))
+        let mut response = classify::list_models(&self.models.current());
+        response.encoder = self
+            .embedder
+            .as_ref()
+            .map(|e| embed::encoder_info(e.info()));
+        Ok(Response::new(response))
     }
 
     async fn compare(
@@ -203,6 +215,28 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         self.metrics.text_bytes(COMPARE, texts);
         let call =
             compare::CompareCall::validate(request.into_inner(), &limits, self.default_language)?;
+        let response = self
+            .run_analysis(admitted, move |lexicon| {
+                call.run(&limits, deadline, lexicon)
+            })
+            .await??;
+        Ok(self.respond(response))
+    }
+
+    async fn embed(
+        &self,
+        request: Request<pb::EmbedRequest>,
+    ) -> Result<Response<pb::EmbedResponse>, Status> {
+        let limits = self.limits;
+        let admitted = self.admitted(&request)?;
+        let deadline = admitted.0;
+        self.metrics.text_bytes(EMBED, request.get_ref().text.len());
+        let call = embed::EmbedCall::validate(
+            request.into_inner(),
+            &limits,
+            self.default_language,
+            self.embedder.as_ref(),
+        )?;
         let response = self
             .run_analysis(admitted, move |lexicon| {
                 call.run(&limits, deadline, lexicon)

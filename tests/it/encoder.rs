@@ -3,42 +3,19 @@
 //! vectors, deterministic, the same alone or in a batch), and texts at the
 //! edges (longer than one chunk, empty).
 //!
-//! The model is not in the repository. These tests load it from
-//! `TEXTANALYSIS_SEMANTIC_MODEL` or from `models/encoder/all-MiniLM-L6-v2`,
-//! where `scripts/fetch-encoder.sh` puts it (the test command runs the
-//! script first); without it they fail and say so, rather than pass
-//! without having run.
+//! The model is not in the repository: see [`semantic`] for where the
+//! tests find it.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
+use crate::common::semantic::{self, model_dir};
+use textanalysis::deadline::Deadline;
 use textanalysis::encoder::{Embedding, Encoder, EncoderError, cosine};
 
-fn model_dir() -> PathBuf {
-    std::env::var_os("TEXTANALYSIS_SEMANTIC_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/encoder/all-MiniLM-L6-v2")
-        })
-}
-
-/// Loaded once for the whole test binary: loading reads 90 MB.
 fn encoder() -> &'static Encoder {
-    static ENCODER: OnceLock<Encoder> = OnceLock::new();
-    ENCODER.get_or_init(|| {
-        let dir = model_dir();
-        Encoder::load(&dir).unwrap_or_else(|e| {
-            panic!(
-                "the encoder tests need the model in {}: run scripts/fetch-encoder.sh \
-                 (or set TEXTANALYSIS_SEMANTIC_MODEL): {e}",
-                dir.display()
-            )
-        })
-    })
+    semantic::encoder()
 }
 
 fn embed(texts: &[&str]) -> Vec<Embedding> {
-    encoder().embed(texts).expect("embed")
+    encoder().embed(texts, Deadline::NONE).expect("embed")
 }
 
 fn max_difference(a: &Embedding, b: &Embedding) -> f32 {
@@ -233,4 +210,18 @@ fn a_model_directory_with_bad_weights_names_the_weights_file() {
     std::fs::write(dir.path().join("model.safetensors"), b"not weights").unwrap();
     let message = Encoder::load(dir.path()).unwrap_err().to_string();
     assert!(message.contains("model.safetensors"), "{message}");
+}
+
+#[test]
+fn a_passed_deadline_stops_embedding_between_batches() {
+    use textanalysis::encoder::EmbedError;
+    let texts = vec!["A sentence to embed."; 3 * textanalysis::encoder::BATCH];
+    let past = Deadline::at(std::time::Instant::now());
+    assert_eq!(
+        encoder().embed(&texts, past),
+        Err(EmbedError::DeadlineExceeded)
+    );
+    // A deadline far off changes nothing.
+    let later = Deadline::after(std::time::Duration::from_secs(3600));
+    assert_eq!(encoder().embed(&texts, later).unwrap().len(), texts.len());
 }

@@ -12,6 +12,7 @@ mod client_mistakes;
 mod compare;
 mod compression;
 mod deadlines;
+mod embed;
 #[cfg(feature = "semantic")]
 mod encoder;
 mod errors;

@@ -4,6 +4,7 @@
 
 pub mod process;
 pub mod raw;
+pub mod semantic;
 
 use std::net::SocketAddr;
 

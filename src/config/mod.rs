@@ -13,6 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::text::Language;
 
+mod encoder;
+
+pub use encoder::{DEFAULT_MODEL_DIR, EncoderArgs, ModelChoice};
+
 /// Default address: loopback only, so a first run exposes nothing.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 
@@ -182,6 +186,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub connections: Connections,
 
+    #[command(flatten)]
+    pub encoder: EncoderArgs,
+
     /// Directory of models to load, each `NAME.tam` as model NAME (a
     /// ConfigMap or volume in Kubernetes). Reloaded on SIGHUP.
     #[arg(long, env = "TEXTANALYSIS_MODELS_DIR")]
@@ -267,6 +274,17 @@ pub struct Limits {
         default_value_t = 256 << 10
     )]
     pub max_compressed_response_bytes: usize,
+
+    /// Largest text the sentence encoder reads, in UTF-8 bytes: an Embed or
+    /// semantic Summarize text over it is refused; Compare and Classify
+    /// score a text over it by its words alone. The encoder takes some
+    /// 10 ms of a core per 200 words, so 256 KiB is a few seconds.
+    #[arg(
+        long,
+        env = "TEXTANALYSIS_MAX_SEMANTIC_TEXT_BYTES",
+        default_value_t = 256 << 10
+    )]
+    pub max_semantic_text_bytes: usize,
 }
 
 /// How many analyses run at once and how many may wait for a turn (see
@@ -378,6 +396,7 @@ impl Default for Limits {
             max_query_bytes: 1024,
             max_message_bytes: 4 << 20,
             max_compressed_response_bytes: 256 << 10,
+            max_semantic_text_bytes: 256 << 10,
         }
     }
 }
@@ -395,6 +414,7 @@ impl Default for ServeArgs {
             limits: Limits::default(),
             concurrency: Concurrency::default(),
             connections: Connections::default(),
+            encoder: EncoderArgs::default(),
             models_dir: None,
             models: Vec::new(),
             default_language: Language::english(),

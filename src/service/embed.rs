@@ -1,0 +1,133 @@
+//! Embed: validation, one analysis of the text (its language and
+//! sentences), the call into [`crate::semantic::embed`], and the response
+//! with sentence offsets in the client's unit.
+
+use std::sync::Arc;
+
+use super::validate::{
+    check_sentence_count, check_text, language, language_source, offset_unit, to_u32,
+};
+use crate::config::Limits;
+use crate::error::{Error, Violation};
+use crate::offsets::{OffsetIndex, OffsetUnit};
+use crate::proto::v1 as pb;
+use crate::semantic::{self, Embedder, EmbedderInfo};
+use crate::text::language::LanguageRequest;
+use crate::text::{Document, Language, Lexicon};
+
+/// An Embed request that passed validation, with the encoder to run it.
+pub struct EmbedCall {
+    text: String,
+    sentences: bool,
+    language: LanguageRequest,
+    offset_unit: OffsetUnit,
+    embedder: Arc<dyn Embedder>,
+}
+
+/// Refuses a text the encoder may not read: a violation of `field` when it
+/// is over [`Limits::max_semantic_text_bytes`].
+pub fn check_semantic_text(
+    field: &str,
+    text: &str,
+    limits: &Limits,
+    violations: &mut Vec<Violation>,
+) {
+    if text.len() > limits.max_semantic_text_bytes {
+        violations.push(Violation::new(
+            field,
+            format!(
+                "is {} bytes, over the sentence encoder's limit of {} bytes (--max-semantic-text-bytes)",
+                text.len(),
+                limits.max_semantic_text_bytes
+            ),
+        ));
+    }
+}
+
+/// The proto form of an encoder's description.
+pub fn encoder_info(info: &EmbedderInfo) -> pb::EncoderInfo {
+    pb::EncoderInfo {
+        name: info.name.clone(),
+        dimensions: to_u32(info.dim),
+        normalization: pb::EmbeddingNormalization::L2.into(),
+        max_tokens: to_u32(info.max_tokens),
+    }
+}
+
+impl EmbedCall {
+    /// Checks that an encoder is loaded, then the text, its size against
+    /// the encoder's limit, the offset unit and the language.
+    pub fn validate(
+        request: pb::EmbedRequest,
+        limits: &Limits,
+        default_language: Language,
+        embedder: Option<&Arc<dyn Embedder>>,
+    ) -> Result<Self, Error> {
+        let embedder = embedder.ok_or_else(|| Error::EncoderMissing("Embed".into()))?;
+        let mut violations = Vec::new();
+        check_text("text", &request.text, limits, &mut violations);
+        if violations.is_empty() {
+            check_semantic_text("text", &request.text, limits, &mut violations);
+        }
+        let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
+        let language = language(
+            "language",
+            &request.language,
+            default_language,
+            &mut violations,
+        );
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations));
+        }
+        Ok(Self {
+            text: request.text,
+            sentences: request.include_sentences,
+            language,
+            offset_unit,
+            embedder: embedder.clone(),
+        })
+    }
+
+    /// Analyses the text once and embeds it (and its sentences).
+    pub fn run(
+        self,
+        limits: &Limits,
+        deadline: crate::deadline::Deadline,
+        lexicon: &mut Lexicon,
+    ) -> Result<pb::EmbedResponse, Error> {
+        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
+        if deadline.expired() {
+            return Err(Error::DeadlineExceeded);
+        }
+        check_sentence_count("text", &doc, limits)?;
+        let embedded = semantic::embed(&doc, self.embedder.as_ref(), self.sentences)?;
+        let offsets = OffsetIndex::new(
+            doc.text,
+            self.offset_unit,
+            doc.sentences.iter().map(|s| s.span.start),
+        );
+        let sentences = doc
+            .sentences
+            .iter()
+            .zip(embedded.sentences)
+            .enumerate()
+            .map(|(index, (sentence, embedding))| {
+                let (offset, length) = offsets.span(&sentence.span);
+                pb::SentenceEmbedding {
+                    index: to_u32(index),
+                    offset: to_u32(offset),
+                    length: to_u32(length),
+                    text: doc.text[sentence.span.clone()].to_owned(),
+                    embedding: embedding.values().to_vec(),
+                }
+            })
+            .collect();
+        Ok(pb::EmbedResponse {
+            embedding: embedded.document.values().to_vec(),
+            sentences,
+            encoder: Some(encoder_info(self.embedder.info())),
+            language: doc.language.code().to_owned(),
+            language_source: language_source(doc.language_source).into(),
+        })
+    }
+}
