@@ -17,7 +17,10 @@ export PATH="$TOOLS_BIN:$PATH"
 # examples/support/ under the name `support`.
 models="$(mktemp -d)"
 "$bin" train --input "$root/examples/support/support.jsonl" --out "$models/support.tam" >/dev/null
-start_server "$bin" --model "support=$models/support.tam"
+# With the sentence encoder, which the test command fetched: the README's
+# Embed lines need it.
+start_server "$bin" --model "support=$models/support.tam" \
+  --semantic-model "${TEXTANALYSIS_SEMANTIC_MODEL:-$root/models/encoder/all-MiniLM-L6-v2}"
 pid=$SERVER_PID
 addr=$SERVER_ADDR
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$models"' EXIT

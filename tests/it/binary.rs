@@ -58,6 +58,10 @@ fn help_lists_every_setting() {
         "--max-summary-sentences",
         "--max-message-bytes",
         "--shutdown-grace",
+        "--semantic-model",
+        "TEXTANALYSIS_SEMANTIC_MODEL",
+        "--encoder-threads",
+        "--max-semantic-text-bytes",
     ] {
         assert!(help.contains(flag), "{flag} in --help");
     }
@@ -76,6 +80,63 @@ fn a_corrupt_model_fails_start_up_naming_the_file() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.tam"), "{stderr}");
+}
+
+#[tokio::test]
+async fn loads_the_sentence_encoder_named_and_embeds_with_it() {
+    let dir = common::semantic::model_dir();
+    let running = start_with(&["--semantic-model", dir.to_str().expect("a UTF-8 path")]);
+    assert!(
+        running
+            .startup
+            .iter()
+            .any(|line| line.contains("sentence encoder loaded")),
+        "{:?}",
+        running.startup
+    );
+    let mut client =
+        textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient::connect(
+            format!("http://{}", running.addr),
+        )
+        .await
+        .expect("connect to the binary");
+    let response = client
+        .embed(textanalysis::proto::v1::EmbedRequest {
+            text: "The binary reads meaning.".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("embed")
+        .into_inner();
+    assert_eq!(response.embedding.len(), 384);
+    running.signal("TERM");
+    assert_eq!(running.exit_code().await, Some(0));
+}
+
+#[test]
+fn an_encoder_that_cannot_load_fails_start_up_naming_the_file() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let broken = tempfile::tempdir().expect("temp dir");
+    let model = common::semantic::model_dir();
+    for file in ["config.json", "tokenizer.json"] {
+        std::fs::copy(model.join(file), broken.path().join(file))
+            .unwrap_or_else(|e| panic!("{file}: {e}: run scripts/fetch-encoder.sh"));
+    }
+    std::fs::write(broken.path().join("model.safetensors"), b"not weights").expect("write");
+    for (dir, file) in [
+        (empty.path(), "config.json"),
+        (broken.path(), "model.safetensors"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--semantic-model"])
+            .arg(dir)
+            .output()
+            .expect("run the binary");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(file), "{stderr}");
+        assert!(stderr.contains("sentence encoder"), "{stderr}");
+    }
 }
 
 #[tokio::test]

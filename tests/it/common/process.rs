@@ -86,6 +86,12 @@ fn start_command(mut command: Command, extra: &[&str]) -> Running {
     if !extra.contains(&"--listen") {
         command.args(["--listen", "127.0.0.1:0"]);
     }
+    // Lexical mode unless the test names a model: loading the encoder is
+    // not what these tests are about, and it costs each start a second and
+    // 100 MB.
+    if !extra.contains(&"--semantic-model") {
+        command.args(["--semantic-model", "none"]);
+    }
     let mut child = command
         .args(extra)
         .env_remove("RUST_LOG")
