@@ -8,9 +8,10 @@
 //! ```
 //!
 //! `--method` is `summarize`, `classify`, `compare` (the text against
-//! itself with its first sentence dropped), `health` (an empty health
-//! check: the cost of the gRPC plumbing itself) or `mixed` (the four in
-//! turn). `--requests N` stops after N calls instead of at the time limit.
+//! itself with its first sentence dropped), `embed` (the text and each of
+//! its sentences; the server needs its sentence encoder), `health` (an
+//! empty health check: the cost of the gRPC plumbing itself) or `mixed`
+//! (summarize, classify, compare and health in turn). `--requests N` stops after N calls instead of at the time limit.
 //! One line of Markdown table goes to standard output. `scripts/load.sh`
 //! runs the whole matrix.
 
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
-use textanalysis::proto::v1::{ClassifyRequest, CompareRequest, SummarizeRequest};
+use textanalysis::proto::v1::{ClassifyRequest, CompareRequest, EmbedRequest, SummarizeRequest};
 use tonic::transport::Channel;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
@@ -97,6 +98,14 @@ async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String>
                 .await
                 .map(|_| ())
         }
+        "embed" => client
+            .embed(EmbedRequest {
+                text: text.to_owned(),
+                include_sentences: true,
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
         _ => HealthClient::new(channel.clone())
             .check(HealthCheckRequest::default())
             .await

@@ -42,7 +42,9 @@ mkdir -p "$generated"
   --python_out="$generated" --pyi_out="$generated" --grpc_python_out="$generated" \
   "$root/proto/textanalysis/v1/text_analysis.proto"
 
-start_server "$bin"
+# With the sentence encoder (the test command fetched it): the clients call
+# Embed.
+start_server "$bin" --semantic-model "${TEXTANALYSIS_SEMANTIC_MODEL:-$root/models/encoder/all-MiniLM-L6-v2}"
 pid=$SERVER_PID
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 

@@ -125,6 +125,10 @@ class Checks {
       'accuracy or macro-F1 out of (0, 1]',
     );
     expect(reply.models.filter((m) => m.is_default).length === 1, 'not exactly one default model');
+    const wantEncoder = this.cases.embed;
+    expect(reply.encoder, 'no sentence encoder listed');
+    expect(reply.encoder.name === wantEncoder.encoder, `encoder ${reply.encoder.name}`);
+    expect(reply.encoder.dimensions === wantEncoder.dimensions, `dimensions ${reply.encoder.dimensions}`);
   }
 
   async summarize(unit, fields) {
@@ -275,6 +279,31 @@ class Checks {
     }
   }
 
+  // Sentence vectors for semantic search in the client's own store: each
+  // sentence is its own slice of the text, each vector has unit length, and
+  // the nearest neighbour of the first sentence is its paraphrase.
+  async embed() {
+    const c = this.cases.embed;
+    const unit = 'OFFSET_UNIT_UTF16_CODE_UNIT';
+    const reply = await call(this.stub, 'Embed', { text: c.text, include_sentences: true, offset_unit: unit });
+    expect(reply.encoder.name === c.encoder, `encoder ${reply.encoder.name}`);
+    expect(reply.encoder.normalization === 'EMBEDDING_NORMALIZATION_L2', `normalization ${reply.encoder.normalization}`);
+    expect(reply.embedding.length === c.dimensions, `${reply.embedding.length} dimensions`);
+    expect(reply.sentences.length === c.sentences, `${reply.sentences.length} sentences`);
+    const cosine = (x, y) => x.reduce((sum, v, i) => sum + v * y[i], 0);
+    for (const s of reply.sentences) {
+      checkRef(c.text, unit, s, `embedded sentence ${s.index}`);
+      const norm = Math.sqrt(cosine(s.embedding, s.embedding));
+      expect(Math.abs(norm - 1) < 1e-4, `sentence ${s.index}: norm ${norm}`);
+    }
+    const vectors = reply.sentences.map((s) => s.embedding);
+    let nearest = 1;
+    for (let i = 2; i < vectors.length; i += 1) {
+      if (cosine(vectors[0], vectors[i]) > cosine(vectors[0], vectors[nearest])) nearest = i;
+    }
+    expect(nearest === c.nearest_to_first, `nearest to the first sentence: ${nearest}`);
+  }
+
   // Bad requests are refused with the documented codes.
   async errors() {
     const cases = [
@@ -307,6 +336,7 @@ async function main(argv) {
     'classifyDefaultModel',
     'classifyAdHocTopics',
     'compare',
+    'embed',
     'errors',
   ];
   let failed = 0;

@@ -98,6 +98,10 @@ class Checks:
         expect(sorted(default.labels) == want["labels"], f"labels: {list(default.labels)}")
         expect(0 < default.accuracy <= 1 and 0 < default.macro_f1 <= 1, "accuracy or macro-F1 out of (0, 1]")
         expect(sum(m.is_default for m in reply.models) == 1, "not exactly one default model")
+        want_encoder = self.cases["embed"]
+        expect(reply.HasField("encoder"), "no sentence encoder listed")
+        expect(reply.encoder.name == want_encoder["encoder"], f"encoder {reply.encoder.name!r}")
+        expect(reply.encoder.dimensions == want_encoder["dimensions"], f"dimensions {reply.encoder.dimensions}")
 
     def summarize(self, unit, **fields):
         case = self.cases["summarize"]
@@ -209,6 +213,33 @@ class Checks:
                     any(s.op != pb.DIFF_OP_EQUAL for p in reply.alignments for s in p.diff), f"{what}: no edit found"
                 )
 
+    def embed(self):
+        """Sentence vectors for semantic search in the client's own store:
+        each sentence is its own slice of the text, each vector has unit
+        length, and the nearest neighbour of the first sentence is its
+        paraphrase."""
+        case = self.cases["embed"]
+        text, unit = case["text"], pb.OFFSET_UNIT_CODE_POINT
+        reply = self.stub.Embed(
+            pb.EmbedRequest(text=text, include_sentences=True, offset_unit=unit), timeout=TIMEOUT_SECONDS
+        )
+        expect(reply.encoder.name == case["encoder"], f"encoder {reply.encoder.name!r}")
+        expect(reply.encoder.normalization == pb.EMBEDDING_NORMALIZATION_L2, "not L2-normalised")
+        expect(len(reply.embedding) == case["dimensions"], f"{len(reply.embedding)} dimensions")
+        expect(len(reply.sentences) == case["sentences"], f"{len(reply.sentences)} sentences")
+        vectors = []
+        for s in reply.sentences:
+            check_ref(text, unit, s, f"embedded sentence {s.index}")
+            norm = math.sqrt(sum(v * v for v in s.embedding))
+            expect(abs(norm - 1) < 1e-4, f"sentence {s.index}: norm {norm}")
+            vectors.append(s.embedding)
+
+        def cosine(x, y):
+            return sum(a * b for a, b in zip(x, y))
+
+        nearest = max(range(1, len(vectors)), key=lambda i: cosine(vectors[0], vectors[i]))
+        expect(nearest == case["nearest_to_first"], f"nearest to the first sentence: {nearest}")
+
     def errors(self):
         """Bad requests are refused with the documented codes."""
         for call, request, code in (
@@ -242,6 +273,7 @@ def main(argv):
         "classify_default_model",
         "classify_ad_hoc_topics",
         "compare",
+        "embed",
         "errors",
     ]
     failed = 0
