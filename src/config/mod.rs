@@ -277,7 +277,7 @@ pub struct Limits {
 
     /// Largest text the sentence encoder reads, in UTF-8 bytes: an Embed or
     /// semantic Summarize text over it is refused; Compare and Classify
-    /// score a text over it by its words alone. The encoder takes some
+    /// score a text over it by its words alone. The encoder takes
     /// about a second of a core per 4.7 KB news story, so 256 KiB is a minute.
     #[arg(
         long,
