@@ -14,9 +14,15 @@ steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5):
 2. Check what the schemas cannot: that ports, probes, Services, scrape
    annotations, the autoscaler, the disruption budget and the meshes' drain
    settings agree with each other and with the Deployment's args.
-3. Build the release binary with the Dockerfile's own `RUN cargo build`
-   command, in a copy of the Docker build context (the repository less
-   .dockerignore, as Docker's Python client computes it).
+3. Check the Dockerfile's stages: the model stage copies the fetch script
+   and its pins and runs the script, nothing else; the run stage copies the
+   binary and that model and names the model in ENV. Build the release
+   binary with the Dockerfile's own `RUN cargo build` command, in a copy of
+   the Docker build context (the repository less .dockerignore, as Docker's
+   Python client computes it), which must hold the model stage's files and
+   not the checkout's weights. Fetch the model with the model stage's script
+   into the checkout (a check of its pins, once the test command has fetched
+   it).
 4. Check the Deployment's args and environment against the binary: every flag
    parses, every TEXTANALYSIS_* variable is one the binary reads, and none is
    shadowed by a flag in args.
@@ -24,10 +30,15 @@ steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5):
    and mount namespace, the binary (and the shared libraries it links, which
    must all be in the distroless image) at the image's entry point path in a
    root filesystem of its own, read-only when the securityContext says so;
-   the volumes bind-mounted at their mountPaths with the ConfigMap's files;
-   the user, group and no-new-privileges of the securityContext; the image's
-   entry point followed by the Deployment's args, and only the Deployment's
-   environment. No address or path is changed. Then: the startup, readiness
+   the encoder's model at the image's path (the fetched files, bind-mounted
+   read-only); the volumes bind-mounted over that at their mountPaths with
+   the ConfigMap's files; the user, group and no-new-privileges of the
+   securityContext; the image's entry point followed by the Deployment's
+   args, and the image's environment (the base image's, then the
+   Dockerfile's ENV) overlaid by the Deployment's. No address or path is
+   changed. Then: the server logs "sentence encoder loaded" from the image's
+   model before it serves, within the startup probe's budget, and ListModels
+   names the encoder; the startup, readiness
    and liveness probes (grpc.health.v1 Check with the probe's service, at the
    probe's port, through 127.0.0.2 so that a server bound to 127.0.0.1 alone
    would fail like a probe to the pod IP) answer SERVING; the scrape
@@ -50,7 +61,13 @@ from pathlib import Path
 import yaml
 
 from k8s_check import APP, ROOT, CheckError, check, log
-from k8s_check.image import binary_settings, build_in_context, check_against_binary, read_dockerfile
+from k8s_check.image import (
+    binary_settings,
+    build_in_context,
+    check_against_binary,
+    fetch_model,
+    read_dockerfile,
+)
 from k8s_check.manifests import KUBERNETES_VERSIONS, consistency, flag_values, port_of, render, validate
 from k8s_check.pod import deployment_pod, in_namespaces, models_example, pod_spec, run_pod, shared_libraries
 
@@ -116,12 +133,33 @@ def run_all(work: Path) -> None:
             **info["container"].get("securityContext", {}),
         }
         check(sc.get("runAsUser") == image["uid"], f"{variant}: runAsUser is not the image's USER")
-    log("Dockerfile: two stages, numeric non-root USER, same Debian release, EXPOSE = containerPorts")
+    for variant, info in infos.items():
+        for mount in info["container"].get("volumeMounts", []):
+            path = mount["mountPath"].rstrip("/")
+            check(
+                image["model_path"] != path and not image["model_path"].startswith(path + "/"),
+                f"{variant}: the volume at {mount['mountPath']} hides the image's encoder model "
+                f"{image['model_path']}",
+            )
+    log(
+        "Dockerfile: a model stage that runs scripts/fetch-encoder.sh alone, a build stage, a run "
+        f"stage with the model at {image['model_path']} (ENV), numeric non-root USER, same Debian "
+        "release, EXPOSE = containerPorts"
+    )
 
-    binary = build_in_context(work, image["cargo"])
+    binary = build_in_context(work, image["cargo"], image["model_context_files"])
+    image["model_source"] = fetch_model(image["model_path"])
+    log(
+        f"the image's encoder model: {image['model_source']} (pins checked), "
+        f"at {image['model_path']} in the pods"
+    )
     libraries = shared_libraries(binary)
     log(f"the binary links only what distroless/cc has: {', '.join(p.name for p in libraries)}")
     settings = binary_settings(binary)
+    variables = set(settings.values())
+    for name in image["env"]:
+        if name.startswith("TEXTANALYSIS_"):
+            check(name in variables, f"Dockerfile: ENV {name} is read by nothing (`serve --help`)")
     for variant, info in infos.items():
         check_against_binary(variant, info, settings, binary)
     log("every flag in args exists; every TEXTANALYSIS_* variable is read, none shadowed by args")

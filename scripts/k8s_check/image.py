@@ -7,15 +7,25 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from dockerfile_parse import DockerfileParser
 
 from k8s_check import ROOT, check, log
 from k8s_check.manifests import flag_values
+
+# The image's stages by their `AS` names; the run stage is the last, unnamed.
+MODEL_STAGE = "model"
+BUILD_STAGE = "build"
+# The variable that names the encoder's model directory to the server.
+MODEL_VARIABLE = "TEXTANALYSIS_SEMANTIC_MODEL"
+# What the model stage runs and the one file besides it reads.
+FETCH_SCRIPT = "scripts/fetch-encoder.sh"
+FETCH_PINS = "models/encoder.sha256"
 
 
 def read_dockerfile() -> dict:
@@ -27,12 +37,17 @@ def read_dockerfile() -> dict:
         if instruction["instruction"] != "COMMENT":
             check(bool(stages), "Dockerfile: an instruction before the first FROM")
             stages[-1].append(instruction)
-    check(len(stages) == 2, "Dockerfile: expected a build stage and a run stage")
 
-    def values(stage: list[dict], name: str) -> list[str]:
-        return [i["value"] for i in stage if i["instruction"] == name]
+    def stage_name(stage: list[dict]) -> str | None:
+        words = values(stage, "FROM")[0].split()
+        return words[2] if len(words) == 3 and words[1].upper() == "AS" else None
 
-    build, run = stages
+    named = {stage_name(stage): stage for stage in stages[:-1]}
+    check(
+        len(stages) == 3 and set(named) == {MODEL_STAGE, BUILD_STAGE} and stage_name(stages[-1]) is None,
+        f"Dockerfile: expected a `{MODEL_STAGE}` stage, a `{BUILD_STAGE}` stage and the run stage, last",
+    )
+    build, run = named[BUILD_STAGE], stages[-1]
     runs = values(build, "RUN")
     check(
         len(runs) == 1 and runs[0].startswith("cargo build "),
@@ -40,10 +55,34 @@ def read_dockerfile() -> dict:
     )
     cargo = runs[0].split()
     check("--release" in cargo and "--locked" in cargo, "Dockerfile: build with --release --locked")
-    copies = [v for v in values(run, "COPY") if v.startswith("--from=")]
-    check(len(copies) == 1, "Dockerfile: the run stage copies one file from the build stage")
-    source, destination = copies[0].split()[1:]
+    model = model_stage(named[MODEL_STAGE])
+
+    copies: dict[str, list[tuple[str, str]]] = {}
+    for copy in values(run, "COPY"):
+        words = copy.split()
+        check(
+            len(words) == 3 and words[0] in (f"--from={BUILD_STAGE}", f"--from={MODEL_STAGE}"),
+            f"Dockerfile: the run stage copies the binary and the model from their stages, not `COPY {copy}`",
+        )
+        copies.setdefault(words[0].removeprefix("--from="), []).append((words[1], words[2]))
+    check(
+        len(copies.get(BUILD_STAGE, [])) == 1 and len(copies.get(MODEL_STAGE, [])) == 1,
+        "Dockerfile: the run stage copies one file from the build stage and one directory from the "
+        "model stage",
+    )
+    source, destination = copies[BUILD_STAGE][0]
     check(source.endswith("/target/release/textanalysis"), "Dockerfile: copies the release binary")
+    model_source, model_path = (path.rstrip("/") for path in copies[MODEL_STAGE][0])
+    check(
+        model_source == model["fetched"],
+        f"Dockerfile: the run stage copies {model_source}, not the {model['fetched']} the model "
+        "stage fetched",
+    )
+    env = image_env(values(run, "ENV"))
+    check(
+        env.get(MODEL_VARIABLE) == model_path,
+        f"Dockerfile: the run stage must set ENV {MODEL_VARIABLE}={model_path}, where it copies the model",
+    )
     entrypoint = json.loads(values(run, "ENTRYPOINT")[-1])
     cmd = json.loads(values(run, "CMD")[-1])
     check(entrypoint[0] == destination, "Dockerfile: ENTRYPOINT is not the copied binary")
@@ -72,6 +111,9 @@ def read_dockerfile() -> dict:
     exposed = sorted(int(p.split("/")[0]) for v in values(run, "EXPOSE") for p in v.split())
     return {
         "cargo": cargo,
+        "model_path": model_path,
+        "model_context_files": model["context_files"],
+        "env": env,
         "entrypoint": entrypoint,
         "cmd": cmd,
         "uid": uid,
@@ -80,8 +122,70 @@ def read_dockerfile() -> dict:
     }
 
 
-def build_in_context(work: Path, cargo: list[str]) -> Path:
-    """The Docker build context copied to `work` and built there."""
+def values(stage: list[dict], name: str) -> list[str]:
+    """The arguments of a stage's instructions of one kind, in order."""
+    return [i["value"] for i in stage if i["instruction"] == name]
+
+
+def model_stage(stage: list[dict]) -> dict:
+    """The model stage runs the fetch script and nothing else, on the script
+    and its pins alone: the image's model is then the one the pins name, and
+    a source change does not fetch it again."""
+    workdir = PurePosixPath("/")
+    placed: dict[str, PurePosixPath] = {}
+    for instruction in stage[1:]:
+        kind, value = instruction["instruction"], instruction["value"]
+        check(
+            kind in ("WORKDIR", "COPY", "RUN"),
+            f"Dockerfile: the model stage copies the fetch script and its pins and runs it, not {kind}",
+        )
+        if kind == "WORKDIR":
+            workdir = workdir / value
+        elif kind == "COPY":
+            words = value.split()
+            check(
+                len(words) == 2 and words[0] in (FETCH_SCRIPT, FETCH_PINS),
+                f"Dockerfile: the model stage copies {FETCH_SCRIPT} and {FETCH_PINS} only, "
+                f"not `COPY {value}`",
+            )
+            target = workdir / words[1]
+            placed[words[0]] = target / PurePosixPath(words[0]).name if words[1].endswith("/") else target
+    check(
+        set(placed) == {FETCH_SCRIPT, FETCH_PINS},
+        f"Dockerfile: the model stage needs {FETCH_SCRIPT} and {FETCH_PINS}",
+    )
+    # The script reads its pins at models/encoder.sha256 above its own
+    # directory, as in the repository.
+    script = placed[FETCH_SCRIPT]
+    check(
+        placed[FETCH_PINS] == script.parent.parent / FETCH_PINS,
+        f"Dockerfile: {FETCH_SCRIPT} would not find its pins at {placed[FETCH_PINS]}",
+    )
+    runs = values(stage, "RUN")
+    command = shlex.split(runs[0]) if len(runs) == 1 else []
+    check(
+        len(command) == 2 and workdir / command[0] == script and command[1].startswith("/"),
+        f"Dockerfile: the model stage's one RUN must be `{FETCH_SCRIPT} /ABSOLUTE/DIR`",
+    )
+    return {"fetched": command[1].rstrip("/"), "context_files": sorted(placed)}
+
+
+def image_env(instructions: list[str]) -> dict[str, str]:
+    """The run stage's ENV, in the `KEY=value` form."""
+    env = {}
+    for instruction in instructions:
+        for pair in shlex.split(instruction):
+            check(
+                "=" in pair and "$" not in pair, f"Dockerfile: ENV {instruction}: write KEY=value, literally"
+            )
+            key, value = pair.split("=", 1)
+            env[key] = value
+    return env
+
+
+def build_in_context(work: Path, cargo: list[str], model_files: list[str]) -> Path:
+    """The Docker build context copied to `work` and built there; the model
+    stage's `model_files` must be in it."""
     from docker.utils.build import exclude_paths
 
     # As the Docker CLI (and docker-py's `build`) read .dockerignore.
@@ -95,6 +199,14 @@ def build_in_context(work: Path, cargo: list[str]) -> Path:
         shutil.rmtree(context)
     context.mkdir(parents=True)
     paths = sorted(exclude_paths(str(ROOT), patterns))
+    for needed in model_files:
+        check(needed in paths, f".dockerignore: the model stage's {needed} is not in the build context")
+    # A checkout's own copy of the weights would be sent to the builder on
+    # every build, and the image does not use it.
+    check(
+        not any(p == "models/encoder" or p.startswith("models/encoder/") for p in paths),
+        ".dockerignore: the checkout's encoder weights (models/encoder/) are in the build context",
+    )
     for relative in paths:
         source = ROOT / relative
         if source.is_dir():
@@ -116,6 +228,17 @@ def build_in_context(work: Path, cargo: list[str]) -> Path:
     log(f"built in {time.monotonic() - started:.0f} s")
     return target / "release" / "textanalysis"
 
+
+def fetch_model(image_path: str) -> Path:
+    """The model the image holds, as the model stage fetches it (the same
+    script and pins) but into the checkout, where the test command has
+    fetched it already (then this only checks the pins): models/encoder/
+    under the image directory's name, which the server reports as the
+    model's name."""
+    where = ROOT / "models" / "encoder" / PurePosixPath(image_path).name
+    result = subprocess.run([str(ROOT / FETCH_SCRIPT), str(where)])
+    check(result.returncode == 0, f"{FETCH_SCRIPT} {where} failed (above)")
+    return where
 
 
 def binary_settings(binary: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from k8s_check import APP, ROOT, CheckError, check, log
 from k8s_check.manifests import container_of, flag_values, one, port_of
@@ -36,8 +36,12 @@ DISTROLESS_CC_LIBS = {
     "ld-linux-x86-64.so.2",
     "ld-linux-aarch64.so.1",
 }
-# PATH of the distroless image; the kubelet adds the image's environment.
-IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# The environment the distroless image itself sets; a container runtime
+# starts from it, adds the Dockerfile's ENV, then the container's own.
+BASE_IMAGE_ENV = {
+    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
+}
 
 
 def shared_libraries(binary: Path) -> list[Path]:
@@ -83,7 +87,8 @@ def materialise_volumes(docs: list[dict], deployment: dict, where: Path) -> list
 
 
 def pod_root(where: Path, binary: Path, entrypoint: str, libraries: list[Path], mounts: list[dict]) -> Path:
-    """A root filesystem with the binary at the image's entry point path."""
+    """A root filesystem with the binary at the image's entry point path and
+    a mount point at each of `mounts`' paths (the image's model, volumes)."""
     root = where / "root"
     for path in [Path(entrypoint)] + libraries:
         copy = root / path.relative_to("/")
@@ -107,6 +112,14 @@ def run_pod(spec_file: Path) -> None:
 
     sh("mount", "--make-rprivate", "/")
     sh("mount", "--bind", root, root)
+    # The image's own files first, then the volumes over them, as a container
+    # runtime layers them: a volume at a path above the model would hide it,
+    # and the server would not start. Read-only whatever the root filesystem:
+    # a write would reach the checkout's files, not a container's own layer.
+    for image_file in spec["image_files"]:
+        target = root + image_file["path"]
+        sh("mount", "--bind", image_file["source"], target)
+        sh("mount", "-o", "remount,bind,ro", target)
     for mount in spec["mounts"]:
         target = root + mount["path"]
         sh("mount", "--bind", mount["source"], target)
@@ -152,16 +165,39 @@ def run_pod(spec_file: Path) -> None:
         # The server starts and logs "serving" within the startup probe's budget.
         deadline = time.monotonic() + spec["startup_budget"]
         serving = set()
+        encoder = None
         while serving != {"grpc", "metrics"}:
             line = next_line(deadline)
             if line is None:
                 raise CheckError(f"the server exited ({server.wait()}):\n{''.join(output)}")
-            event = json.loads(line)
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                # A server that cannot start says why on standard error, in
+                # plain text.
+                raise CheckError(f"a log line is not JSON:\n{''.join(output)}") from None
             message = event.get("message", "")
             if message == "serving":
                 serving.add("grpc")
             elif message.startswith("serving metrics"):
                 serving.add("metrics")
+            elif message == "sentence encoder loaded":
+                encoder = event
+        # The image's model, found through its ENV and loaded before serving
+        # (so within the startup probe's budget).
+        check(
+            encoder is not None,
+            f"the server started without the sentence encoder:\n{''.join(output)}",
+        )
+        check(
+            encoder.get("dir") == spec["encoder"]["path"],
+            f"the sentence encoder was loaded from {encoder.get('dir')}, not the image's "
+            f"{spec['encoder']['path']}",
+        )
+        log(
+            f"  sentence encoder loaded: {encoder.get('model')} from {encoder.get('dir')} "
+            f"in {encoder.get('load_ms')} ms"
+        )
         # What the kernel says the process runs as.
         status = open(f"/proc/{server.pid}/status").read()
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
@@ -203,24 +239,32 @@ def run_pod(spec_file: Path) -> None:
         check('grpc_method="Check"' in body, f"{path}: the probes' calls are not counted")
         log(f"  metrics: GET :{port}{path} -> 200, grpc_server_handled_total counts the probes")
 
+        answer = subprocess.run(
+            [
+                grpcurl,
+                "-plaintext",
+                f"{POD_ADDRESS}:{spec['listen_port']}",
+                "textanalysis.v1.TextAnalysisService/ListModels",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        listed = json.loads(answer.stdout)
+        encoder_name = listed.get("encoder", {}).get("name")
+        check(
+            encoder_name == spec["encoder"]["name"],
+            f"ListModels names the encoder {encoder_name!r}, not {spec['encoder']['name']!r}",
+        )
+        names = {m["name"] for m in listed.get("models", [])}
         if spec.get("expect_models"):
-            answer = subprocess.run(
-                [
-                    grpcurl,
-                    "-plaintext",
-                    f"{POD_ADDRESS}:{spec['listen_port']}",
-                    "textanalysis.v1.TextAnalysisService/ListModels",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            names = {m["name"] for m in json.loads(answer.stdout).get("models", [])}
             check(
                 set(spec["expect_models"]) <= names,
                 f"ListModels has {sorted(names)}, not {spec['expect_models']}",
             )
-            log(f"  ListModels: {sorted(names)} (models from the ConfigMap volume)")
+            log(f"  ListModels: {sorted(names)} (models from the ConfigMap volume), encoder {encoder_name}")
+        else:
+            log(f"  ListModels: {sorted(names)}, encoder {encoder_name}")
 
         server.send_signal(signal.SIGTERM)
         try:
@@ -264,12 +308,17 @@ def pod_spec(
 ) -> Path:
     where = work / "pods" / name
     where.mkdir(parents=True, exist_ok=True)
-    root = pod_root(where, binary, image["entrypoint"][0], libraries, mounts)
+    # The model directory the image holds: the checkout's copy of the files
+    # the model stage fetches, at the path the image's ENV names.
+    image_files = [{"path": image["model_path"], "source": str(image["model_source"])}]
+    root = pod_root(where, binary, image["entrypoint"][0], libraries, image_files + mounts)
     spec = {
         "root": str(root),
         "grpcurl": shutil.which("grpcurl"),
         "argv": argv,
-        "env": {"PATH": IMAGE_PATH, "HOSTNAME": f"{APP}-check", **env},
+        "env": {**BASE_IMAGE_ENV, **image["env"], "HOSTNAME": f"{APP}-check", **env},
+        "image_files": image_files,
+        "encoder": {"path": image["model_path"], "name": PurePosixPath(image["model_path"]).name},
         "mounts": mounts,
         "read_only_root": read_only_root,
         "no_new_privs": no_new_privs,
@@ -289,8 +338,9 @@ def pod_spec(
 
 def in_namespaces(spec: Path, what: str) -> None:
     log(f"{what}: started as its pod would start it")
+    entry = ROOT / "scripts" / "check_k8s.py"
     result = subprocess.run(
-        ["unshare", "--mount", "--net", "--fork", "--", sys.executable, str(ROOT / "scripts/check_k8s.py"), "pod", str(spec)]
+        ["unshare", "--mount", "--net", "--fork", "--", sys.executable, str(entry), "pod", str(spec)]
     )
     check(result.returncode == 0, f"{what}: the pod check failed (above)")
 
