@@ -8,11 +8,14 @@
 //! ```
 //!
 //! `--method` is `summarize`, `classify`, `compare` (the text against
-//! itself with its first sentence dropped), `health` (an empty health
-//! check: the cost of the gRPC plumbing itself) or `mixed` (the four in
-//! turn). `--requests N` stops after N calls instead of at the time limit.
-//! One line of Markdown table goes to standard output. `scripts/load.sh`
-//! runs the whole matrix.
+//! itself with its first sentence dropped), `embed` (the text's embedding),
+//! `embed-sentences` (the text's and each sentence's), `health` (an empty
+//! health check: the cost of the gRPC plumbing itself) or `mixed`
+//! (Summarize, Classify, Compare and health in turn). `--requests N` stops
+//! after N calls instead of at the time limit. One line of Markdown table
+//! goes to standard output. `scripts/load.sh` runs the whole matrix;
+//! `scripts/encoder-memory.sh` drives the encoder with `embed` and
+//! `embed-sentences`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
-use textanalysis::proto::v1::{ClassifyRequest, CompareRequest, SummarizeRequest};
+use textanalysis::proto::v1::{ClassifyRequest, CompareRequest, EmbedRequest, SummarizeRequest};
 use tonic::transport::Channel;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
@@ -82,6 +85,14 @@ async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String>
         "classify" => client
             .classify(ClassifyRequest {
                 text: text.to_owned(),
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
+        "embed" | "embed-sentences" => client
+            .embed(EmbedRequest {
+                text: text.to_owned(),
+                include_sentences: method == "embed-sentences",
                 ..Default::default()
             })
             .await
