@@ -14,6 +14,16 @@ import yaml
 from k8s_check import APP, CheckError, check
 
 KUBERNETES_VERSIONS = ["1.30.0", "1.37.0"]
+# The sentence encoder's terms of the memory bound, in MiB, rounded up from
+# what scripts/encoder-memory.sh measures (README, "Deploying to
+# Kubernetes"): its model, resident once loaded (loading peaks higher, but
+# before any call is admitted); and what each analysis in flight holds while
+# the encoder runs one full batch (src/encoder: BATCH chunks of MAX_TOKENS
+# tokens, whose attention scores the model keeps several copies of at once),
+# the most a call holds whatever its text's size. A change to the batch or
+# the model changes them.
+ENCODER_MODEL_MIB = 128
+ENCODER_BATCH_MIB = 640
 
 
 def render(kustomization: Path) -> list[dict]:
@@ -55,7 +65,6 @@ def validate(variant: str, docs: list[dict], crd_schemas: dict) -> None:
                 raise CheckError(
                     f"{what} (Kubernetes {version}, strict): {e.message} at {list(e.absolute_path)}"
                 ) from None
-
 
 
 def one(docs: list[dict], kind: str, name: str | None = None) -> dict:
@@ -253,20 +262,29 @@ def consistency(variant: str, docs: list[dict]) -> dict:
         in_flight is not None and limit_cpu == in_flight,
         f"{variant}: --max-in-flight {in_flight} should be the CPU limit {limit_cpu}",
     )
+    # Unset, the encoder's threads are --max-in-flight's number.
+    encoder_threads = setting("encoder-threads", in_flight)
+    check(
+        encoder_threads == limit_cpu,
+        f"{variant}: --encoder-threads {encoder_threads} should be the CPU limit {limit_cpu}",
+    )
     # Memory: the limit covers the bound admission sets (README, "Errors
-    # and limits"), computed from the settings the pod runs with.
+    # and limits"), computed from the settings the pod runs with, and the
+    # sentence encoder's share unless the pod runs in lexical mode.
     queued = setting("max-queued")
     message_mib = int(setting("max-message-bytes", str(4 << 20))) / (1 << 20)
     text_mib = int(setting("max-text-bytes", str(1 << 20))) / (1 << 20)
     if in_flight is not None and queued is not None:
         slots = int(in_flight) + int(queued)
         bound = 64 + slots * 2 * message_mib + int(in_flight) * 32 * text_mib
+        if setting("semantic-model") != "none":
+            bound += ENCODER_MODEL_MIB + int(in_flight) * ENCODER_BATCH_MIB
         limit = mebibytes(str(resources["limits"]["memory"]))
         check(
             limit >= bound,
             f"{variant}: memory limit {limit} MiB is below the bound of {bound:.0f} MiB that "
-            f"--max-in-flight {in_flight}, --max-queued {queued} and the message and text "
-            "limits allow",
+            f"--max-in-flight {in_flight}, --max-queued {queued}, the message and text "
+            "limits and the sentence encoder allow",
         )
     else:
         check(False, f"{variant}: --max-queued must be set for the memory bound")
