@@ -1,24 +1,42 @@
 //! Query focus: a summary biased towards what the caller asks about.
 //!
-//! The query is read like the document (words, case folding, stopwords,
-//! stems, in the document's language) and becomes a tf-idf vector with the
-//! document's inverse sentence frequencies, so that a rare query word the
-//! document uses in few sentences pulls harder than a common one. Each
-//! sentence's relevance is its cosine with that vector. The summary then
-//! ranks by `(1 − QUERY_WEIGHT) · score / best score + QUERY_WEIGHT ·
-//! relevance / best relevance`. With the query weighing more than the
-//! algorithm, the sentence most about the query wins over the document's
-//! central sentence when that says nothing about it, and among sentences
-//! about the query alike the algorithm decides. A query none of whose terms
-//! occur in the document changes nothing.
+//! Each sentence gets a relevance to the query, by meaning when the
+//! sentence encoder is at hand, by words otherwise:
+//!
+//! - By meaning ([`relevance_by_meaning`]): the cosine of the query's
+//!   embedding with the sentence's, so that "the car maker's losses" finds
+//!   the sentence about the automobile company's deficit. A query that no
+//!   sentence comes near ([`MIN_QUERY_COSINE`]) is about something else
+//!   and changes nothing.
+//! - By words ([`terms`], [`relevance`]): the query is read like the
+//!   document (words, case folding, stopwords, stems, in the document's
+//!   language) and becomes a tf-idf vector with the document's inverse
+//!   sentence frequencies, so that a rare query word the document uses in
+//!   few sentences pulls harder than a common one. Each sentence's
+//!   relevance is its cosine with that vector. A query none of whose terms
+//!   occur in the document changes nothing.
+//!
+//! The summary then ranks by `(1 − QUERY_WEIGHT) · score / best score +
+//! QUERY_WEIGHT · relevance / best relevance` ([`focus`]). With the query
+//! weighing more than the algorithm, the sentence most about the query
+//! wins over the document's central sentence when that says nothing about
+//! it, and among sentences about the query alike the algorithm decides.
 
 use foldhash::HashMap;
 
 use super::graph::SentenceVectors;
+use crate::semantic::{Embedding, cosine};
 use crate::text::{Lexicon, TermId, View, tokenize};
 
 /// Weight of query relevance against the algorithm's score, in [0, 1].
 pub const QUERY_WEIGHT: f64 = 0.7;
+
+/// The cosine some sentence must reach for a query to bias the summary by
+/// meaning. Sentences of one story and a query about another thing are
+/// still a little alike (a cosine of 0.1 or 0.2 with the encoder); below
+/// this, the closest sentence is only the least unrelated one, and
+/// boosting it would replace the summary by noise.
+pub const MIN_QUERY_COSINE: f64 = 0.2;
 
 /// The query's terms that occur in the document, with their counts in the
 /// query, sorted by term.
@@ -75,6 +93,26 @@ pub fn relevance(vectors: &SentenceVectors, query: &[(TermId, usize)]) -> Option
         })
         .collect();
     relevance.iter().any(|&r| r > 0.0).then_some(relevance)
+}
+
+/// Each sentence's cosine with the query by their embeddings (0 for a
+/// negative one), or `None` when none reaches [`MIN_QUERY_COSINE`].
+pub fn relevance_by_meaning(query: &Embedding, sentences: &[Embedding]) -> Option<Vec<f64>> {
+    let relevance: Vec<f64> = sentences
+        .iter()
+        .map(|s| {
+            let c = f64::from(cosine(query, s));
+            if c.is_finite() {
+                c.clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    relevance
+        .iter()
+        .any(|&r| r >= MIN_QUERY_COSINE)
+        .then_some(relevance)
 }
 
 /// `scores` biased towards `relevance` (see the module's documentation).
