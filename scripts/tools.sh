@@ -45,7 +45,7 @@ export TOOLS_BIN="$tools/venv/bin"
 export BUF="$tools/node/node_modules/.bin/buf"
 
 # start_server BIN [ARGS...]: starts BIN (with extra serve ARGS) on an ephemeral loopback port with JSON logs,
-# waits for its "serving" log line, and sets SERVER_PID and SERVER_ADDR. The
+# waits for its "serving" log line, and sets SERVER_PID, SERVER_ADDR and SERVER_LOG (the log's file). The
 # caller stops it (kill -TERM "$SERVER_PID"; wait "$SERVER_PID").
 start_server() {
   local log
@@ -55,6 +55,7 @@ start_server() {
   "$bin" serve --listen 127.0.0.1:0 --log-format json "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_ADDR=""
+  SERVER_LOG="$log"
   for _ in $(seq 1 400); do
     # The "serving" line's address: a metrics listener logs its own first.
     SERVER_ADDR="$(grep '"message":"serving"' "$log" | grep -o '"addr":"[^"]*"' | head -n1 | cut -d'"' -f4 || true)"

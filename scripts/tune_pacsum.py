@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Scores PACSUM's parameter grid (from examples/tune_pacsum.rs) with ROUGE.
+"""Scores the parameter grid of PACSUM or SEMANTIC (from examples/tune_pacsum.rs) with ROUGE.
 
 Tunes on the even-numbered articles (0, 2, 4, ...) of the data file and
 reports every setting on the odd-numbered ones as well, so that the chosen
@@ -25,13 +25,23 @@ def main():
     with open(data, encoding="utf-8") as f:
         references = [highlight_lines(json.loads(line)["highlights"]) for line in f if line.strip()]
     scorer = rouge_scorer.RougeScorer(KEYS, use_stemmer=True)
+    # Many settings choose the same sentences for an article: each
+    # (article, summary) is scored once.
+    cache = {}
+
+    def score(i, sentences):
+        key = (i, tuple(sentences))
+        if key not in cache:
+            cache[key] = scorer.score(references[i], "\n".join(sentences))
+        return cache[key]
+
     results = []
     with open(summaries, encoding="utf-8") as f:
         for line in f:
             setting = json.loads(line)
             halves = [{k: 0.0 for k in KEYS}, {k: 0.0 for k in KEYS}]
-            for i, (reference, sentences) in enumerate(zip(references, setting["summaries"])):
-                scores = scorer.score(reference, "\n".join(sentences))
+            for i, sentences in enumerate(setting["summaries"][:len(references)]):
+                scores = score(i, sentences)
                 for k in KEYS:
                     halves[i % 2][k] += scores[k].fmeasure
             sizes = [len(references[0::2]), len(references[1::2])]

@@ -158,6 +158,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             request.into_inner(),
             &limits,
             self.default_language,
+            self.embedder.as_ref(),
         )?;
         let response = self
             .run_analysis(admitted, move |lexicon| {

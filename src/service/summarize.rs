@@ -1,6 +1,15 @@
 //! Summarize: validation, the call into [`crate::summarize`], and the
 //! response with offsets in the client's unit.
+//!
+//! The sentence encoder, when the server has one, goes to the core with
+//! the text: SEMANTIC needs it (FAILED_PRECONDITION in lexical mode, a
+//! field violation for a text over `max_semantic_text_bytes`), and a query
+//! is then read by meaning. A text over that limit is summarized with its
+//! query read by words, as in lexical mode.
 
+use std::sync::Arc;
+
+use super::embed::check_semantic_text;
 use super::validate::{
     check_sentence_count, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
 };
@@ -9,7 +18,8 @@ use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
-use crate::summarize::{self, Algorithm, Order, SummarizeOptions};
+use crate::semantic::Embedder;
+use crate::summarize::{self, Algorithm, Order, SummarizeError, SummarizeOptions};
 use crate::text::language::LanguageRequest;
 use crate::text::{Document, Language, Lexicon};
 
@@ -26,13 +36,19 @@ pub struct SummarizeCall {
     language: LanguageRequest,
     offset_unit: OffsetUnit,
     options: SummarizeOptions,
+    /// The encoder, when the server has one and the text is not over its
+    /// limit.
+    embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl SummarizeCall {
+    /// Checks every field, and that SEMANTIC has the encoder and a text it
+    /// may read.
     pub fn validate(
         request: pb::SummarizeRequest,
         limits: &Limits,
         default_language: Language,
+        embedder: Option<&Arc<dyn Embedder>>,
     ) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
@@ -69,6 +85,7 @@ impl SummarizeCall {
             Ok(pb::SummarizeAlgorithm::Centroid) => Some(Algorithm::Centroid),
             Ok(pb::SummarizeAlgorithm::Lead) => Some(Algorithm::Lead),
             Ok(pb::SummarizeAlgorithm::Pacsum) => Some(Algorithm::PacSum),
+            Ok(pb::SummarizeAlgorithm::Semantic) => Some(Algorithm::Semantic),
             Err(_) => {
                 violations.push(unknown_enum("algorithm", request.algorithm));
                 None
@@ -120,8 +137,17 @@ impl SummarizeCall {
             0 => DEFAULT_KEYPHRASES.min(limits.max_keyphrases),
             n => n,
         };
+        let semantic = algorithm.is_some_and(Algorithm::needs_embedder);
+        if semantic && embedder.is_none() {
+            return Err(missing_encoder());
+        }
+        let within_limit = request.text.len() <= limits.max_semantic_text_bytes;
+        if semantic && violations.is_empty() {
+            check_semantic_text("text", &request.text, limits, &mut violations);
+        }
         match algorithm {
             Some(algorithm) if violations.is_empty() => Ok(Self {
+                embedder: embedder.filter(|_| within_limit).cloned(),
                 text: request.text,
                 language,
                 offset_unit,
@@ -156,7 +182,12 @@ impl SummarizeCall {
             return Err(Error::DeadlineExceeded);
         }
         check_sentence_count("text", &doc, limits)?;
-        let summary = summarize::summarize(&doc, &self.options);
+        let summary = summarize::summarize(&doc, &self.options, self.embedder.as_deref()).map_err(
+            |e| match e {
+                SummarizeError::EncoderMissing(_) => missing_encoder(),
+                SummarizeError::Embed(e) => e.into(),
+            },
+        )?;
         // Marks at every position the response converts, in order, so that
         // conversion stays linear.
         let mut starts: Vec<usize> = summary
@@ -218,6 +249,11 @@ impl SummarizeCall {
     }
 }
 
+/// FAILED_PRECONDITION for SEMANTIC on a server without the encoder.
+fn missing_encoder() -> Error {
+    Error::EncoderMissing("Summarize with SUMMARIZE_ALGORITHM_SEMANTIC".into())
+}
+
 fn proto_algorithm(algorithm: Algorithm) -> pb::SummarizeAlgorithm {
     match algorithm {
         Algorithm::TextRank => pb::SummarizeAlgorithm::Textrank,
@@ -225,5 +261,6 @@ fn proto_algorithm(algorithm: Algorithm) -> pb::SummarizeAlgorithm {
         Algorithm::Centroid => pb::SummarizeAlgorithm::Centroid,
         Algorithm::Lead => pb::SummarizeAlgorithm::Lead,
         Algorithm::PacSum => pb::SummarizeAlgorithm::Pacsum,
+        Algorithm::Semantic => pb::SummarizeAlgorithm::Semantic,
     }
 }

@@ -2,10 +2,11 @@
 //! algorithm, then pick the best sentences that fit the requested length.
 //!
 //! Scoring lives in one module per algorithm; this module owns what they
-//! share: furniture removal ([`crate::text::view`]), query focus ([`query`]), ranking with
-//! ties broken by position, the budgets and redundancy control
-//! ([`select`]), the order of the result, and key phrases
-//! ([`keyphrases`]).
+//! share: furniture removal ([`crate::text::view`]), the one call of the
+//! sentence encoder a request makes (SEMANTIC, query focus by meaning),
+//! query focus ([`query`]), ranking with ties broken by position, the
+//! budgets and redundancy control ([`select`]), the order of the result,
+//! and key phrases ([`keyphrases`]).
 
 mod centroid;
 mod graph;
@@ -15,6 +16,7 @@ mod lexrank;
 pub mod pacsum;
 pub mod query;
 pub mod select;
+pub mod semantic;
 mod textrank;
 
 use std::ops::Range;
@@ -24,6 +26,7 @@ pub use keyphrases::Keyphrase;
 use select::Budget;
 
 use crate::offsets::OffsetUnit;
+use crate::semantic::{EmbedError, Embedder, Embedding};
 use crate::text::{Document, View};
 
 /// How sentences are scored.
@@ -40,17 +43,36 @@ pub enum Algorithm {
     Lead,
     /// Directed centrality with a position prior (Zheng & Lapata 2019).
     PacSum,
+    /// PacSum over the cosines of sentence embeddings: needs the sentence
+    /// encoder.
+    Semantic,
 }
 
 impl Algorithm {
-    /// Every algorithm, for evaluation and benchmarks.
-    pub const ALL: [Algorithm; 5] = [
+    /// Every algorithm, for evaluation and tests.
+    pub const ALL: [Algorithm; 6] = [
+        Algorithm::TextRank,
+        Algorithm::LexRank,
+        Algorithm::Centroid,
+        Algorithm::Lead,
+        Algorithm::PacSum,
+        Algorithm::Semantic,
+    ];
+
+    /// The algorithms that read words alone, and so run without the
+    /// sentence encoder (benchmarks, fuzzing).
+    pub const LEXICAL: [Algorithm; 5] = [
         Algorithm::TextRank,
         Algorithm::LexRank,
         Algorithm::Centroid,
         Algorithm::Lead,
         Algorithm::PacSum,
     ];
+
+    /// Whether it needs the sentence encoder.
+    pub fn needs_embedder(self) -> bool {
+        self == Algorithm::Semantic
+    }
 
     /// The algorithm used when a request names none: the one with the best
     /// ROUGE on the development data (see the README's summary quality
@@ -98,7 +120,8 @@ pub struct SummarizeOptions {
     /// Redundancy control in [0, 1]: 0 ranks by score alone, higher values
     /// trade score for novelty (maximal marginal relevance, see [`select`]).
     pub diversity: f64,
-    /// Bias the summary towards these words (see [`query`]).
+    /// Bias the summary towards what this says: by meaning with the
+    /// sentence encoder, by its words without (see [`query`]).
     pub query: Option<String>,
     /// How many key phrases to return; 0 for none.
     pub keyphrases: usize,
@@ -148,31 +171,54 @@ pub struct Summary {
     pub removed_sentences: usize,
     /// The algorithm that ran.
     pub algorithm: Algorithm,
-    /// Whether a query was given and some of its terms occur in the
-    /// sentences, so that it biased the summary.
+    /// Whether a query was given and biased the summary: some sentence is
+    /// close enough to it in meaning, or, without the encoder, some of its
+    /// terms occur in the sentences.
     pub query_used: bool,
     /// Key phrases, best first (as many as asked for, or fewer).
     pub keyphrases: Vec<Keyphrase>,
 }
 
-/// Scores every sentence of `view` with `algorithm`: one finite,
-/// non-negative score per sentence, higher is better.
-pub fn score(view: &View<'_, '_>, algorithm: Algorithm) -> Vec<f64> {
-    let vectors = (algorithm != Algorithm::Lead).then(|| SentenceVectors::of(view));
-    score_with(view, vectors.as_ref(), algorithm)
+/// Why a document could not be summarized.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SummarizeError {
+    /// The algorithm needs the sentence encoder and none was given.
+    #[error("{0:?} needs the sentence encoder")]
+    EncoderMissing(Algorithm),
+    /// The encoder failed, or the deadline passed while it ran.
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
 }
 
-/// [`score`] with the vectors already built (`None` only for LEAD).
+/// Scores every sentence of `view` with a lexical `algorithm`: one finite,
+/// non-negative score per sentence, higher is better. SEMANTIC, which
+/// needs the sentences' embeddings, scores as LEAD here.
+pub fn score(view: &View<'_, '_>, algorithm: Algorithm) -> Vec<f64> {
+    let vectors = reads_vectors(algorithm).then(|| SentenceVectors::of(view));
+    score_with(view, vectors.as_ref(), None, algorithm)
+}
+
+/// Whether `algorithm` scores by the sentences' tf-idf vectors.
+fn reads_vectors(algorithm: Algorithm) -> bool {
+    !matches!(algorithm, Algorithm::Lead | Algorithm::Semantic)
+}
+
+/// [`score`] with the vectors (`None` only for LEAD and SEMANTIC) and the
+/// sentences' embeddings (`None` unless SEMANTIC) already made.
 fn score_with(
     view: &View<'_, '_>,
     vectors: Option<&SentenceVectors>,
+    embeddings: Option<&[Embedding]>,
     algorithm: Algorithm,
 ) -> Vec<f64> {
-    let scores = match (algorithm, vectors) {
-        (Algorithm::TextRank, Some(v)) => textrank::score(v),
-        (Algorithm::LexRank, Some(v)) => lexrank::score(v),
-        (Algorithm::Centroid, Some(v)) => centroid::score(v),
-        (Algorithm::PacSum, Some(v)) => pacsum::score(v),
+    let scores = match (algorithm, vectors, embeddings) {
+        (Algorithm::TextRank, Some(v), _) => textrank::score(v),
+        (Algorithm::LexRank, Some(v), _) => lexrank::score(v),
+        (Algorithm::Centroid, Some(v), _) => centroid::score(v),
+        (Algorithm::PacSum, Some(v), _) => pacsum::score(v),
+        (Algorithm::Semantic, _, Some(e)) => {
+            semantic::score(&semantic::SentenceEmbeddings::new(view, e))
+        }
         _ => lead::score(view.len()),
     };
     debug_assert_eq!(scores.len(), view.len());
@@ -182,23 +228,84 @@ fn score_with(
         .collect()
 }
 
-/// Summarizes an analysed document.
-pub fn summarize(doc: &Document<'_>, options: &SummarizeOptions) -> Summary {
+/// What the sentence encoder made for one request: every sentence's
+/// embedding, and the query's when there is one.
+struct Meaning {
+    sentences: Vec<Embedding>,
+    query: Option<Embedding>,
+}
+
+/// Embeds every sentence of `view` and the query in one call of
+/// `embedder`, under the document's deadline.
+fn embed(
+    view: &View<'_, '_>,
+    embedder: &dyn Embedder,
+    query: Option<&str>,
+) -> Result<Meaning, EmbedError> {
+    let mut texts: Vec<&str> = (0..view.len()).map(|i| view.text(i)).collect();
+    texts.extend(query);
+    let mut embeddings = embedder.embed(&texts, view.deadline())?;
+    if embeddings.len() != texts.len() {
+        return Err(EmbedError::Model(format!(
+            "{} embeddings for {} texts",
+            embeddings.len(),
+            texts.len()
+        )));
+    }
+    let query = query.and_then(|_| embeddings.pop());
+    Ok(Meaning {
+        sentences: embeddings,
+        query,
+    })
+}
+
+/// Summarizes an analysed document. `embedder` is the sentence encoder, if
+/// the caller has one: SEMANTIC needs it (without it, an error), and with
+/// it a query focuses the summary by meaning rather than by words. Every
+/// embedding a summary needs is made in one call, which stops with the
+/// document's deadline.
+pub fn summarize(
+    doc: &Document<'_>,
+    options: &SummarizeOptions,
+    embedder: Option<&dyn Embedder>,
+) -> Result<Summary, SummarizeError> {
+    let algorithm = options.algorithm;
+    if algorithm.needs_embedder() && embedder.is_none() {
+        return Err(SummarizeError::EncoderMissing(algorithm));
+    }
     let view = View::new(doc, options.keep_boilerplate);
     let n = view.len();
-    let query = options
-        .query
-        .as_deref()
-        .map(|q| query::terms(&view, q))
-        .filter(|terms| !terms.is_empty());
+    let query_text = options.query.as_deref().filter(|q| !q.trim().is_empty());
+    // The encoder runs when SEMANTIC scores or a query is read by meaning,
+    // and then embeds everything in one call; a view without sentences
+    // needs nothing.
+    let meaning = match embedder {
+        Some(embedder) if n > 0 && (algorithm.needs_embedder() || query_text.is_some()) => {
+            Some(embed(&view, embedder, query_text)?)
+        }
+        _ => None,
+    };
+    let query_embedding = meaning.as_ref().and_then(|m| m.query.as_ref());
+    let query_terms = match (query_embedding, query_text) {
+        (None, Some(q)) => Some(query::terms(&view, q)).filter(|terms| !terms.is_empty()),
+        _ => None,
+    };
     let needs_vectors =
-        options.algorithm != Algorithm::Lead || options.diversity > 0.0 || query.is_some();
+        reads_vectors(algorithm) || options.diversity > 0.0 || query_terms.is_some();
     let vectors = needs_vectors.then(|| SentenceVectors::of(&view));
-    let mut scores = score_with(&view, vectors.as_ref(), options.algorithm);
-    let relevance = query
-        .as_deref()
-        .zip(vectors.as_ref())
-        .and_then(|(terms, v)| query::relevance(v, terms));
+    let mut scores = score_with(
+        &view,
+        vectors.as_ref(),
+        meaning.as_ref().map(|m| m.sentences.as_slice()),
+        algorithm,
+    );
+    let relevance = match (query_embedding, &meaning) {
+        (Some(q), Some(m)) => query::relevance_by_meaning(q, &m.sentences),
+        _ => query_terms
+            .as_deref()
+            .zip(vectors.as_ref())
+            .and_then(|(terms, v)| query::relevance(v, terms)),
+    };
     if let Some(relevance) = &relevance {
         scores = query::focus(&scores, relevance);
     }
@@ -232,7 +339,7 @@ pub fn summarize(doc: &Document<'_>, options: &SummarizeOptions) -> Summary {
     if options.order == Order::Document {
         chosen.sort_unstable();
     }
-    Summary {
+    Ok(Summary {
         sentences: chosen
             .into_iter()
             .map(|i| SummarySentence {
@@ -244,308 +351,11 @@ pub fn summarize(doc: &Document<'_>, options: &SummarizeOptions) -> Summary {
             .collect(),
         sentence_count: doc.sentences.len(),
         removed_sentences: view.removed,
-        algorithm: options.algorithm,
+        algorithm,
         query_used: relevance.is_some(),
         keyphrases: keyphrases::extract(&view, options.keyphrases),
-    }
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::text::Language;
-
-    /// The last sentence shares terms with every other; the others share
-    /// nothing with each other.
-    const HUB: &str = "Farmers harvested the wheat early. \
-        Heavy rain flooded the valley. \
-        The central bank raised interest rates. \
-        Tourists visited the old castle. \
-        Farmers fear heavy rain, higher interest rates and fewer tourists at the castle.";
-
-    /// The centrality scorers' raw scores, before [`score`] cleans them.
-    fn raw(algorithm: Algorithm, text: &str) -> Vec<f64> {
-        let doc = Document::analyze(text, Language::from_code("en"));
-        let v = SentenceVectors::new(&doc);
-        match algorithm {
-            Algorithm::TextRank => textrank::score(&v),
-            Algorithm::LexRank => lexrank::score(&v),
-            Algorithm::Centroid => centroid::score(&v),
-            Algorithm::Lead => lead::score(doc.sentences.len()),
-            Algorithm::PacSum => pacsum::score(&v),
-        }
-    }
-
-    const CENTRALITY: [Algorithm; 3] =
-        [Algorithm::TextRank, Algorithm::LexRank, Algorithm::Centroid];
-
-    #[test]
-    fn sentence_sharing_terms_with_all_others_ranks_first() {
-        for algorithm in CENTRALITY {
-            let s = raw(algorithm, HUB);
-            assert_eq!(s.len(), 5);
-            let best = (0..s.len()).max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)));
-            assert_eq!(best, Some(4), "{algorithm:?}: {s:?}");
-            // The leaves are alike; none is far from another.
-            assert!(s[..4].iter().all(|&x| x > 0.0 && x < s[4]), "{algorithm:?}");
-        }
-    }
-
-    #[test]
-    fn sentences_without_content_terms_score_zero() {
-        for algorithm in CENTRALITY {
-            let s = raw(
-                algorithm,
-                "Markets fell sharply on Monday. It is what it is. Markets recovered.",
-            );
-            assert_eq!(s[1], 0.0, "{algorithm:?}");
-            assert!(s[0] > 0.0 && s[2] > 0.0, "{algorithm:?}");
-        }
-    }
-
-    #[test]
-    fn one_sentence_document_scores_one() {
-        for algorithm in Algorithm::ALL {
-            let s = raw(algorithm, "Markets fell sharply on Monday.");
-            assert_eq!(s.len(), 1);
-            assert!((s[0] - 1.0).abs() < 1e-12, "{algorithm:?}: {s:?}");
-        }
-    }
-
-    #[test]
-    fn all_stopword_and_empty_documents() {
-        for algorithm in CENTRALITY {
-            assert_eq!(
-                raw(algorithm, "It is what it is. We were there."),
-                [0.0, 0.0]
-            );
-            assert!(raw(algorithm, "").is_empty());
-        }
-    }
-
-    #[test]
-    fn scores_are_finite_and_bounded() {
-        for algorithm in [Algorithm::TextRank, Algorithm::LexRank] {
-            let s = raw(algorithm, HUB);
-            assert!(
-                s.iter().all(|x| x.is_finite() && *x >= 0.0),
-                "{algorithm:?}"
-            );
-            // PageRank scores are a distribution.
-            assert!(s.iter().sum::<f64>() <= 1.0 + 1e-9, "{algorithm:?}");
-        }
-        let s = raw(Algorithm::Centroid, HUB);
-        assert!(s.iter().all(|x| x.is_finite() && (0.0..=1.0).contains(x)));
-    }
-
-    #[test]
-    fn summary_budgets_and_ranks() {
-        let doc = Document::analyze(HUB, Language::from_code("en"));
-        let options = SummarizeOptions {
-            max_sentences: 2,
-            algorithm: Algorithm::TextRank,
-            order: Order::Rank,
-            ..Default::default()
-        };
-        let summary = summarize(&doc, &options);
-        assert_eq!(summary.sentence_count, 5);
-        assert_eq!(summary.sentences.len(), 2);
-        assert_eq!(
-            summary.sentences[0].index, 4,
-            "the hub sentence ranks first"
-        );
-        assert_eq!(summary.sentences[0].rank, 1);
-        let one_word = summarize(
-            &doc,
-            &SummarizeOptions {
-                max_words: Some(1),
-                ..options
-            },
-        );
-        assert!(
-            one_word.sentences.is_empty(),
-            "no sentence fits, none is cut"
-        );
-    }
-
-    fn lead(doc: &Document<'_>, options: SummarizeOptions) -> Vec<usize> {
-        let options = SummarizeOptions {
-            algorithm: Algorithm::Lead,
-            ..options
-        };
-        summarize(doc, &options)
-            .sentences
-            .iter()
-            .map(|s| s.index)
-            .collect()
-    }
-
-    #[test]
-    fn word_and_character_budgets_are_never_exceeded() {
-        // Sentences of 5, 3 and 4 words; 30, 16 and 21 bytes.
-        let text = "Ministers met in Geneva today. Talks went well. They meet again soon.";
-        let doc = Document::analyze(text, Language::from_code("en"));
-        let all = SummarizeOptions {
-            max_sentences: 3,
-            ..Default::default()
-        };
-        assert_eq!(lead(&doc, all.clone()), [0, 1, 2]);
-        let words = |w| SummarizeOptions {
-            max_words: Some(w),
-            ..all.clone()
-        };
-        assert_eq!(lead(&doc, words(12)), [0, 1, 2]);
-        assert_eq!(lead(&doc, words(11)), [0, 1], "the third no longer fits");
-        assert_eq!(
-            lead(&doc, words(4)),
-            [1],
-            "shorter sentences after one too long"
-        );
-        assert!(lead(&doc, words(2)).is_empty());
-        let chars = |c, unit| SummarizeOptions {
-            max_chars: Some(c),
-            char_unit: unit,
-            ..all.clone()
-        };
-        assert_eq!(lead(&doc, chars(67, OffsetUnit::Utf8Byte)), [0, 1, 2]);
-        assert_eq!(lead(&doc, chars(66, OffsetUnit::Utf8Byte)), [0, 1]);
-        assert_eq!(lead(&doc, chars(20, OffsetUnit::Utf8Byte)), [1]);
-        assert!(lead(&doc, chars(15, OffsetUnit::Utf8Byte)).is_empty());
-
-        // Counted in the unit asked for: "é" is 2 bytes, 1 code point and 1
-        // UTF-16 unit; "👍" 4 bytes, 1 code point and 2 UTF-16 units.
-        let text = "Café 👍 ok. Tea.";
-        let doc = Document::analyze(text, Language::from_code("en"));
-        let first = "Café 👍 ok.";
-        assert_eq!(OffsetUnit::CodePoint.len(first), 10);
-        assert_eq!(OffsetUnit::Utf16CodeUnit.len(first), 11);
-        assert_eq!(lead(&doc, chars(10, OffsetUnit::CodePoint)), [0]);
-        assert_eq!(lead(&doc, chars(10, OffsetUnit::Utf16CodeUnit)), [1]);
-        assert_eq!(lead(&doc, chars(14, OffsetUnit::Utf8Byte)), [0]);
-        assert_eq!(lead(&doc, chars(13, OffsetUnit::Utf8Byte)), [1]);
-    }
-
-    #[test]
-    fn furniture_is_left_out_unless_kept() {
-        let text = "Drought talks open\n\nFreedonia (NWS): Ministers met in Geneva. \
-                    They discussed the drought.\n\nLeave a comment";
-        let doc = Document::analyze(text, Language::from_code("en"));
-        for algorithm in Algorithm::ALL {
-            let options = SummarizeOptions {
-                max_sentences: 10,
-                algorithm,
-                ..Default::default()
-            };
-            let summary = summarize(&doc, &options);
-            assert_eq!(summary.removed_sentences, 2);
-            let texts: Vec<&str> = summary
-                .sentences
-                .iter()
-                .map(|s| &text[s.span.clone()])
-                .collect();
-            assert_eq!(
-                texts,
-                ["Ministers met in Geneva.", "They discussed the drought."]
-            );
-            assert_eq!(summary.sentences[0].index, 1);
-            let kept = summarize(
-                &doc,
-                &SummarizeOptions {
-                    keep_boilerplate: true,
-                    ..options
-                },
-            );
-            assert_eq!((kept.sentences.len(), kept.removed_sentences), (4, 0));
-            assert_eq!(kept.sentences[1].span, doc.sentences[1].span);
-        }
-        // Position counts among the story's sentences: LEAD-1 is its first.
-        let first = lead(
-            &doc,
-            SummarizeOptions {
-                max_sentences: 1,
-                ..Default::default()
-            },
-        );
-        assert_eq!(first, [1]);
-        // Nothing left: an empty summary.
-        let doc = Document::analyze("Leave a comment", Language::from_code("en"));
-        let summary = summarize(&doc, &SummarizeOptions::default());
-        assert!(summary.sentences.is_empty());
-        assert_eq!((summary.sentence_count, summary.removed_sentences), (1, 1));
-    }
-
-    /// Two near-copies of one sentence outscore the rest in centrality.
-    const REPEATS: &str = "Floods closed the main bridge across the river on Monday. \
-        Floods closed the main bridge across the river again on Monday. \
-        The river bridge floods every spring. \
-        Schools stayed open despite the floods. \
-        Farmers moved cattle away from the river.";
-
-    #[test]
-    fn diversity_trades_score_for_novelty() {
-        let doc = Document::analyze(REPEATS, Language::from_code("en"));
-        let pick = |diversity| {
-            let options = SummarizeOptions {
-                max_sentences: 2,
-                algorithm: Algorithm::LexRank,
-                diversity,
-                ..Default::default()
-            };
-            summarize(&doc, &options)
-                .sentences
-                .iter()
-                .map(|s| s.index)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(pick(0.0), [0, 1], "the two copies rank first");
-        let diverse = pick(0.7);
-        assert_eq!(diverse.len(), 2);
-        assert!(diverse.contains(&0) || diverse.contains(&1));
-        assert!(
-            !(diverse.contains(&0) && diverse.contains(&1)),
-            "{diverse:?}"
-        );
-    }
-
-    #[test]
-    fn a_query_pulls_the_summary_towards_it() {
-        let doc = Document::analyze(REPEATS, Language::from_code("en"));
-        let options = |query: Option<&str>| SummarizeOptions {
-            max_sentences: 1,
-            query: query.map(str::to_owned),
-            ..Default::default()
-        };
-        let plain = summarize(&doc, &options(None));
-        assert!(!plain.query_used);
-        assert_eq!(plain.sentences[0].index, 0);
-        let schools = summarize(&doc, &options(Some("Are the schools open?")));
-        assert!(schools.query_used);
-        assert_eq!(schools.sentences[0].index, 3);
-        let cattle = summarize(&doc, &options(Some("cattle")));
-        assert_eq!(cattle.sentences[0].index, 4);
-        // Words the document does not use change nothing.
-        let unknown = summarize(&doc, &options(Some("volcano eruption")));
-        assert!(!unknown.query_used);
-        assert_eq!(unknown.sentences, plain.sentences);
-    }
-
-    #[test]
-    fn key_phrases_come_with_the_summary_when_asked() {
-        let doc = Document::analyze(REPEATS, Language::from_code("en"));
-        let none = summarize(&doc, &SummarizeOptions::default());
-        assert!(none.keyphrases.is_empty());
-        let some = summarize(
-            &doc,
-            &SummarizeOptions {
-                keyphrases: 3,
-                ..Default::default()
-            },
-        );
-        assert_eq!(some.keyphrases.len(), 3);
-        let first = &some.keyphrases[0];
-        assert_eq!(first.score, 1.0);
-        for o in &first.occurrences {
-            assert!(REPEATS[o.clone()].eq_ignore_ascii_case(&REPEATS[first.first.clone()]));
-        }
-    }
-}
+mod tests;

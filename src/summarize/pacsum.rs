@@ -25,6 +25,12 @@
 //! `μ · exp(−i / τ)`, added to the centrality scaled to a largest
 //! magnitude of 1.
 //!
+//! The centrality reads the document only through [`Similarities`]: the
+//! sentences and how alike two of them are. PACSUM reads the tf-idf
+//! vectors ([`SentenceVectors`]); SEMANTIC ([`super::semantic`]) reads the
+//! cosines of sentence embeddings, with parameters of its own, through the
+//! same code.
+//!
 //! # Cost
 //!
 //! The paper compares every pair of sentences. Here a sentence is compared
@@ -36,6 +42,23 @@
 //! the document.
 
 use super::graph::SentenceVectors;
+
+/// What PacSum's centrality reads of a document: its sentences, which of
+/// them have no content, and how alike each pair of nearby sentences is.
+pub trait Similarities {
+    /// Number of sentences.
+    fn sentence_count(&self) -> usize;
+
+    /// Whether sentence `i` has no content: it scores 0 and stays out of
+    /// the position prior.
+    fn is_empty_sentence(&self, i: usize) -> bool;
+
+    /// Calls `visit(i, j, similarity)` once for every pair `i < j ≤ i +
+    /// window` whose similarity, in (0, 1], is above 0; a pair not visited
+    /// has similarity 0. Stops early once the document's deadline has
+    /// passed.
+    fn pairs_within(&self, window: usize, visit: impl FnMut(usize, usize, f64));
+}
 
 /// PacSum's parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,14 +104,15 @@ pub fn score(vectors: &SentenceVectors) -> Vec<f64> {
     score_with(vectors, &PARAMS)
 }
 
-/// [`score`] with other parameters.
-pub fn score_with(vectors: &SentenceVectors, params: &Params) -> Vec<f64> {
-    let n = vectors.len();
+/// PacSum scores under `params` of the sentences `similarities`
+/// describes, in [0, 1] as [`score`]'s.
+pub fn score_with(similarities: &impl Similarities, params: &Params) -> Vec<f64> {
+    let n = similarities.sentence_count();
     if n == 0 {
         return Vec::new();
     }
     let window = params.window.max(1);
-    let (mut scores, backward) = directed_sums(vectors, window, params.beta);
+    let (mut scores, backward) = directed_sums(similarities, window, params.beta);
     // The centrality, in place of the forward sums.
     for (score, b) in scores.iter_mut().zip(&backward) {
         *score = params.forward * *score + params.backward * b;
@@ -100,7 +124,7 @@ pub fn score_with(vectors: &SentenceVectors, params: &Params) -> Vec<f64> {
     // range and end at 0.
     let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
     for (i, score) in scores.iter_mut().enumerate() {
-        if vectors.is_empty_sentence(i) {
+        if similarities.is_empty_sentence(i) {
             continue;
         }
         *score = *score * scale + params.position * (-(i as f64) / decay).exp();
@@ -108,7 +132,7 @@ pub fn score_with(vectors: &SentenceVectors, params: &Params) -> Vec<f64> {
     }
     // Into [0, 1].
     for (i, score) in scores.iter_mut().enumerate() {
-        *score = if vectors.is_empty_sentence(i) {
+        *score = if similarities.is_empty_sentence(i) {
             0.0
         } else if high > low {
             (*score - low) / (high - low)
@@ -121,12 +145,17 @@ pub fn score_with(vectors: &SentenceVectors, params: &Params) -> Vec<f64> {
 
 /// For each sentence, the thresholded similarities to the sentences after
 /// it and before it, within `window` sentences.
-fn directed_sums(vectors: &SentenceVectors, window: usize, beta: f64) -> (Vec<f64>, Vec<f64>) {
-    let n = vectors.len();
+fn directed_sums(
+    similarities: &impl Similarities,
+    window: usize,
+    beta: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = similarities.sentence_count();
     let mut forward = vec![0.0; n];
     let mut backward = vec![0.0; n];
-    // Pairs within the window; those that share no term have similarity
-    // 0, so `min` is 0 unless every pair shares a term.
+    // Pairs within the window; those not visited (no shared term, no
+    // likeness) have similarity 0, so `min` is 0 unless every pair is
+    // visited.
     let pairs: usize = (0..n).map(|i| window.min(n - 1 - i)).sum();
     let mut linked = 0usize;
     let (mut min, mut max) = (f64::INFINITY, 0.0f64);
@@ -134,9 +163,9 @@ fn directed_sums(vectors: &SentenceVectors, window: usize, beta: f64) -> (Vec<f6
         // The threshold is `min`, and `sim − min` is never negative: one
         // pass sums the similarities and counts the pairs, and `min` is
         // taken off each pair at the end. `min` is not 0 only when every
-        // pair within the window shares a term, and then each sentence was
+        // pair within the window was visited, and then each sentence was
         // paired with every sentence within the window on either side.
-        pairs_within(vectors, window, |i, j, sim| {
+        similarities.pairs_within(window, |i, j, sim| {
             linked += 1;
             min = min.min(sim);
             forward[i] += sim;
@@ -151,7 +180,7 @@ fn directed_sums(vectors: &SentenceVectors, window: usize, beta: f64) -> (Vec<f6
         }
         return (forward, backward);
     }
-    pairs_within(vectors, window, |_, _, sim| {
+    similarities.pairs_within(window, |_, _, sim| {
         linked += 1;
         min = min.min(sim);
         max = max.max(sim);
@@ -163,9 +192,9 @@ fn directed_sums(vectors: &SentenceVectors, window: usize, beta: f64) -> (Vec<f6
         return (forward, backward);
     }
     let threshold = min + beta.min(1.0) * (max - min);
-    // Pairs without a shared term would count `0 − threshold`, below zero:
-    // they never add anything.
-    pairs_within(vectors, window, |i, j, sim| {
+    // Pairs not visited would count `0 − threshold`, below zero: they
+    // never add anything.
+    similarities.pairs_within(window, |i, j, sim| {
         let e = (sim - threshold).max(0.0);
         forward[i] += e;
         backward[j] += e;
@@ -173,10 +202,25 @@ fn directed_sums(vectors: &SentenceVectors, window: usize, beta: f64) -> (Vec<f6
     (forward, backward)
 }
 
-/// Calls `visit(i, j, cosine)` for every pair `i < j ≤ i + window` of
-/// sentences that share a term, walking posting lists so that pairs without
-/// a shared term cost nothing.
-fn pairs_within(
+/// The tf-idf cosines: pairs that share no term have similarity 0, so the
+/// pairs are found by walking posting lists of terms, and pairs without a
+/// shared term cost nothing.
+impl Similarities for SentenceVectors {
+    fn sentence_count(&self) -> usize {
+        self.len()
+    }
+
+    fn is_empty_sentence(&self, i: usize) -> bool {
+        SentenceVectors::is_empty_sentence(self, i)
+    }
+
+    fn pairs_within(&self, window: usize, visit: impl FnMut(usize, usize, f64)) {
+        tfidf_pairs_within(self, window, visit);
+    }
+}
+
+/// [`Similarities::pairs_within`] of the tf-idf vectors.
+fn tfidf_pairs_within(
     vectors: &SentenceVectors,
     window: usize,
     mut visit: impl FnMut(usize, usize, f64),

@@ -1,24 +1,44 @@
 //! Query focus: a summary biased towards what the caller asks about.
 //!
-//! The query is read like the document (words, case folding, stopwords,
-//! stems, in the document's language) and becomes a tf-idf vector with the
-//! document's inverse sentence frequencies, so that a rare query word the
-//! document uses in few sentences pulls harder than a common one. Each
-//! sentence's relevance is its cosine with that vector. The summary then
-//! ranks by `(1 − QUERY_WEIGHT) · score / best score + QUERY_WEIGHT ·
-//! relevance / best relevance`. With the query weighing more than the
-//! algorithm, the sentence most about the query wins over the document's
-//! central sentence when that says nothing about it, and among sentences
-//! about the query alike the algorithm decides. A query none of whose terms
-//! occur in the document changes nothing.
+//! Each sentence gets a relevance to the query, by meaning when the
+//! sentence encoder is at hand, by words otherwise:
+//!
+//! - By meaning ([`relevance_by_meaning`]): how far the cosine of the
+//!   query's embedding with the sentence's rises above [`MIN_QUERY_COSINE`],
+//!   so that "the car maker's losses" finds the sentence about the
+//!   automobile company's deficit. A query that no sentence comes that
+//!   near is about something else and changes nothing.
+//! - By words ([`terms`], [`relevance`]): the query is read like the
+//!   document (words, case folding, stopwords, stems, in the document's
+//!   language) and becomes a tf-idf vector with the document's inverse
+//!   sentence frequencies, so that a rare query word the document uses in
+//!   few sentences pulls harder than a common one. Each sentence's
+//!   relevance is its cosine with that vector. A query none of whose terms
+//!   occur in the document changes nothing.
+//!
+//! The summary then ranks by `(1 − QUERY_WEIGHT) · score / best score +
+//! QUERY_WEIGHT · relevance / best relevance` ([`focus`]). With the query
+//! weighing more than the algorithm, the sentence most about the query
+//! wins over the document's central sentence when that says nothing about
+//! it, and among sentences about the query alike the algorithm decides.
 
 use foldhash::HashMap;
 
 use super::graph::SentenceVectors;
+use crate::semantic::{Embedding, cosine};
 use crate::text::{Lexicon, TermId, View, tokenize};
 
 /// Weight of query relevance against the algorithm's score, in [0, 1].
 pub const QUERY_WEIGHT: f64 = 0.7;
+
+/// The cosine of a query with a sentence below which the sentence counts
+/// as not about the query. Any two texts are a little alike to the
+/// encoder: a query about another story still comes near 0.2 with its
+/// closest sentence, one about a sentence of the story well above this
+/// (`examples/eval_query.rs` prints both spreads). Measuring relevance
+/// from this floor up keeps that background out of the ranking, and a
+/// query no sentence rises above changes nothing.
+pub const MIN_QUERY_COSINE: f64 = 0.25;
 
 /// The query's terms that occur in the document, with their counts in the
 /// query, sorted by term.
@@ -72,6 +92,24 @@ pub fn relevance(vectors: &SentenceVectors, query: &[(TermId, usize)]) -> Option
                 })
                 .sum();
             (dot / norms).clamp(0.0, 1.0)
+        })
+        .collect();
+    relevance.iter().any(|&r| r > 0.0).then_some(relevance)
+}
+
+/// Each sentence's relevance to the query by their embeddings: their
+/// cosine less [`MIN_QUERY_COSINE`], 0 below it; `None` when no sentence
+/// rises above it.
+pub fn relevance_by_meaning(query: &Embedding, sentences: &[Embedding]) -> Option<Vec<f64>> {
+    let relevance: Vec<f64> = sentences
+        .iter()
+        .map(|s| {
+            let above = f64::from(cosine(query, s)) - MIN_QUERY_COSINE;
+            if above.is_finite() {
+                above.clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
         })
         .collect();
     relevance.iter().any(|&r| r > 0.0).then_some(relevance)

@@ -25,6 +25,7 @@ mod overload;
 mod properties;
 mod reflection;
 mod segmentation;
+mod semantic_summary;
 mod shutdown;
 mod slow_clients;
 mod summarize;
