@@ -63,7 +63,9 @@ fn en() -> Option<Language> {
 /// In-process comparison, for `--fit` (which needs the raw features).
 fn details(a: &str, b: &str) -> Details {
     let (da, db) = (Document::analyze(a, en()), Document::analyze(b, en()));
-    compare_detailed(&da, &db, &CompareOptions::default()).1
+    compare_detailed(&da, &db, &CompareOptions::default(), None)
+        .expect("a lexical comparison cannot fail")
+        .1
 }
 
 /// Solves the `N × N` system `m · x = m[.., N]` (augmented matrix) by
