@@ -92,12 +92,12 @@ fn benches(c: &mut Criterion) {
             keep_boilerplate: false,
         };
         group.bench_with_input(BenchmarkId::new("verdict", label), &(), |bench, _| {
-            bench.iter(|| compare(black_box(&da), black_box(&db), &plain))
+            bench.iter(|| compare(black_box(&da), black_box(&db), &plain, None))
         });
         group.bench_with_input(BenchmarkId::new("everything", label), &(), |bench, _| {
-            bench.iter(|| compare(black_box(&da), black_box(&db), &all))
+            bench.iter(|| compare(black_box(&da), black_box(&db), &all, None))
         });
-        let result = compare(&da, &db, &all);
+        let result = compare(&da, &db, &all, None).expect("a lexical comparison cannot fail");
         eprintln!(
             "{label}: {} + {} sentences, verdict {:?}, {} alignments, score {:.3}",
             da.sentences.len(),

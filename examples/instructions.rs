@@ -113,7 +113,8 @@ fn run(stage: &str, text: &str, other: &str, calls: usize, lexicon: &mut Lexicon
             "compare" => {
                 let a = analyze(text, None, lexicon);
                 let b = analyze(other, Some(a.language), lexicon);
-                compare::compare(&a, &b, &CompareOptions::default())
+                compare::compare(&a, &b, &CompareOptions::default(), None)
+                    .expect("a lexical comparison cannot fail")
                     .unique_b
                     .len()
             }

@@ -234,7 +234,8 @@ pub fn compare_texts(a: &str, b: &str, options: [u8; 3]) {
     let language = if flags & 8 != 0 { en } else { None };
     let da = Document::analyze(a, language);
     let db = Document::analyze(b, Some(da.language));
-    let c = comparison::compare(&da, &db, &options);
+    let c =
+        comparison::compare(&da, &db, &options, None).expect("a lexical comparison cannot fail");
     let s = c.similarity;
     for value in [
         s.score,
@@ -270,7 +271,8 @@ pub fn compare_texts(a: &str, b: &str, options: [u8; 3]) {
     }
     assert_eq!(c.signature_a.is_some(), options.signatures);
 
-    let same = comparison::compare(&da, &da, &CompareOptions::default());
+    let same = comparison::compare(&da, &da, &CompareOptions::default(), None)
+        .expect("a lexical comparison cannot fail");
     if !da.sentences.is_empty() {
         assert_eq!(
             same.verdict,

@@ -14,6 +14,11 @@
 //!   ([`similarity`]);
 //! - the sentence [`Alignment`]s, from an inverted index of terms rather than
 //!   all pairs ([`align`]), and the sentences left unaligned;
+//! - with an [`Embedder`] (the sentence encoder), what meaning adds
+//!   ([`meaning`]): the documents' and sentences' embeddings, made in one
+//!   call; `semantic`, the cosine of the two documents', which `score`
+//!   then reads; and the alignment of sentences that say the same in other
+//!   words;
 //! - with [`CompareOptions::diff`], the word-level diff of each alignment
 //!   ([`diff`]);
 //! - with [`CompareOptions::signatures`], MinHash [`Signature`]s
@@ -64,14 +69,23 @@
 //!    added) have resemblance 0.77 to 1 (median 0.93) and 4,000 random
 //!    pairs of different stories at most 0.11; the republished wire pair
 //!    of the tests has 0.73 once its furniture is removed (0.69 kept).
+//!    The resemblance reads the words alone, with an embedder too: the
+//!    alignment by meaning is left out of the coverage, so that two
+//!    different stories on one subject, whose sentences may mean much the
+//!    same, never become near-duplicates more easily than by their words.
+//!    A near-duplicate is a copy; a text that says the same in other words
+//!    is related, with a high score.
 //! 3. [`Verdict::Related`]: `score` is at least [`Thresholds::related`].
 //!    Default 0.4, that is 2 on the STS 0–5 scale ("not equivalent, but
 //!    share some details"); on BBC News, 95% of random different-story
-//!    pairs of the same category score below 0.18.
+//!    pairs of the same category score below 0.18 by their words. With an
+//!    embedder, `score` reads meaning too (the semantic model of
+//!    [`similarity`]), so paraphrases that share few words are related.
 //! 4. [`Verdict::Unrelated`] otherwise.
 
 pub mod align;
 pub mod diff;
+pub mod meaning;
 pub mod minhash;
 pub mod prepare;
 pub mod similarity;
@@ -79,6 +93,7 @@ pub mod vectors;
 
 use std::ops::Range;
 
+use crate::semantic::{EmbedError, Embedder};
 use crate::text::{Document, View};
 
 pub use minhash::{SIGNATURE_SEED, SIGNATURE_SIZE, estimate_jaccard};
@@ -160,6 +175,9 @@ pub struct Similarity {
     pub containment_a: f64,
     /// Share of B's shingles found in A.
     pub containment_b: f64,
+    /// Cosine of the two documents' embeddings, clamped to `[0, 1]`; `None`
+    /// in lexical mode (no embedder). `score` reads it when it is set.
+    pub semantic: Option<f64>,
 }
 
 /// A word-level diff operation.
@@ -193,7 +211,10 @@ pub struct Alignment {
     pub a: Vec<usize>,
     /// Sentence indexes in B, increasing; two when an A sentence was split.
     pub b: Vec<usize>,
-    /// tf-idf cosine of the two sides, in `[0, 1]`.
+    /// How alike the two sides are, in `[0, 1]`: their tf-idf cosine, or
+    /// with an embedder the larger of that and the cosine of their
+    /// embeddings (a side of two sentences embedded as their word-weighted
+    /// mean; see [`meaning`]).
     pub similarity: f64,
     /// Word-level diff (empty unless [`CompareOptions::diff`]).
     pub diff: Vec<DiffSpan>,
@@ -243,9 +264,18 @@ pub struct Comparison {
     pub signature_b: Option<Signature>,
 }
 
-/// Compares two analysed documents. Never panics; every number is finite.
-pub fn compare(a: &Document<'_>, b: &Document<'_>, options: &CompareOptions) -> Comparison {
-    compare_detailed(a, b, options).0
+/// Compares two analysed documents, reading meaning too when `embedder` is
+/// given (see [`meaning`]). Never panics; every number is finite. Fails
+/// only with an embedder, with its error:
+/// [`EmbedError::DeadlineExceeded`] once the deadline `a` carries has
+/// passed while embedding.
+pub fn compare(
+    a: &Document<'_>,
+    b: &Document<'_>,
+    options: &CompareOptions,
+    embedder: Option<&dyn Embedder>,
+) -> Result<Comparison, EmbedError> {
+    compare_detailed(a, b, options, embedder).map(|(comparison, _)| comparison)
 }
 
 /// What [`compare`] computes on the way, for evaluation and tests.
@@ -280,7 +310,8 @@ pub fn compare_detailed(
     a: &Document<'_>,
     b: &Document<'_>,
     options: &CompareOptions,
-) -> (Comparison, Details) {
+    embedder: Option<&dyn Embedder>,
+) -> Result<(Comparison, Details), EmbedError> {
     // The stages before the alignment read whole documents at a time, so
     // the deadline is looked at between them: past it, the answer is
     // discarded anyway.
@@ -297,16 +328,20 @@ pub fn compare_detailed(
     let pa = prepare::Prepared::new(view(a));
     let pb = prepare::Prepared::new(view(b));
     if a.deadline.expired() {
-        return cut_short();
+        return Ok(cut_short());
     }
     let space = vectors::TermSpace::new(&pa, &pb);
-    let measures = similarity::Measures::new(&space, &pa, &pb);
+    let mut measures = similarity::Measures::new(&space, &pa, &pb);
     if a.deadline.expired() {
-        return cut_short();
+        return Ok(cut_short());
     }
+    let embeddings = embedder
+        .map(|e| meaning::PairEmbeddings::new(&pa, &pb, e, a.deadline))
+        .transpose()?;
+    measures.semantic = embeddings.as_ref().map(|e| e.document_cosine());
     let va = vectors::JointVectors::new(&pa, &space.a_ids, &space.idf);
     let vb = vectors::JointVectors::new(&pb, &space.b_ids, &space.idf);
-    let aligned = align::align(&va, &vb, space.len(), a.deadline);
+    let mut aligned = align::align(&va, &vb, space.len(), a.deadline);
 
     let words = |p: &prepare::Prepared<'_, '_>, s: &[usize]| -> usize {
         s.iter().map(|&i| p.sentence_len(i)).sum()
@@ -319,8 +354,13 @@ pub fn compare_detailed(
             .sum();
         vectors::ratio(covered, p.words().len() as f64)
     };
+    // The resemblance reads the lexical alignment alone (see the module
+    // docs), so coverage is taken before meaning completes it.
     let coverage_a = coverage(&pa, |g| &g.a);
     let coverage_b = coverage(&pb, |g| &g.b);
+    if let Some(e) = &embeddings {
+        meaning::align_by_meaning(&mut aligned, e, (&pa, &va), (&pb, &vb), a.deadline);
+    }
     let details = Details {
         measures,
         coverage_a,
@@ -411,6 +451,7 @@ pub fn compare_detailed(
             jaccard: measures.jaccard,
             containment_a: measures.containment_a,
             containment_b: measures.containment_b,
+            semantic: measures.semantic,
         },
         verdict,
         alignments,
@@ -423,7 +464,7 @@ pub fn compare_detailed(
         signature_a,
         signature_b,
     };
-    (comparison, details)
+    Ok((comparison, details))
 }
 
 /// What a comparison cut short by its deadline returns: well-formed, all
@@ -437,6 +478,7 @@ fn cut_short() -> (Comparison, Details) {
             jaccard: 0.0,
             containment_a: 0.0,
             containment_b: 0.0,
+            semantic: None,
         },
         verdict: Verdict::Unrelated,
         alignments: Vec::new(),

@@ -59,6 +59,20 @@ Fold in the sifted flour, then pour the batter into a buttered tin and bake for 
 
 Serve warm with stewed plums.";
 
+/// [`super::compare`] in lexical mode, which cannot fail.
+fn compare(a: &Document<'_>, b: &Document<'_>, options: &CompareOptions) -> Comparison {
+    super::compare(a, b, options, None).expect("a lexical comparison cannot fail")
+}
+
+/// [`super::compare_detailed`] in lexical mode.
+fn compare_detailed(
+    a: &Document<'_>,
+    b: &Document<'_>,
+    options: &CompareOptions,
+) -> (Comparison, Details) {
+    super::compare_detailed(a, b, options, None).expect("a lexical comparison cannot fail")
+}
+
 fn en(text: &str) -> Document<'_> {
     Document::analyze(text, Language::from_code("en"))
 }

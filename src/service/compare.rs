@@ -1,7 +1,10 @@
 //! Compare: validation, one analysis of each text, the call into
-//! [`crate::compare`], and the response with offsets in the client's unit.
+//! [`crate::compare`] (with the sentence encoder when one is loaded and
+//! both texts are within its size limit), and the response with offsets in
+//! the client's unit.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::validate::{
     check_sentence_count, check_text, language, language_source, offset_unit, to_u32,
@@ -12,6 +15,7 @@ use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
+use crate::semantic::Embedder;
 use crate::text::language::LanguageRequest;
 use crate::text::{Document, Language, Lexicon};
 
@@ -22,14 +26,20 @@ pub struct CompareCall {
     language: LanguageRequest,
     offset_unit: OffsetUnit,
     options: CompareOptions,
+    /// The encoder, unless none is loaded or a text is over
+    /// [`Limits::max_semantic_text_bytes`]: then the texts are compared by
+    /// their words alone, as the limit's docs promise.
+    embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl CompareCall {
-    /// Checks both texts, the enums, the language and the thresholds.
+    /// Checks both texts, the enums, the language and the thresholds, and
+    /// decides whether the encoder reads the texts.
     pub fn validate(
         request: pb::CompareRequest,
         limits: &Limits,
         default_language: Language,
+        embedder: Option<&Arc<dyn Embedder>>,
     ) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text_a", &request.text_a, limits, &mut violations);
@@ -61,6 +71,10 @@ impl CompareCall {
         if !violations.is_empty() {
             return Err(Error::InvalidArgument(violations));
         }
+        let within = |text: &str| text.len() <= limits.max_semantic_text_bytes;
+        let embedder = embedder
+            .filter(|_| within(&request.text_a) && within(&request.text_b))
+            .cloned();
         Ok(Self {
             text_a: request.text_a,
             text_b: request.text_b,
@@ -73,6 +87,7 @@ impl CompareCall {
                 thresholds,
                 keep_boilerplate: request.keep_boilerplate,
             },
+            embedder,
         })
     }
 
@@ -94,7 +109,7 @@ impl CompareCall {
         }
         check_sentence_count("text_a", &a, limits)?;
         check_sentence_count("text_b", &b, limits)?;
-        let result = compare::compare(&a, &b, &self.options);
+        let result = compare::compare(&a, &b, &self.options, self.embedder.as_deref())?;
 
         let refs_a = SentenceRefs::new(&a, &result.spans_a, self.offset_unit);
         let refs_b = SentenceRefs::new(&b, &result.spans_b, self.offset_unit);
@@ -146,6 +161,7 @@ impl CompareCall {
                 jaccard: similarity.jaccard,
                 containment_a: similarity.containment_a,
                 containment_b: similarity.containment_b,
+                semantic: similarity.semantic,
             }),
             verdict: match result.verdict {
                 Verdict::Duplicate => pb::Verdict::Duplicate,

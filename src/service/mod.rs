@@ -214,8 +214,12 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let deadline = admitted.0;
         let texts = request.get_ref().text_a.len() + request.get_ref().text_b.len();
         self.metrics.text_bytes(COMPARE, texts);
-        let call =
-            compare::CompareCall::validate(request.into_inner(), &limits, self.default_language)?;
+        let call = compare::CompareCall::validate(
+            request.into_inner(),
+            &limits,
+            self.default_language,
+            self.embedder.as_ref(),
+        )?;
         let response = self
             .run_analysis(admitted, move |lexicon| {
                 call.run(&limits, deadline, lexicon)

@@ -10,6 +10,7 @@ mod binary;
 mod classify;
 mod client_mistakes;
 mod compare;
+mod compare_semantic;
 mod compression;
 mod deadlines;
 mod embed;

@@ -181,7 +181,7 @@ proptest! {
         let en = Language::from_code("en");
         let (da, db) = (Document::analyze(&a, en), Document::analyze(&b, en));
         let options = CompareOptions { alignment: true, diff: true, signatures: true, ..Default::default() };
-        let c = compare(&da, &db, &options);
+        let c = compare(&da, &db, &options, None).expect("a lexical comparison cannot fail");
         let s = c.similarity;
         for value in [s.score, s.cosine, s.jaccard, s.containment_a, s.containment_b] {
             prop_assert!(value.is_finite() && (0.0..=1.0).contains(&value), "{:?}", s);

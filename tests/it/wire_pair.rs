@@ -6,6 +6,7 @@
 
 use crate::common;
 
+use common::semantic::semantic_config;
 use common::{TestServer, slice};
 use textanalysis::proto::v1::{OffsetUnit, SummarizeAlgorithm, SummarizeRequest};
 
@@ -274,4 +275,64 @@ async fn wire_pair_is_a_near_duplicate_with_its_edits_and_extras() {
         response.alignments.len() + unique_a.len() + response.removed_sentence_count_a as usize;
     assert!(aligned_a >= 25, "{aligned_a}");
     server.stop().await.expect("clean stop");
+}
+
+/// The sentence pairs of the wire pair read by hand, as (index in A, index
+/// in B): `tests/fixtures/wire_pair_alignment.txt`.
+fn pairs_read_by_hand() -> Vec<(u32, u32)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/wire_pair_alignment.txt"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut it = l.split_whitespace().map(|x| x.parse().expect("an index"));
+            (it.next().expect("A's index"), it.next().expect("B's index"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn wire_pair_aligns_every_pair_read_by_hand_and_no_other_with_or_without_the_encoder() {
+    use textanalysis::proto::v1::{CompareRequest, Verdict};
+    let expected = pairs_read_by_hand();
+    assert_eq!(expected.len(), 22);
+    let (a, b) = (wire_text("a.txt"), wire_text("b.txt"));
+    for (config, semantic) in [
+        (textanalysis::server::ServerConfig::default(), false),
+        (semantic_config(), true),
+    ] {
+        let server = TestServer::start_with(config).await;
+        let response = server
+            .client()
+            .await
+            .compare(CompareRequest {
+                text_a: a.clone(),
+                text_b: b.clone(),
+                ..Default::default()
+            })
+            .await
+            .expect("compare")
+            .into_inner();
+        let aligned: Vec<(u32, u32)> = response
+            .alignments
+            .iter()
+            .map(|p| {
+                (
+                    p.a.as_ref().expect("a").index,
+                    p.b.as_ref().expect("b").index,
+                )
+            })
+            .collect();
+        assert_eq!(aligned, expected, "with the encoder: {semantic}");
+        assert_eq!(response.verdict, Verdict::NearDuplicate as i32);
+        let similarity = response.similarity.expect("similarity");
+        assert_eq!(similarity.semantic.is_some(), semantic);
+        for pair in &response.alignments {
+            assert!((0.0..=1.0).contains(&pair.similarity), "{pair:?}");
+        }
+        server.stop().await.expect("clean stop");
+    }
 }
