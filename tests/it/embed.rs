@@ -69,7 +69,7 @@ async fn embed_returns_the_encoders_vectors_with_sentences_in_every_unit() {
             },
         )
         .await;
-        let info = response.encoder.expect("encoder info");
+        let info = response.encoder.clone().expect("encoder info");
         assert_eq!(info.name, "all-MiniLM-L6-v2");
         assert_eq!(info.dimensions, 384);
         assert_eq!(info.normalization(), EmbeddingNormalization::L2);
