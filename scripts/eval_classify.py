@@ -22,59 +22,22 @@ columns). Both times are the fastest of PASSES passes.
 Usage: eval_classify.py TEXTANALYSIS_BINARY SHARED_DATA_DIR WORK_DIR
 """
 
-import json
-import random
 import re
 import subprocess
 import sys
 import time
-from collections import defaultdict
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
-SEEDS = [1, 2, 3, 4, 5]
+from classify_splits import SEEDS, load, split, write
+
 # Timed passes of each method's classification of a test set, the fastest
 # reported: one pass over AG News's 604 short texts takes a few
 # milliseconds, which this virtual machine stretched by half from one run
 # to the next.
 PASSES = 5
-
-
-def load(data, name):
-    rows = []
-    with open(f"{data}/{name}", encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if name.startswith("bbc"):
-                rows.append((r["title"] + "\n\n" + r["body"], r["category"]))
-            elif name.startswith("ag"):
-                rows.append((r["title"] + "\n\n" + r["text"], r["label"]))
-            else:
-                rows.append((r["text"], r["label"]))
-    return rows
-
-
-def split(rows, seed):
-    by_label = defaultdict(list)
-    for i, (_, label) in enumerate(rows):
-        by_label[label].append(i)
-    rng = random.Random(seed)
-    test = set()
-    for label in sorted(by_label):
-        idx = by_label[label]
-        rng.shuffle(idx)
-        test.update(idx[: max(1, round(len(idx) * 0.1))])
-    train = [rows[i] for i in range(len(rows)) if i not in test]
-    held = [rows[i] for i in sorted(test)]
-    return train, held
-
-
-def write(rows, path):
-    with open(path, "w", encoding="utf-8") as f:
-        for text, label in rows:
-            f.write(json.dumps({"text": text, "label": label}) + "\n")
 
 
 def ours(binary, train_path, test_path, model_path):

@@ -7,7 +7,9 @@
 //! its examples, all in the document's language so that stems match. The
 //! score is the cosine of the topic's vector and the document's: a
 //! similarity in [0, 1], not a probability; scores of different topics are
-//! independent and need not sum to 1.
+//! independent and need not sum to 1. With the sentence encoder, a topic
+//! with a description or examples is also read by meaning, and
+//! [`zeroshot`](super::zeroshot) combines the two.
 //!
 //! Inverse document frequencies come from the caller, normally the built-in
 //! news model's training statistics: general-purpose weights that make "the

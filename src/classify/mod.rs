@@ -2,9 +2,11 @@
 //! tooling, a built-in news model, and ad-hoc topics scored without a model.
 //!
 //! [`classify`] is the one entry point: a text, what to score it against
-//! (a model or ad-hoc topics) and the options, in; its language and its
-//! ranked scores out. Both ways read the text's words once, through the
-//! shared pipeline's folding, stopwords and stemmer ([`features`]).
+//! (a model or ad-hoc topics), the options and the sentence encoder if one
+//! is loaded, in; its language and its ranked scores out. Both ways read
+//! the text's words once, through the shared pipeline's folding, stopwords
+//! and stemmer ([`features`]); ad-hoc topics with a description or examples
+//! are also scored by meaning when there is an encoder ([`zeroshot`]).
 
 pub mod adhoc;
 pub mod calibration;
@@ -15,9 +17,12 @@ pub mod metrics;
 pub mod model;
 pub mod registry;
 pub mod train;
+pub mod zeroshot;
 
 pub use model::{Measurement, Model, ModelError, ModelMeta};
 
+use crate::deadline::Deadline;
+use crate::semantic::{EmbedError, Embedder};
 use crate::text::Lexicon;
 use crate::text::language::{LanguageChoice, LanguageRequest};
 
@@ -26,9 +31,11 @@ use crate::text::language::{LanguageChoice, LanguageRequest};
 pub enum Against<'a> {
     /// A trained model: a probability for each of its labels.
     Model(&'a Model),
-    /// Ad-hoc topics: a cosine similarity for each, with term weights from
-    /// `weights` (normally the built-in model's training statistics), or
-    /// every term weighing the same without it.
+    /// Ad-hoc topics: a cosine similarity of words for each, with term
+    /// weights from `weights` (normally the built-in model's training
+    /// statistics), or every term weighing the same without it; with an
+    /// encoder, topics with a description or examples are scored by meaning
+    /// and words together ([`zeroshot`]).
     Topics {
         /// The topics, in the caller's order.
         topics: &'a [adhoc::Topic<'a>],
@@ -49,6 +56,8 @@ pub struct ClassifyOptions {
     /// For a single-label model: an independent probability per label
     /// instead of one distribution.
     pub multi_label: bool,
+    /// When embedding (the one step that may take long) gives up.
+    pub deadline: Deadline,
 }
 
 impl Default for ClassifyOptions {
@@ -58,12 +67,14 @@ impl Default for ClassifyOptions {
             top_k: 0,
             min_score: 0.0,
             multi_label: false,
+            deadline: Deadline::NONE,
         }
     }
 }
 
-/// A label and its score: a probability for a model's label, a similarity
-/// for an ad-hoc topic.
+/// A label and its score: a probability for a model's label; for an ad-hoc
+/// topic, a similarity of words, or with meaning read, the calibrated
+/// probability of [`zeroshot::calibrated`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TopicScore<'a> {
     /// The model's label or the topic's.
@@ -80,18 +91,28 @@ pub struct Classification<'a> {
     /// Best first, ties in the model's or the caller's order; at most
     /// `top_k`, none below `min_score`.
     pub topics: Vec<TopicScore<'a>>,
+    /// Whether the encoder read the text's meaning (ad-hoc topics with a
+    /// description or examples, and an encoder given).
+    pub by_meaning: bool,
 }
 
 /// Classifies `text` against a model or ad-hoc topics, with `lexicon`'s
-/// remembered terms. Classification reads the text's words once and needs
-/// no sentences, so the text is not segmented: its cost is linear in the
-/// text.
+/// remembered terms and, for ad-hoc topics with a description or examples,
+/// `embedder` (none: words alone, as for every model). Classification reads
+/// the text's words once and needs no sentences, so the text is not
+/// segmented: its cost is linear in the text, and with an encoder, one
+/// embedding call of the text and the topics' texts.
+///
+/// Fails only when embedding does: past `options.deadline`, or an encoder
+/// fault.
 pub fn classify<'a>(
     text: &str,
     against: Against<'a>,
     options: &ClassifyOptions,
+    embedder: Option<&dyn Embedder>,
     lexicon: &mut Lexicon,
-) -> Classification<'a> {
+) -> Result<Classification<'a>, EmbedError> {
+    let mut by_meaning = false;
     let (language, mut topics): (_, Vec<TopicScore<'a>>) = match against {
         Against::Model(model) => {
             let labels = &model.meta().labels;
@@ -111,7 +132,16 @@ pub fn classify<'a>(
         Against::Topics { topics, weights } => {
             let (language, counts) = features::detect_and_extract(text, options.language, lexicon);
             let idf = |f| weights.map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()));
-            let scores = adhoc::score(&counts, language.language, topics, idf, lexicon);
+            let mut scores = adhoc::score(&counts, language.language, topics, idf, lexicon);
+            if let Some(embedder) = embedder.filter(|_| topics.iter().any(zeroshot::has_meaning)) {
+                let meanings = zeroshot::similarities(text, topics, embedder, options.deadline)?;
+                for (score, meaning) in scores.iter_mut().zip(meanings) {
+                    if let Some(meaning) = meaning {
+                        *score = zeroshot::calibrated(meaning, *score);
+                    }
+                }
+                by_meaning = true;
+            }
             let scored = topics
                 .iter()
                 .zip(scores)
@@ -129,7 +159,11 @@ pub fn classify<'a>(
     if options.top_k > 0 {
         topics.truncate(options.top_k);
     }
-    Classification { language, topics }
+    Ok(Classification {
+        language,
+        topics,
+        by_meaning,
+    })
 }
 
 #[cfg(test)]

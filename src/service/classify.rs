@@ -1,6 +1,7 @@
 //! Classify and ListModels: validation (the text, the language, the
 //! model or the ad-hoc topics), the call of the core's
-//! [`classify::classify`] and the response.
+//! [`classify::classify`] (with the encoder, for ad-hoc topics, when one is
+//! loaded and the text is within its limit) and the response.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -9,8 +10,10 @@ use super::validate::{check_text, language, language_source};
 use crate::classify::registry::Registry;
 use crate::classify::{self, Against, ClassifyOptions, Model, adhoc};
 use crate::config::Limits;
+use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::proto::v1 as pb;
+use crate::semantic::Embedder;
 use crate::text::language::LanguageRequest;
 use crate::text::{Language, Lexicon};
 
@@ -83,13 +86,29 @@ impl ClassifyCall {
     /// answer. The sentence limit, which bounds the sentence-level work of
     /// the other analyses, does not apply: classification reads words, not
     /// sentences, and the text is bounded.
-    pub fn run(self, models: &Registry, lexicon: &mut Lexicon) -> pb::ClassifyResponse {
+    ///
+    /// `embedder` reads the meaning of ad-hoc topics. A text over
+    /// [`Limits::max_semantic_text_bytes`], or topics whose descriptions and
+    /// examples together are, is scored by words alone, as in lexical mode,
+    /// rather than refused: words still answer, and the limit keeps bounding
+    /// the encoder's work (all topic text is only held to the larger
+    /// `max_text_bytes`).
+    pub fn run(
+        self,
+        models: &Registry,
+        embedder: Option<&dyn Embedder>,
+        limits: &Limits,
+        deadline: Deadline,
+        lexicon: &mut Lexicon,
+    ) -> Result<pb::ClassifyResponse, Error> {
         let options = ClassifyOptions {
             language: self.language,
             top_k: self.top_k,
             min_score: self.min_score,
             multi_label: self.multi_label,
+            deadline,
         };
+        let embedder = embedder.filter(|_| self.within_encoder_limit(limits));
         let topics: Vec<adhoc::Topic<'_>> = match &self.target {
             Target::Model(..) => Vec::new(),
             Target::Topics(topics) => topics
@@ -109,6 +128,7 @@ impl ClassifyCall {
                     name: name.clone(),
                     version: model.meta().version.clone(),
                     ad_hoc: false,
+                    encoder: String::new(),
                 },
             ),
             Target::Topics(_) => (
@@ -122,11 +142,19 @@ impl ClassifyCall {
                     name: String::new(),
                     version: String::new(),
                     ad_hoc: true,
+                    encoder: String::new(),
                 },
             ),
         };
-        let classification = classify::classify(&self.text, against, &options, lexicon);
-        pb::ClassifyResponse {
+        let classification = classify::classify(&self.text, against, &options, embedder, lexicon)?;
+        let model = match embedder {
+            Some(embedder) if classification.by_meaning => pb::ModelRef {
+                encoder: embedder.info().name.clone(),
+                ..model
+            },
+            _ => model,
+        };
+        Ok(pb::ClassifyResponse {
             topics: classification
                 .topics
                 .iter()
@@ -138,7 +166,22 @@ impl ClassifyCall {
             model: Some(model),
             language: classification.language.language.code().to_owned(),
             language_source: language_source(classification.language.source).into(),
-        }
+        })
+    }
+
+    /// Whether the encoder may read the text and the topics' descriptions
+    /// and examples: each within [`Limits::max_semantic_text_bytes`].
+    fn within_encoder_limit(&self, limits: &Limits) -> bool {
+        let topics: usize = match &self.target {
+            Target::Model(..) => 0,
+            Target::Topics(topics) => topics
+                .iter()
+                .flat_map(|t| t.examples.iter().chain(std::iter::once(&t.description)))
+                .map(String::len)
+                .sum(),
+        };
+        self.text.len() <= limits.max_semantic_text_bytes
+            && topics <= limits.max_semantic_text_bytes
     }
 }
 

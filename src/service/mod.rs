@@ -184,12 +184,18 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             &models,
             self.default_language,
         )?;
-        // Classification reads the text once, linearly (some 30 ms for
-        // 1 MiB), so it is not stopped midway; its answer still respects
-        // the deadline.
+        // Classification reads the text's words once, linearly (some 30 ms
+        // for 1 MiB), so it is not stopped midway; the encoder, which reads
+        // ad-hoc topics' meaning, stops between its batches once the
+        // deadline has passed.
+        let limits = self.limits;
+        let deadline = admitted.0;
+        let embedder = self.embedder.clone();
         let response = self
-            .run_analysis(admitted, move |lexicon| call.run(&models, lexicon))
-            .await?;
+            .run_analysis(admitted, move |lexicon| {
+                call.run(&models, embedder.as_deref(), &limits, deadline, lexicon)
+            })
+            .await??;
         Ok(self.respond(response))
     }
 

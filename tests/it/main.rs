@@ -32,3 +32,4 @@ mod slow_clients;
 mod summarize;
 mod tls;
 mod wire_pair;
+mod zero_shot;
