@@ -2,7 +2,7 @@
 //! Benchmark's dev set: the Pearson correlation of the two sentences'
 //! cosine with the gold similarity, and the time an embedding takes:
 //! one sentence at a time (a request's latency) and in batches of
-//! [`BATCH`](textanalysis::encoder::BATCH) (throughput).
+//! [`BATCH_TOKENS`](textanalysis::encoder::BATCH_TOKENS) tokens (throughput).
 //!
 //! ```text
 //! scripts/fetch-encoder.sh
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use textanalysis::deadline::Deadline;
-use textanalysis::encoder::{BATCH, Encoder, cosine};
+use textanalysis::encoder::{BATCH_TOKENS, Encoder, cosine};
 
 /// How many sentences the one-at-a-time timing embeds.
 const SINGLE: usize = 300;
@@ -56,7 +56,7 @@ fn main() {
         pearson(&cosines, &gold)
     );
     println!(
-        "batched (up to {BATCH} a call): {} sentences in {:.2?}, {:.2} ms a sentence",
+        "batched (up to {BATCH_TOKENS} tokens a call): {} sentences in {:.2?}, {:.2} ms a sentence",
         sentences.len(),
         batched,
         batched.as_secs_f64() * 1e3 / sentences.len() as f64

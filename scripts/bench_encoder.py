@@ -14,8 +14,9 @@ import time
 import torch
 from sentence_transformers import SentenceTransformer
 
-# As examples/eval_encoder.rs: the batch size of textanalysis::encoder::BATCH,
-# and how many sentences the one-at-a-time timing embeds.
+# sentence-transformers' default batch size (it sorts by length too; the Rust
+# side batches by tokens, textanalysis::encoder::BATCH_TOKENS), and as
+# examples/eval_encoder.rs, how many sentences the one-at-a-time timing embeds.
 BATCH = 32
 SINGLE = 300
 

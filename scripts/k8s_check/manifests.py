@@ -18,8 +18,9 @@ KUBERNETES_VERSIONS = ["1.30.0", "1.37.0"]
 # what scripts/encoder-memory.sh measures (README, "Deploying to
 # Kubernetes"): its model, resident once loaded (loading peaks higher, but
 # before any call is admitted); and what each analysis in flight holds while
-# the encoder runs one full batch (src/encoder: BATCH chunks of MAX_TOKENS
-# tokens, whose attention scores the model keeps several copies of at once),
+# the encoder runs one full batch (src/encoder: BATCH_TOKENS tokens, 16
+# chunks of MAX_TOKENS, whose attention scores the model keeps several
+# copies of at once),
 # the most a call holds whatever its text's size. A change to the batch or
 # the model changes them.
 ENCODER_MODEL_MIB = 128

@@ -53,6 +53,26 @@ pub(super) fn split(
     }
 }
 
+/// Cuts `chunks`, sorted longest first, into batches of consecutive chunks:
+/// a batch padded to its first (longest) chunk holds at most `max_tokens`
+/// tokens (one chunk at least), and no chunk shorter than half of its first,
+/// so that padding never doubles a batch's work.
+pub(super) fn batches(chunks: &[Chunk], max_tokens: usize) -> Vec<&[Chunk]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < chunks.len() {
+        let longest = chunks[start].ids.len().max(1);
+        let rows = (max_tokens / longest).max(1);
+        let mut end = start + 1;
+        while end < chunks.len() && end - start < rows && 2 * chunks[end].ids.len() >= longest {
+            end += 1;
+        }
+        out.push(&chunks[start..end]);
+        start = end;
+    }
+    out
+}
+
 /// A batch of chunks padded to its longest, row-major: `ids` and `mask` are
 /// `rows × len`, the mask 1 on real tokens and 0 on padding.
 #[derive(Debug, PartialEq)]
@@ -133,6 +153,51 @@ mod tests {
         let out = chunks(&tokens, 256);
         assert_eq!(out.len(), 4);
         assert!(out.iter().all(|ids| ids.len() <= 256));
+    }
+
+    fn sorted(lens: &[usize]) -> Vec<Chunk> {
+        lens.iter()
+            .enumerate()
+            .map(|(text, &len)| Chunk {
+                text,
+                ids: vec![1; len],
+            })
+            .collect()
+    }
+
+    fn batch_lens(chunks: &[Chunk], max_tokens: usize) -> Vec<Vec<usize>> {
+        batches(chunks, max_tokens)
+            .iter()
+            .map(|b| b.iter().map(|c| c.ids.len()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn batches_hold_a_token_budget_and_never_pad_a_chunk_to_twice_its_length() {
+        // A document's long chunks, then its sentences: the sentences start
+        // a batch of their own rather than being padded to 256.
+        let chunks = sorted(&[256, 256, 256, 40, 30, 22, 21, 20, 10]);
+        assert_eq!(
+            batch_lens(&chunks, 512),
+            vec![
+                vec![256, 256],
+                vec![256],
+                vec![40, 30, 22, 21, 20],
+                vec![10],
+            ]
+        );
+        // Short chunks fill the budget with more rows.
+        let chunks = sorted(&[8; 10]);
+        assert_eq!(
+            batch_lens(&chunks, 32),
+            vec![vec![8; 4], vec![8; 4], vec![8; 2]]
+        );
+        // A chunk longer than the budget still runs, alone.
+        assert_eq!(
+            batch_lens(&sorted(&[300, 290]), 256),
+            vec![vec![300], vec![290]]
+        );
+        assert!(batches(&[], 512).is_empty());
     }
 
     #[test]

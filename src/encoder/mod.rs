@@ -17,9 +17,11 @@
 //!    because a longer text is split, not cut ([`chunk`]).
 //! 2. A text of more than 256 tokens, `[CLS]` and `[SEP]` included, is cut
 //!    into chunks of equal size, each framed by `[CLS]` and `[SEP]`.
-//! 3. Chunks are run in batches of at most [`BATCH`], sorted by length so
-//!    that a batch pads little, each padded to its longest chunk; the
-//!    attention mask keeps padding out of every real token's result.
+//! 3. Chunks are sorted longest first and run in batches of at most
+//!    [`BATCH_TOKENS`] tokens once padded to the batch's longest chunk, with
+//!    no chunk shorter than half of it (so a document's 256-token chunks
+//!    never pad its short sentences to their length); the attention mask
+//!    keeps padding out of every real token's result.
 //! 4. Each chunk's token vectors are averaged over the attention mask (mean
 //!    pooling, `[CLS]` and `[SEP]` included, as sentence-transformers does)
 //!    and normalised.
@@ -52,10 +54,13 @@ pub use crate::semantic::{EmbedError, Embedder, EmbedderInfo, Embedding, cosine}
 /// the model was not trained on texts that long.
 pub const MAX_TOKENS: usize = 256;
 
-/// The most chunks run through the model at once: enough to amortise each
-/// call's fixed costs, few enough that a batch of 256-token chunks keeps its
-/// attention scores (batch × heads × 256² floats) near 100 MB.
-pub const BATCH: usize = 32;
+/// The most tokens, padding included, run through the model at once: 16
+/// chunks of 256 tokens, or more of shorter ones. Enough rows for the
+/// matrix products to run at full speed; few enough to bound a call's
+/// memory, since the activations grow with it and the attention scores
+/// (rows × heads × length² floats, of which the model keeps several copies)
+/// with it times the longest chunk, at most 256.
+pub const BATCH_TOKENS: usize = 16 * MAX_TOKENS;
 
 /// A loaded sentence encoder: the tokenizer and the model's weights, read
 /// once. Embedding takes `&self`, so one encoder serves every thread.
@@ -160,11 +165,10 @@ impl Encoder {
                 &mut chunks,
             );
         }
-        // Longest first: each batch pads to chunks of nearly its own length.
         chunks.sort_by_key(|c| std::cmp::Reverse(c.ids.len()));
 
         let mut sums = vec![vec![0f32; self.info.dim]; texts.len()];
-        for batch in chunks.chunks(BATCH) {
+        for batch in chunk::batches(&chunks, BATCH_TOKENS) {
             if deadline.expired() {
                 return Err(EmbedError::DeadlineExceeded);
             }
