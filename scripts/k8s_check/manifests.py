@@ -24,7 +24,7 @@ KUBERNETES_VERSIONS = ["1.30.0", "1.37.0"]
 # the most a call holds whatever its text's size. A change to the batch or
 # the model changes them.
 ENCODER_MODEL_MIB = 128
-ENCODER_BATCH_MIB = 640
+ENCODER_BATCH_MIB = 320
 
 
 def render(kustomization: Path) -> list[dict]:
