@@ -2,7 +2,7 @@
 # Zero-shot topics on AG News: Classify with ad-hoc topics (one written
 # description per label, no training) on the held-out rows of
 # eval-classify.sh, with the sentence encoder and without it; accuracy, ECE
-# and the time of a request (see examples/eval_zeroshot.rs).
+# and the time of a request (see examples/eval_zeroshot/).
 #
 #   scripts/eval-zeroshot.sh [--study]
 #
