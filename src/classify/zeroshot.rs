@@ -9,7 +9,7 @@
 //! the centroid of its examples, or the one of the two the topic has. The
 //! description weighs as much as all the examples together: a description
 //! says what the topic is about as a whole, while each example tells one
-//! story of it. On AG News (`examples/eval_zeroshot.rs --study`) the
+//! story of it. On AG News (`examples/eval_zeroshot --study`) the
 //! description alone beats four examples, and the half-and-half mean beats
 //! both, one centroid of all five texts, and the best single match. The
 //! examples' centroid, not their best match, keeps one odd example from
@@ -24,7 +24,7 @@
 //! probability that the topic is the document's, by a logistic regression
 //! of both, fitted on AG News topics described in the three ways a client
 //! would (a description; with keywords; with examples) on rows that the
-//! evaluation leaves out (`examples/eval_zeroshot.rs --study`). Combined
+//! evaluation leaves out (`examples/eval_zeroshot --study`). Combined
 //! in one regression, the word match adds what meaning misses (a keyword
 //! the text uses raises its topic) and its weight is learnt rather than
 //! guessed; on the same texts it beats meaning alone, a plain sum and the
