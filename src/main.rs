@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
+use prometheus_client::metrics::counter::Counter;
 use textanalysis::classify::registry::{ModelSources, ModelStore};
 use textanalysis::config::{Cli, Command, EncoderArgs, EvalCommand, ModelChoice, ServeArgs};
 use textanalysis::deadline::Deadline;
 use textanalysis::encoder::Encoder;
 use textanalysis::semantic::Embedder;
 use textanalysis::server::{self, ServerConfig, Tls};
+use textanalysis::telemetry::export::Traces;
 
 fn main() -> ExitCode {
     return_large_buffers_to_the_system();
@@ -104,9 +106,27 @@ fn load_encoder(args: &EncoderArgs) -> Result<Option<Arc<dyn Embedder>>, String>
 
 #[tokio::main]
 async fn serve(args: ServeArgs) -> ExitCode {
-    if let Err(e) = textanalysis::telemetry::init(args.log_format, args.log.as_deref()) {
+    let spans_dropped = Counter::default();
+    let traces = match Traces::start(&args.tracing, spans_dropped.clone()) {
+        Ok(traces) => traces,
+        Err(e) => {
+            eprintln!("textanalysis: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) =
+        textanalysis::telemetry::init(args.log_format, args.log.as_deref(), traces.tracer())
+    {
         eprintln!("textanalysis: {e}");
         return ExitCode::from(2);
+    }
+    if let Some(endpoint) = &args.tracing.otlp_endpoint {
+        tracing::info!(
+            %endpoint,
+            sample_ratio = args.tracing.trace_sample_ratio,
+            queue = args.tracing.trace_queue,
+            "exporting spans over OTLP"
+        );
     }
     let sources = ModelSources {
         dir: args.models_dir.clone(),
@@ -158,8 +178,13 @@ async fn serve(args: ServeArgs) -> ExitCode {
         tls,
         models,
         embedder,
+        spans_dropped,
     };
-    match server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await {
+    let served =
+        server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await;
+    // The last calls' spans, within a little of Kubernetes' grace period.
+    traces.shutdown(SPANS_AT_EXIT).await;
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "server stopped");
@@ -167,6 +192,9 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     }
 }
+
+/// Longest wait at exit for the last spans to reach the collector.
+const SPANS_AT_EXIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Listens on `addr`; a failure is logged and told on standard error,
 /// with the `flag` that picks another address.

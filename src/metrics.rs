@@ -83,6 +83,15 @@ pub struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
+        Self::new(Counter::default())
+    }
+}
+
+impl Metrics {
+    /// The server's metrics, with `spans_dropped`: the spans that tracing's
+    /// export could not send (its queue full, or the collector unavailable),
+    /// counted where the export runs.
+    pub fn new(spans_dropped: Counter) -> Self {
         let mut registry = Registry::default();
         let handled = Family::<Handled, Counter>::default();
         registry.register(
@@ -140,6 +149,11 @@ impl Default for Metrics {
             "textanalysis_connections_refused",
             "Connections closed at once because --max-connections were open",
             connections_refused.clone(),
+        );
+        registry.register(
+            "textanalysis_trace_spans_dropped",
+            "Spans not exported to the trace collector: its queue was full, or the collector refused them or did not answer",
+            spans_dropped,
         );
         Self {
             registry,

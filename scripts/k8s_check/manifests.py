@@ -121,6 +121,14 @@ def container_of(deployment: dict) -> dict:
     return found[0]
 
 
+# What the downward API gives a pod, as the checks stand it in.
+POD_FIELDS = {
+    "metadata.name": "textanalysis-7d9f8c6b5-x2x4z",
+    "metadata.namespace": "default",
+    "spec.nodeName": "node-1",
+}
+
+
 def configmap_env(docs: list[dict], container: dict) -> dict[str, str]:
     """The container's environment as the kubelet builds it from the manifests."""
     env: dict[str, str] = {}
@@ -132,9 +140,17 @@ def configmap_env(docs: list[dict], container: dict) -> dict[str, str]:
     for var in container.get("env", []):
         if "value" in var:
             env[var["name"]] = var["value"]
+        elif "fieldRef" in var.get("valueFrom", {}):
+            # The downward API: the kubelet fills in the pod's own fields.
+            path = var["valueFrom"]["fieldRef"]["fieldPath"]
+            check(path in POD_FIELDS, f"env {var['name']}: unexpected fieldPath {path}")
+            env[var["name"]] = POD_FIELDS[path]
         else:
             ref = var.get("valueFrom", {}).get("configMapKeyRef")
-            check(ref is not None, f"env {var['name']}: only values and configMapKeyRef are supported here")
+            check(
+                ref is not None,
+                f"env {var['name']}: only values, fieldRef and configMapKeyRef are supported here",
+            )
             env[var["name"]] = one(docs, "ConfigMap", ref["name"])["data"][ref["key"]]
     return env
 

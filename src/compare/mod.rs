@@ -341,7 +341,10 @@ pub fn compare_detailed(
     measures.semantic = embeddings.as_ref().map(|e| e.document_cosine());
     let va = vectors::JointVectors::new(&pa, &space.a_ids, &space.idf);
     let vb = vectors::JointVectors::new(&pb, &space.b_ids, &space.idf);
-    let mut aligned = align::align(&va, &vb, space.len(), a.deadline);
+    let mut aligned = {
+        let _stage = tracing::info_span!("alignment").entered();
+        align::align(&va, &vb, space.len(), a.deadline)
+    };
 
     let words = |p: &prepare::Prepared<'_, '_>, s: &[usize]| -> usize {
         s.iter().map(|&i| p.sentence_len(i)).sum()

@@ -14,8 +14,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::text::Language;
 
 mod encoder;
+mod trace;
 
 pub use encoder::{DEFAULT_MODEL_DIR, EncoderArgs, ModelChoice};
+pub use trace::{DEFAULT_TRACE_QUEUE, TracingArgs};
 
 /// Default address: loopback only, so a first run exposes nothing.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
@@ -188,6 +190,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub encoder: EncoderArgs,
+
+    #[command(flatten)]
+    pub tracing: TracingArgs,
 
     /// Directory of models to load, each `NAME.tam` as model NAME (a
     /// ConfigMap or volume in Kubernetes). Reloaded on SIGHUP.
@@ -415,6 +420,7 @@ impl Default for ServeArgs {
             concurrency: Concurrency::default(),
             connections: Connections::default(),
             encoder: EncoderArgs::default(),
+            tracing: TracingArgs::default(),
             models_dir: None,
             models: Vec::new(),
             default_language: Language::english(),

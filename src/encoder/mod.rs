@@ -148,6 +148,7 @@ impl Encoder {
     /// included; a long one costs time in proportion to its tokens. Past
     /// `deadline`, stops between two batches.
     pub fn embed(&self, texts: &[&str], deadline: Deadline) -> Result<Vec<Embedding>, EmbedError> {
+        let _stage = tracing::info_span!("encoder", texts = texts.len()).entered();
         let mut chunks = Vec::new();
         for (index, text) in texts.iter().enumerate() {
             let encoding =

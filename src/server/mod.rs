@@ -14,6 +14,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::net::TcpListener;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::Server;
@@ -55,6 +56,8 @@ pub struct ServerConfig {
     pub models: Arc<ModelStore>,
     /// The sentence encoder; none in lexical mode.
     pub embedder: Option<Arc<dyn Embedder>>,
+    /// Where tracing's export counts the spans it drops, for the metrics.
+    pub spans_dropped: Counter,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +79,7 @@ impl Default for ServerConfig {
             tls: None,
             models: Arc::new(models),
             embedder: None,
+            spans_dropped: Counter::default(),
         }
     }
 }
@@ -118,7 +122,7 @@ pub async fn run_with_metrics(
     // Before the first request, not during it: the stopword tables of every
     // language take a debug build tens of milliseconds to build.
     crate::text::language::warm_up();
-    let metrics = Arc::new(Metrics::default());
+    let metrics = Arc::new(Metrics::new(config.spans_dropped.clone()));
     let admission = Arc::new(Admission::new(
         config.concurrency.in_flight(),
         config.concurrency.queued(),

@@ -93,10 +93,18 @@ impl TextAnalysis {
         Ok((deadline, slot))
     }
 
+    /// Counts a call's text, and notes its size in the call's span.
+    fn received(&self, method: &str, bytes: usize) {
+        self.metrics.text_bytes(method, bytes);
+        // As i64: OpenTelemetry has no unsigned attributes.
+        tracing::Span::current().record("text_bytes", i64::try_from(bytes).unwrap_or(i64::MAX));
+    }
+
     /// `message` as the answer; sent uncompressed when it is larger than
     /// `max_compressed_response_bytes`, since tonic compresses on the
     /// async threads that also answer health checks.
-    fn respond<M: prost::Message>(&self, message: M) -> Response<M> {
+    fn respond<M: Answer>(&self, message: M) -> Response<M> {
+        tracing::Span::current().record("language", message.language());
         let large = message.encoded_len() > self.limits.max_compressed_response_bytes;
         let mut response = Response::new(message);
         if large {
@@ -116,11 +124,22 @@ impl TextAnalysis {
     /// running one, which carries the deadline, stops at its next check
     /// and only then frees its worker and slot. A result that comes after
     /// the deadline is discarded (it may be incomplete).
+    ///
+    /// Two spans, children of the call's, trace it: `queue_wait` until a
+    /// worker takes the analysis, then `analysis`, the parent of the core's
+    /// own stages.
     async fn run_analysis<T: Send + 'static>(
         &self,
         (deadline, slot): (Deadline, Slot),
         work: impl FnOnce(&mut Lexicon) -> T + Send + 'static,
     ) -> Result<T, Status> {
+        let call = tracing::Span::current();
+        let waiting = tracing::info_span!("queue_wait");
+        let work = move |lexicon: &mut Lexicon| {
+            drop(waiting);
+            let _analysis = tracing::info_span!(parent: &call, "analysis").entered();
+            work(lexicon)
+        };
         let result = self
             .admission
             .submit(slot, deadline, work)
@@ -152,8 +171,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let limits = self.limits;
         let admitted = self.admitted(&request)?;
         let deadline = admitted.0;
-        self.metrics
-            .text_bytes(SUMMARIZE, request.get_ref().text.len());
+        self.received(SUMMARIZE, request.get_ref().text.len());
         let call = summarize::SummarizeCall::validate(
             request.into_inner(),
             &limits,
@@ -176,8 +194,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         // swaps in another meanwhile.
         let models = self.models.current();
         let admitted = self.admitted(&request)?;
-        self.metrics
-            .text_bytes(CLASSIFY, request.get_ref().text.len());
+        self.received(CLASSIFY, request.get_ref().text.len());
         let call = classify::ClassifyCall::validate(
             request.into_inner(),
             &self.limits,
@@ -219,7 +236,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let admitted = self.admitted(&request)?;
         let deadline = admitted.0;
         let texts = request.get_ref().text_a.len() + request.get_ref().text_b.len();
-        self.metrics.text_bytes(COMPARE, texts);
+        self.received(COMPARE, texts);
         let call = compare::CompareCall::validate(
             request.into_inner(),
             &limits,
@@ -241,7 +258,7 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let limits = self.limits;
         let admitted = self.admitted(&request)?;
         let deadline = admitted.0;
-        self.metrics.text_bytes(EMBED, request.get_ref().text.len());
+        self.received(EMBED, request.get_ref().text.len());
         let call = embed::EmbedCall::validate(
             request.into_inner(),
             &limits,
@@ -256,3 +273,26 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         Ok(self.respond(response))
     }
 }
+
+/// An analysis' answer, which names the language its text was read in (a
+/// field of the call's span).
+trait Answer: prost::Message {
+    fn language(&self) -> &str;
+}
+
+macro_rules! answer {
+    ($($response:ty),*) => {$(
+        impl Answer for $response {
+            fn language(&self) -> &str {
+                &self.language
+            }
+        }
+    )*};
+}
+
+answer!(
+    pb::SummarizeResponse,
+    pb::ClassifyResponse,
+    pb::CompareResponse,
+    pb::EmbedResponse
+);

@@ -211,6 +211,7 @@ fn score_with(
     embeddings: Option<&[Embedding]>,
     algorithm: Algorithm,
 ) -> Vec<f64> {
+    let _stage = tracing::info_span!("scoring", algorithm = ?algorithm).entered();
     let scores = match (algorithm, vectors, embeddings) {
         (Algorithm::TextRank, Some(v), _) => textrank::score(v),
         (Algorithm::LexRank, Some(v), _) => lexrank::score(v),

@@ -31,5 +31,6 @@ mod shutdown;
 mod slow_clients;
 mod summarize;
 mod tls;
+mod traces;
 mod wire_pair;
 mod zero_shot;
