@@ -4,7 +4,9 @@
 # OTLP to a collector on the same machine (examples/otlp_sink.rs, which
 # counts and drops them). The two servers alternate twice, so that the
 # machine's drift shows as the spread between rounds; the generator is
-# examples/load.rs.
+# examples/load.rs. Then the same servers under callgrind: the instructions
+# of a call, which other work on the machine does not change (the
+# difference between 700 and 200 calls, so start-up cancels out).
 #
 #   scripts/load-tracing.sh [TEXT] [SECONDS] [IN_FLIGHT]
 #   (default: the wire story, 10 s a run, 2 calls in flight)
@@ -44,6 +46,27 @@ for round in 1 2; do
     wait "$SERVER_PID" || true
   done
 done
+
+echo
+echo "| server | instructions a call (callgrind) |"
+echo "|---|---:|"
+for traces in off on; do
+  flags=(--semantic-model none --max-in-flight "$in_flight")
+  [ "$traces" = on ] && flags+=(--otlp-endpoint "$collector")
+  for calls in 200 700; do
+    printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=%s %s "$@"\n' \
+      "$work/callgrind.$traces.$calls" "$target/textanalysis" >"$work/under-callgrind"
+    chmod +x "$work/under-callgrind"
+    start_server "$work/under-callgrind" "${flags[@]}"
+    "$target/examples/load" --addr "$SERVER_ADDR" --method summarize --text "$text" \
+      --concurrency "$in_flight" --requests "$calls" >/dev/null
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID" || true
+  done
+  total() { awk '/^(summary|totals):/ {print $2; exit}' "$work/callgrind.$traces.$1"; }
+  echo "| traces $traces | $(( ($(total 700) - $(total 200)) / 500 )) |"
+done
+
 kill -TERM "$sink"
 wait "$sink" || true
 echo

@@ -93,18 +93,17 @@ impl TextAnalysis {
         Ok((deadline, slot))
     }
 
-    /// Counts a call's text, and notes its size in the call's span.
+    /// Counts a call's text, and notes its size in the call's trace.
     fn received(&self, method: &str, bytes: usize) {
         self.metrics.text_bytes(method, bytes);
-        // As i64: OpenTelemetry has no unsigned attributes.
-        tracing::Span::current().record("text_bytes", i64::try_from(bytes).unwrap_or(i64::MAX));
+        crate::telemetry::note_text_bytes(bytes);
     }
 
     /// `message` as the answer; sent uncompressed when it is larger than
     /// `max_compressed_response_bytes`, since tonic compresses on the
     /// async threads that also answer health checks.
     fn respond<M: Answer>(&self, message: M) -> Response<M> {
-        tracing::Span::current().record("language", message.language());
+        crate::telemetry::note_language(message.language());
         let large = message.encoded_len() > self.limits.max_compressed_response_bytes;
         let mut response = Response::new(message);
         if large {

@@ -13,12 +13,12 @@ pub mod export;
 mod request;
 
 use opentelemetry_sdk::trace::Tracer;
-use tracing_subscriber::filter::Targets;
+use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
-pub use request::{RequestLog, RequestLogLayer};
+pub use request::{RequestLog, RequestLogLayer, note_language, note_text_bytes};
 
 use crate::config::LogFormat;
 
@@ -48,11 +48,23 @@ pub fn init(format: LogFormat, filter: Option<&str>, tracer: Tracer) -> Result<(
         .with(fmt)
         // Only this crate's spans are traced: the exporter's own gRPC calls
         // (tonic's, h2's spans at debug level) must not become spans to
-        // export in turn.
+        // export in turn. Events stay in the logs: as span events they
+        // would double what each span costs to export. So would the
+        // attributes the layer adds by default (source location, thread,
+        // target, busy and idle time), which a trace of this service does
+        // not need.
         .with(
             tracing_opentelemetry::layer()
                 .with_tracer(tracer)
-                .with_filter(Targets::new().with_target("textanalysis", tracing::Level::INFO)),
+                .with_location(false)
+                .with_threads(false)
+                .with_target(false)
+                .with_tracked_inactivity(false)
+                .with_filter(filter_fn(|meta| {
+                    meta.is_span()
+                        && meta.target().starts_with("textanalysis")
+                        && *meta.level() <= tracing::Level::INFO
+                })),
         )
         .with(filter)
         .try_init()

@@ -6,7 +6,9 @@
 //! event records its gRPC status code and latency, and the same goes to the
 //! [`Metrics`]. The span's trace and span ids, and the caller's
 //! `x-request-id`, are fields of the span, so every log line of the request
-//! carries them; the request id is echoed in the response's metadata.
+//! carries them; the request id is echoed in the response's metadata. The
+//! text's size and language are the trace's ([`note_text_bytes`],
+//! [`note_language`]).
 //! Request text is never logged at info level (texts are users' data and
 //! can be a megabyte each).
 
@@ -105,19 +107,15 @@ where
 
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
         let method = request.uri().path().to_owned();
-        let span = rpc_span(&method);
+        let request_id = request.headers().get(REQUEST_ID).cloned();
+        let span = rpc_span(&method, request_id.as_ref().and_then(|v| v.to_str().ok()));
         let caller = self.propagator.extract(&HeaderExtractor(request.headers()));
         if caller.span().span_context().is_valid() {
             let _ = span.set_parent(caller);
         }
         let ids = span.context().span().span_context().clone();
         if ids.is_valid() {
-            span.record("trace_id", tracing::field::display(ids.trace_id()));
-            span.record("span_id", tracing::field::display(ids.span_id()));
-        }
-        let request_id = request.headers().get(REQUEST_ID).cloned();
-        if let Some(id) = request_id.as_ref().and_then(|v| v.to_str().ok()) {
-            span.record("request_id", id);
+            record_ids(&span, &ids);
         }
         let mut outcome = Outcome {
             method,
@@ -162,29 +160,46 @@ where
     }
 }
 
-/// The span of a call to `path` (`/package.Service/Method`), with the
-/// fields filled in as the call goes: its ids once its parent is known, its
-/// status when it ends, its text's size and language when the handler
-/// reads them.
-fn rpc_span(path: &str) -> tracing::Span {
+/// The span of a call to `path` (`/package.Service/Method`).
+///
+/// Its fields are what every log line of the call shows; they are few, and
+/// filled in at most once after the span opens (its ids), because the JSON
+/// log format rewrites a span's fields each time one is recorded. The
+/// attributes only the trace needs (OpenTelemetry's RPC conventions, the
+/// status, the text's size and language) go to the trace alone
+/// ([`OpenTelemetrySpanExt::set_attribute`]).
+fn rpc_span(path: &str, request_id: Option<&str>) -> tracing::Span {
     let name = path.trim_start_matches('/');
     let (service, method) = name.split_once('/').unwrap_or((name, ""));
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "rpc",
         otel.name = name,
         otel.kind = "server",
-        otel.status_code = Empty,
-        rpc.system = "grpc",
-        rpc.service = service,
-        rpc.method = method,
-        rpc.grpc.status_code = Empty,
         method = path,
+        request_id,
         trace_id = Empty,
         span_id = Empty,
-        request_id = Empty,
-        text_bytes = Empty,
-        language = Empty,
-    )
+    );
+    span.set_attribute("rpc.system", "grpc");
+    span.set_attribute("rpc.service", service.to_owned());
+    span.set_attribute("rpc.method", method.to_owned());
+    span
+}
+
+/// Records the span's trace and span ids, in one record.
+fn record_ids(span: &tracing::Span, ids: &opentelemetry::trace::SpanContext) {
+    let Some(fields) = span.metadata().map(|m| m.fields()) else {
+        return;
+    };
+    let (Some(trace), Some(own)) = (fields.field("trace_id"), fields.field("span_id")) else {
+        return;
+    };
+    let trace_id = tracing::field::display(ids.trace_id());
+    let span_id = tracing::field::display(ids.span_id());
+    span.record_all(&fields.value_set(&[
+        (&trace, Some(&trace_id as &dyn tracing::Value)),
+        (&own, Some(&span_id as &dyn tracing::Value)),
+    ]));
 }
 
 /// Whether `code` is the server's failure rather than the caller's, as
@@ -219,9 +234,10 @@ impl Outcome {
         let seconds = self.started.elapsed().as_secs_f64();
         self.metrics.record(&self.method, code, seconds);
         let latency_ms = milliseconds(seconds);
-        self.span.record("rpc.grpc.status_code", code as i64);
+        self.span.set_attribute("rpc.grpc.status_code", code as i64);
         if server_error(code) {
-            self.span.record("otel.status_code", "ERROR");
+            self.span
+                .set_status(opentelemetry::trace::Status::error(code.description()));
         }
         tracing::info!(parent: &self.span, code = ?code, latency_ms, "{event}");
         self.recorded = true;
@@ -234,6 +250,19 @@ impl Drop for Outcome {
             self.record(tonic::Code::Cancelled, "request cancelled by the client");
         }
     }
+}
+
+/// Notes in the current call's span, for its trace, the size of its text.
+pub fn note_text_bytes(bytes: usize) {
+    // As i64: OpenTelemetry has no unsigned attributes.
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    tracing::Span::current().set_attribute("text_bytes", bytes);
+}
+
+/// Notes in the current call's span, for its trace, the language its text
+/// was read in.
+pub fn note_language(language: &str) {
+    tracing::Span::current().set_attribute("language", language.to_owned());
 }
 
 #[cfg(test)]
