@@ -55,6 +55,9 @@ pub struct ServerConfig {
     pub models: Arc<ModelStore>,
     /// The sentence encoder; none in lexical mode.
     pub embedder: Option<Arc<dyn Embedder>>,
+    /// The static table distilled from the encoder, which Embed uses when
+    /// asked for it; none when the encoder's directory has no table.
+    pub static_embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +79,7 @@ impl Default for ServerConfig {
             tls: None,
             models: Arc::new(models),
             embedder: None,
+            static_embedder: None,
         }
     }
 }
@@ -159,6 +163,7 @@ pub async fn run_with_metrics(
             config.default_language,
             config.models.clone(),
             config.embedder.clone(),
+            config.static_embedder.clone(),
             admission,
             metrics.clone(),
         ))
