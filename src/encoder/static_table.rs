@@ -66,7 +66,16 @@ impl StaticTable {
         metadata.insert("format".into(), FORMAT.into());
         metadata.insert("dimensions".into(), self.dim.to_string());
         safetensors::serialize_to_file([(TENSOR, &tensor)], Some(metadata), path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // The writer creates the file readable by its owner alone; the
+        // server often runs as another user (the image's non-root one).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+                .map_err(|e| format!("cannot make {} readable: {e}", path.display()))?;
+        }
+        Ok(())
     }
 
     /// Reads a table [`save`](Self::save) wrote.
