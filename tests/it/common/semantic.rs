@@ -54,8 +54,8 @@ pub fn semantic_config() -> ServerConfig {
 /// The model directory with its static table (`static.safetensors`). The
 /// test command writes the table after fetching the model; when it is
 /// missing (a bare `cargo test`), it is distilled here, once per test run:
-/// some 30,000 three-token inputs through the encoder, about 20 seconds on
-/// two cores.
+/// some 30,000 three-token inputs through the encoder, about 100 seconds
+/// of CPU (some 50 s on two idle cores).
 pub fn static_model_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
