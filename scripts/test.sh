@@ -34,6 +34,13 @@ step "buf breaking against the last released contract (proto/baseline/)"
 step "the sentence encoder's model (scripts/fetch-encoder.sh), which its tests load"
 scripts/fetch-encoder.sh
 
+step "the encoder's static table (textanalysis distill-static), which Embed's EMBEDDING_MODEL_STATIC, its tests and the README's examples load"
+# Kept when it is there; otherwise some 30,000 three-token inputs through the
+# encoder, about 100 s of CPU (under a minute on two cores). The debug binary
+# is the one the tests build anyway.
+cargo run --locked --quiet --bin textanalysis -- distill-static \
+  --semantic-model "${TEXTANALYSIS_SEMANTIC_MODEL:-models/encoder/all-MiniLM-L6-v2}"
+
 step "cargo test"
 cargo test --locked --lib --bins --tests
 cargo test --locked --doc

@@ -1,4 +1,5 @@
-//! The tool commands of the binary: `train` and `eval classify`. They print
+//! The tool commands of the binary: `train`, `eval classify` and
+//! `distill-static`. They print
 //! for people (progress bar, report) and return the process's exit code.
 
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::classify::registry::{self, BUILTIN_NAME};
 use crate::classify::train::{self, Progress, TrainOptions};
 use crate::classify::{Model, data};
-use crate::config::{EvalClassifyArgs, TrainArgs};
+use crate::config::{DistillStaticArgs, EvalClassifyArgs, TrainArgs};
 use crate::text::Lexicon;
 
 /// `textanalysis train`: reads examples, trains, reports the measurement
@@ -148,6 +149,64 @@ pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
             elapsed.as_secs_f64() * 1e6 / examples.len().max(1) as f64
         );
     }
+    ExitCode::SUCCESS
+}
+
+/// `textanalysis distill-static`: loads the encoder, reads its vocabulary
+/// token by token ([`crate::encoder::distill`]) and writes the table beside
+/// the model. A table already there is kept unless `--force`.
+pub fn distill_static(args: &DistillStaticArgs) -> ExitCode {
+    use crate::encoder::distill::{self, Recipe};
+    use crate::encoder::{Encoder, STATIC_FILE};
+
+    let out = args.semantic_model.join(STATIC_FILE);
+    if out.exists() && !args.force {
+        eprintln!("{} exists; --force distils it again", out.display());
+        return ExitCode::SUCCESS;
+    }
+    let started = std::time::Instant::now();
+    let encoder = match Encoder::load(&args.semantic_model) {
+        Ok(e) => e,
+        Err(e) => return fail(&e),
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("tokens");
+    let raw = distill::raw(
+        &encoder,
+        crate::deadline::Deadline::NONE,
+        &mut |done, all| {
+            bar.set_length(all as u64);
+            bar.set_position(done as u64);
+        },
+    );
+    bar.finish_and_clear();
+    let raw = match raw {
+        Ok(raw) => raw,
+        Err(e) => return fail(&e),
+    };
+    let table = distill::build(&raw, &Recipe::DEFAULT);
+    // Written aside and renamed, so that a server never loads half a table.
+    let partial = out.with_extension("safetensors.partial");
+    if let Err(e) = table
+        .save(&partial)
+        .and_then(|()| std::fs::rename(&partial, &out).map_err(|e| e.to_string()))
+    {
+        return fail(&e);
+    }
+    let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "wrote {} ({} tokens × {} dimensions, {:.1} MB) in {:.1?}",
+        out.display(),
+        table.rows(),
+        table.dim,
+        bytes as f64 / 1e6,
+        started.elapsed()
+    );
     ExitCode::SUCCESS
 }
 

@@ -49,6 +49,11 @@ pub enum Error {
         "{0} needs the sentence encoder, and this server runs in lexical mode: fetch the model with scripts/fetch-encoder.sh and start the server with --semantic-model DIR (TEXTANALYSIS_SEMANTIC_MODEL)"
     )]
     EncoderMissing(String),
+    /// Embed asked for the static table and the server has none.
+    #[error(
+        "Embed with EMBEDDING_MODEL_STATIC needs the static table distilled from the sentence encoder, and this server has none: write it with `textanalysis distill-static --semantic-model DIR` (static.safetensors beside the encoder's model) and restart the server, or ask for EMBEDDING_MODEL_TRANSFORMER"
+    )]
+    StaticTableMissing,
     /// A bug on the server's side (a panicked analysis task).
     #[error("internal error: {0}")]
     Internal(String),
@@ -102,7 +107,9 @@ impl From<Error> for Status {
                 Status::with_error_details(Code::ResourceExhausted, message, details)
             }
             Error::DeadlineExceeded => Status::deadline_exceeded(message),
-            Error::EncoderMissing(_) => Status::failed_precondition(message),
+            Error::EncoderMissing(_) | Error::StaticTableMissing => {
+                Status::failed_precondition(message)
+            }
             Error::Internal(_) => Status::internal(message),
         }
     }

@@ -9,7 +9,7 @@ use prometheus_client::metrics::counter::Counter;
 use textanalysis::classify::registry::{ModelSources, ModelStore};
 use textanalysis::config::{Cli, Command, EncoderArgs, EvalCommand, ModelChoice, ServeArgs};
 use textanalysis::deadline::Deadline;
-use textanalysis::encoder::Encoder;
+use textanalysis::encoder::{Encoder, STATIC_FILE, StaticEmbedder};
 use textanalysis::semantic::Embedder;
 use textanalysis::server::{self, ServerConfig, Tls};
 use textanalysis::telemetry::export::Traces;
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         }
         Command::Train(args) => textanalysis::commands::train(&args),
         Command::Eval(EvalCommand::Classify(args)) => textanalysis::commands::eval_classify(&args),
+        Command::DistillStatic(args) => textanalysis::commands::distill_static(&args),
     }
 }
 
@@ -61,14 +62,18 @@ fn bound_encoder_threads(threads: usize) {
     }
 }
 
+/// The sentence encoder and the static table distilled from it.
+type Embedders = (Option<Arc<dyn Embedder>>, Option<Arc<dyn Embedder>>);
+
 /// Loads the sentence encoder `args` name, if any, and embeds a sentence
 /// with it, so that a model that loads but cannot run (a tokenizer of
-/// another model) stops the server at start-up, not at its first call.
-fn load_encoder(args: &EncoderArgs) -> Result<Option<Arc<dyn Embedder>>, String> {
+/// another model) stops the server at start-up, not at its first call; and
+/// the static table beside it, when there is one.
+fn load_encoder(args: &EncoderArgs) -> Result<Embedders, String> {
     let dir = match args.model() {
         ModelChoice::None => {
             tracing::info!("lexical mode: no sentence encoder (--semantic-model none)");
-            return Ok(None);
+            return Ok((None, None));
         }
         ModelChoice::IfPresent(dir) if !dir.exists() => {
             tracing::info!(
@@ -76,7 +81,7 @@ fn load_encoder(args: &EncoderArgs) -> Result<Option<Arc<dyn Embedder>>, String>
                 "lexical mode: no sentence encoder there; scripts/fetch-encoder.sh fetches it, \
                  --semantic-model DIR names another place"
             );
-            return Ok(None);
+            return Ok((None, None));
         }
         ModelChoice::IfPresent(dir) | ModelChoice::Required(dir) => dir,
     };
@@ -101,7 +106,38 @@ fn load_encoder(args: &EncoderArgs) -> Result<Option<Arc<dyn Embedder>>, String>
         load_ms = started.elapsed().as_millis() as u64,
         "sentence encoder loaded"
     );
-    Ok(Some(Arc::new(encoder)))
+    Ok((Some(Arc::new(encoder)), load_static(&dir)?))
+}
+
+/// Loads the static table in the encoder's directory, if it is there (a
+/// table: loading it takes a fraction of a second, distilling it is
+/// `textanalysis distill-static`'s work); one that is there but cannot be
+/// read stops the server.
+fn load_static(dir: &std::path::Path) -> Result<Option<Arc<dyn Embedder>>, String> {
+    if !dir.join(STATIC_FILE).exists() {
+        tracing::info!(
+            dir = %dir.display(),
+            "no static table ({STATIC_FILE}): Embed's EMBEDDING_MODEL_STATIC is refused; \
+             `textanalysis distill-static --semantic-model DIR` writes it"
+        );
+        return Ok(None);
+    }
+    let started = std::time::Instant::now();
+    let table = StaticEmbedder::load(dir).map_err(|e| {
+        format!(
+            "cannot load the static table in {} ({e}); `textanalysis distill-static --force \
+             --semantic-model DIR` writes it again",
+            dir.display()
+        )
+    })?;
+    let info = table.info();
+    tracing::info!(
+        model = %info.name,
+        dimensions = info.dim,
+        load_ms = started.elapsed().as_millis() as u64,
+        "static table loaded"
+    );
+    Ok(Some(Arc::new(table)))
 }
 
 #[tokio::main]
@@ -141,8 +177,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let embedder = match load_encoder(&args.encoder) {
-        Ok(embedder) => embedder,
+    let (embedder, static_embedder) = match load_encoder(&args.encoder) {
+        Ok(embedders) => embedders,
         Err(message) => {
             tracing::error!("{message}");
             eprintln!("textanalysis: {message}");
@@ -179,6 +215,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         models,
         embedder,
         spans_dropped,
+        static_embedder,
     };
     let served =
         server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await;

@@ -81,7 +81,7 @@ pub struct EmbedderInfo {
     /// The embeddings' dimension.
     pub dim: usize,
     /// The most tokens the model reads at once; longer texts are embedded
-    /// in pieces and pooled.
+    /// in pieces and pooled. 0: no limit.
     pub max_tokens: usize,
 }
 

@@ -51,6 +51,22 @@ pub enum Command {
     /// Measure a model on labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Distil the sentence encoder into a static token table
+    /// (static.safetensors in its directory), which Embed uses when asked
+    /// for EMBEDDING_MODEL_STATIC.
+    DistillStatic(DistillStaticArgs),
+}
+
+/// Settings of `textanalysis distill-static`.
+#[derive(Debug, Clone, Args)]
+pub struct DistillStaticArgs {
+    /// Directory of the sentence encoder's model; the table is written
+    /// there, as static.safetensors, where the server looks for it.
+    #[arg(long, env = "TEXTANALYSIS_SEMANTIC_MODEL", default_value = DEFAULT_MODEL_DIR)]
+    pub semantic_model: PathBuf,
+    /// Distil even when the table exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Settings of `textanalysis train`.

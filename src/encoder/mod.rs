@@ -34,7 +34,9 @@
 //! rounding.
 
 mod chunk;
+pub mod distill;
 mod error;
+mod static_table;
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +47,7 @@ use tokenizers::Tokenizer;
 
 use self::chunk::{Chunk, Specials};
 pub use self::error::EncoderError;
+pub use self::static_table::{STATIC_FILE, StaticEmbedder, StaticTable};
 use crate::deadline::Deadline;
 pub use crate::semantic::{EmbedError, Embedder, EmbedderInfo, Embedding, cosine};
 
@@ -90,23 +93,7 @@ impl Encoder {
             .map_err(|e| invalid(&config_path, format!("not a BERT configuration: {e}")))?;
         check_pooling(&dir.join("1_Pooling").join("config.json"))?;
 
-        let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer = Tokenizer::from_bytes(read(&tokenizer_path)?)
-            .map_err(|e| invalid(&tokenizer_path, format!("not a tokenizer: {e}")))?;
-        tokenizer
-            .with_truncation(None)
-            .map_err(|e| invalid(&tokenizer_path, e.to_string()))?;
-        tokenizer.with_padding(None);
-        let special = |token: &str| {
-            tokenizer
-                .token_to_id(token)
-                .ok_or_else(|| invalid(&tokenizer_path, format!("no {token} token")))
-        };
-        let specials = Specials {
-            cls: special("[CLS]")?,
-            sep: special("[SEP]")?,
-            pad: special("[PAD]")?,
-        };
+        let (tokenizer, specials) = load_tokenizer(dir)?;
 
         // Read whole rather than memory-mapped (mapping is unsafe code, which
         // the crate denies); the buffer is dropped once the tensors are
@@ -185,6 +172,45 @@ impl Encoder {
         Ok(sums.into_iter().map(Embedding::normalised).collect())
     }
 
+    /// The model's reading of each token of `ids` alone: `[CLS] id [SEP]`
+    /// run through the model and mean-pooled over its three tokens, not
+    /// normalised. What [`distill`] builds the static table from; the
+    /// token-budget batches hold over a thousand such inputs each.
+    pub fn token_vectors(
+        &self,
+        ids: &[u32],
+        deadline: Deadline,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let chunks: Vec<Chunk> = ids
+            .iter()
+            .enumerate()
+            .map(|(text, &id)| Chunk {
+                text,
+                ids: vec![self.specials.cls, id, self.specials.sep],
+            })
+            .collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for batch in chunk::batches(&chunks, BATCH_TOKENS) {
+            if deadline.expired() {
+                return Err(EmbedError::DeadlineExceeded);
+            }
+            out.extend(self.pool(batch)?);
+        }
+        Ok(out)
+    }
+
+    /// The tokenizer's word pieces and their ids, in id order.
+    pub fn vocabulary(&self) -> Vec<(u32, String)> {
+        let mut vocab: Vec<(u32, String)> = self
+            .tokenizer
+            .get_vocab(true)
+            .into_iter()
+            .map(|(token, id)| (id, token))
+            .collect();
+        vocab.sort_unstable();
+        vocab
+    }
+
     /// Runs one batch through the model and mean-pools each chunk's token
     /// vectors over its attention mask.
     fn pool(&self, batch: &[Chunk]) -> Result<Vec<Vec<f32>>, EmbedError> {
@@ -223,6 +249,30 @@ fn read(path: &Path) -> Result<Vec<u8>, EncoderError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Reads the model's `tokenizer.json` with its truncation and padding
+/// switched off (the callers split and pad themselves), and the ids of the
+/// special tokens the encoder frames chunks with.
+fn load_tokenizer(dir: &Path) -> Result<(Tokenizer, Specials), EncoderError> {
+    let tokenizer_path = dir.join("tokenizer.json");
+    let mut tokenizer = Tokenizer::from_bytes(read(&tokenizer_path)?)
+        .map_err(|e| invalid(&tokenizer_path, format!("not a tokenizer: {e}")))?;
+    tokenizer
+        .with_truncation(None)
+        .map_err(|e| invalid(&tokenizer_path, e.to_string()))?;
+    tokenizer.with_padding(None);
+    let special = |token: &str| {
+        tokenizer
+            .token_to_id(token)
+            .ok_or_else(|| invalid(&tokenizer_path, format!("no {token} token")))
+    };
+    let specials = Specials {
+        cls: special("[CLS]")?,
+        sep: special("[SEP]")?,
+        pad: special("[PAD]")?,
+    };
+    Ok((tokenizer, specials))
 }
 
 fn invalid(path: &Path, reason: impl Into<String>) -> EncoderError {

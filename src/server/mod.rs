@@ -58,6 +58,9 @@ pub struct ServerConfig {
     pub embedder: Option<Arc<dyn Embedder>>,
     /// Where tracing's export counts the spans it drops, for the metrics.
     pub spans_dropped: Counter,
+    /// The static table distilled from the encoder, which Embed uses when
+    /// asked for it; none when the encoder's directory has no table.
+    pub static_embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl Default for ServerConfig {
@@ -80,6 +83,7 @@ impl Default for ServerConfig {
             models: Arc::new(models),
             embedder: None,
             spans_dropped: Counter::default(),
+            static_embedder: None,
         }
     }
 }
@@ -163,6 +167,7 @@ pub async fn run_with_metrics(
             config.default_language,
             config.models.clone(),
             config.embedder.clone(),
+            config.static_embedder.clone(),
             admission,
             metrics.clone(),
         ))

@@ -271,6 +271,7 @@ fn loaded_names(models: &Registry) -> String {
 pub fn list_models(models: &Registry) -> pb::ListModelsResponse {
     pb::ListModelsResponse {
         encoder: None,
+        static_encoder: None,
         models: models
             .iter()
             .map(|(name, model)| {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::validate::{
-    check_sentence_count, check_text, language, language_source, offset_unit, to_u32,
+    check_sentence_count, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
 };
 use crate::config::Limits;
 use crate::error::{Error, Violation};
@@ -14,6 +14,15 @@ use crate::proto::v1 as pb;
 use crate::semantic::{self, Embedder, EmbedderInfo};
 use crate::text::language::LanguageRequest;
 use crate::text::{Document, Language, Lexicon};
+
+/// The embedders a server holds, as Embed chooses among them.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedders<'a> {
+    /// The sentence encoder; none in lexical mode.
+    pub transformer: Option<&'a Arc<dyn Embedder>>,
+    /// The static table distilled from it, when the server has one.
+    pub fast: Option<&'a Arc<dyn Embedder>>,
+}
 
 /// An Embed request that passed validation, with the encoder to run it.
 pub struct EmbedCall {
@@ -55,15 +64,27 @@ pub fn encoder_info(info: &EmbedderInfo) -> pb::EncoderInfo {
 }
 
 impl EmbedCall {
-    /// Checks that an encoder is loaded, then the text, its size against
-    /// the encoder's limit, the offset unit and the language.
+    /// Checks the model asked for and that it is loaded, then the text,
+    /// its size against the encoder's limit, the offset unit and the
+    /// language.
     pub fn validate(
         request: pb::EmbedRequest,
         limits: &Limits,
         default_language: Language,
-        embedder: Option<&Arc<dyn Embedder>>,
+        embedders: Embedders<'_>,
     ) -> Result<Self, Error> {
-        let embedder = embedder.ok_or_else(|| Error::EncoderMissing("Embed".into()))?;
+        let embedder = match pb::EmbeddingModel::try_from(request.model) {
+            Ok(pb::EmbeddingModel::Unspecified | pb::EmbeddingModel::Transformer) => embedders
+                .transformer
+                .ok_or_else(|| Error::EncoderMissing("Embed".into()))?,
+            Ok(pb::EmbeddingModel::Static) => embedders.fast.ok_or(Error::StaticTableMissing)?,
+            Err(_) => {
+                return Err(Error::InvalidArgument(vec![unknown_enum(
+                    "model",
+                    request.model,
+                )]));
+            }
+        };
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
         if violations.is_empty() {

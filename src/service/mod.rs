@@ -38,6 +38,7 @@ pub struct TextAnalysis {
     default_language: Language,
     models: Arc<ModelStore>,
     embedder: Option<Arc<dyn Embedder>>,
+    static_embedder: Option<Arc<dyn Embedder>>,
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
 }
@@ -53,13 +54,15 @@ pub const ANALYSES: [&str; 4] = [SUMMARIZE, CLASSIFY, COMPARE, EMBED];
 impl TextAnalysis {
     /// A service enforcing `limits`, reading texts whose language
     /// detection is unsure in `default_language`, classifying with
-    /// `models`, reading meaning with `embedder` (none: lexical mode) and
-    /// running analyses as `admission` lets them.
+    /// `models`, reading meaning with `embedder` (none: lexical mode),
+    /// embedding with `static_embedder` when Embed asks for the static
+    /// table, and running analyses as `admission` lets them.
     pub fn new(
         limits: Limits,
         default_language: Language,
         models: Arc<ModelStore>,
         embedder: Option<Arc<dyn Embedder>>,
+        static_embedder: Option<Arc<dyn Embedder>>,
         admission: Arc<Admission>,
         metrics: Arc<Metrics>,
     ) -> Self {
@@ -68,6 +71,7 @@ impl TextAnalysis {
             default_language,
             models,
             embedder,
+            static_embedder,
             admission,
             metrics,
         }
@@ -224,6 +228,10 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             .embedder
             .as_ref()
             .map(|e| embed::encoder_info(e.info()));
+        response.static_encoder = self
+            .static_embedder
+            .as_ref()
+            .map(|e| embed::encoder_info(e.info()));
         Ok(Response::new(response))
     }
 
@@ -258,11 +266,15 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
         let admitted = self.admitted(&request)?;
         let deadline = admitted.0;
         self.received(EMBED, request.get_ref().text.len());
+        let embedders = embed::Embedders {
+            transformer: self.embedder.as_ref(),
+            fast: self.static_embedder.as_ref(),
+        };
         let call = embed::EmbedCall::validate(
             request.into_inner(),
             &limits,
             self.default_language,
-            self.embedder.as_ref(),
+            embedders,
         )?;
         let response = self
             .run_analysis(admitted, move |lexicon| {

@@ -15,6 +15,8 @@ mod compression;
 mod deadlines;
 mod embed;
 #[cfg(feature = "semantic")]
+mod embed_static;
+#[cfg(feature = "semantic")]
 mod encoder;
 mod errors;
 mod fuzz_regressions;

@@ -50,3 +50,29 @@ pub fn semantic_config() -> ServerConfig {
         ..ServerConfig::default()
     }
 }
+
+/// The model directory with its static table (`static.safetensors`). The
+/// test command writes the table after fetching the model; when it is
+/// missing (a bare `cargo test`), it is distilled here, once per test run:
+/// some 30,000 three-token inputs through the encoder, about 100 seconds
+/// of CPU (some 50 s on two idle cores).
+pub fn static_model_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        use textanalysis::deadline::Deadline;
+        use textanalysis::encoder::STATIC_FILE;
+        use textanalysis::encoder::distill::{self, Recipe};
+
+        let dir = model_dir();
+        let table = dir.join(STATIC_FILE);
+        if !table.exists() {
+            let raw = distill::raw(encoder(), Deadline::NONE, &mut |_, _| {}).expect("distil");
+            let partial = dir.join(format!("{STATIC_FILE}.{}.partial", std::process::id()));
+            distill::build(&raw, &Recipe::DEFAULT)
+                .save(&partial)
+                .expect("write the static table");
+            std::fs::rename(&partial, &table).expect("move the static table in place");
+        }
+        dir
+    })
+}
