@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::classify::FeatureKind;
 use crate::text::Language;
 
 mod encoder;
@@ -84,6 +85,28 @@ pub struct TrainArgs {
     /// Inverse regularisation strength of the linear SVM.
     #[arg(long, default_value_t = 1.0)]
     pub c: f64,
+    /// What the model reads of a text: `lexical` (its words, tf-idf),
+    /// `semantic` (the sentence encoder's embedding of the whole text) or
+    /// `lexical+semantic` (both). A model that reads meaning needs
+    /// `--semantic-model`, and a server with the same encoder to serve it.
+    #[arg(long, default_value = "lexical")]
+    pub features: FeatureKind,
+    /// Directory of the sentence encoder's model, for `--features
+    /// semantic` or `lexical+semantic`.
+    #[arg(long)]
+    pub semantic_model: Option<PathBuf>,
+    /// A file of embeddings kept between runs: texts found there (by a
+    /// hash of the text) are not embedded again, and the others are added.
+    /// Embedding is nearly all the cost of training with semantic
+    /// features; measuring several splits of one data set embeds each text
+    /// once.
+    #[arg(long)]
+    pub embedding_cache: Option<PathBuf>,
+    /// With `--features lexical+semantic`: the factor of the embedding
+    /// beside the unit-length tf-idf vector; larger lets the embedding
+    /// weigh more against the words.
+    #[arg(long, default_value_t = crate::classify::train::SEMANTIC_SCALE)]
+    pub semantic_scale: f64,
 }
 
 /// `textanalysis eval ...`.
@@ -115,6 +138,14 @@ pub struct EvalClassifyArgs {
     /// from one run to the next.
     #[arg(long, default_value_t = 5)]
     pub passes: usize,
+    /// Directory of the sentence encoder's model, for a model trained with
+    /// semantic features (the one it was trained with).
+    #[arg(long)]
+    pub semantic_model: Option<PathBuf>,
+    /// A file of embeddings kept between runs (see `train
+    /// --embedding-cache`).
+    #[arg(long)]
+    pub embedding_cache: Option<PathBuf>,
 }
 
 impl Cli {

@@ -6,9 +6,14 @@
 //! values that read back exactly, so that a model read then written gives
 //! the same bytes.
 //!
-//! # File format, version 2
+//! # File format, versions 2 and 3
 //!
-//! All integers and floats are little-endian; there is no padding.
+//! Version 2 is a lexical model (tf-idf features); version 3 is a model
+//! trained with semantic features, and is version 2 with an extra header
+//! field and an extra array (below). A lexical model is always written as
+//! version 2, so that its bytes do not depend on whether this build can
+//! write the other kind. All integers and floats are little-endian; there
+//! is no padding.
 //!
 //! | bytes | content |
 //! |---|---|
@@ -20,8 +25,10 @@
 //! | `4·F` | `f32` idf of each feature, in the same order |
 //! | `4·F·L` | `f32` weights, feature-major: the `L` label weights of feature 0, then of feature 1, … |
 //! | `4·L` | `f32` bias of each label |
+//! | `4·D·L` | version 3 only: `f32` embedding weights, dimension-major: the `L` label weights of dimension 0, then of dimension 1, … |
 //!
-//! The file ends there: its length is exactly `16 + H + 4F(2 + L) + 4L`.
+//! The file ends there: its length is exactly `16 + H + 4F(2 + L) + 4L`,
+//! plus `4DL` in version 3.
 //! The header object has these fields (others are ignored, so later
 //! versions of this format may add some):
 //!
@@ -41,13 +48,22 @@
 //!   of unseen features `ln((1 + N) / 1) + 1`;
 //! - `temperature`: the softmax temperature of single-label probabilities;
 //! - `platt`: `L` objects `{"a": A, "b": B}`, the per-label sigmoids
-//!   `1 / (1 + exp(A·s + B))`.
+//!   `1 / (1 + exp(A·s + B))`;
+//! - `semantic` (version 3 only, required there): `{"features":
+//!   "semantic" | "lexical+semantic", "encoder": NAME, "dimensions": D,
+//!   "scale": S}`, what the model reads, the sentence encoder whose
+//!   document embeddings it was trained on (a server with another encoder,
+//!   or one of another dimension, refuses the file), and the factor the
+//!   embedding was multiplied by in training (already folded into the
+//!   weights; informational). A `"semantic"` model has no lexical
+//!   features (`F` is 0).
 //!
 //! A document's decision value for label `l` is
-//! `s_l = bias_l + Σ x_f · weight[f][l]`, where `x` is the document's
-//! sublinear tf-idf vector over the model's features,
-//! `(1 + ln count) · idf`, scaled to unit length (features the model does
-//! not know are dropped before scaling).
+//! `s_l = bias_l + Σ x_f · weight[f][l] + Σ e_d · embedding_weight[d][l]`,
+//! where `x` is the document's sublinear tf-idf vector over the model's
+//! features, `(1 + ln count) · idf`, scaled to unit length (features the
+//! model does not know are dropped before scaling), and `e` (version 3) is
+//! the encoder's embedding of the whole text, unit length.
 //!
 //! A single-label model's probabilities are the softmax of `s / temperature`
 //! over the `L` labels; a multi-label model's (and a single-label one's
@@ -65,6 +81,8 @@
 //!
 //! # Versions
 //!
+//! - 3: a model trained with semantic features: version 2 with the
+//!   `semantic` header field and the embedding weights.
 //! - 2: features read the text's words without segmenting it, and a
 //!   bigram's bucket comes from the hash of its two words' hashes (see
 //!   [`crate::classify::features`]).
@@ -77,7 +95,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Model, ModelError, ModelMeta, Parts, corrupt};
+use super::{FeatureKind, Model, ModelError, ModelMeta, Parts, SemanticWeights, corrupt};
 use crate::classify::calibration::Platt;
 use crate::classify::features::BITS;
 use crate::classify::linear;
@@ -85,8 +103,13 @@ use crate::classify::linear;
 /// The first bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"TAMODEL\0";
 
-/// The format version this build writes and reads.
+/// The format version of lexical models, which this build writes and
+/// reads.
 pub const FORMAT_VERSION: u32 = 2;
+
+/// The format version of models trained with semantic features, which
+/// this build writes and reads too.
+pub const SEMANTIC_FORMAT_VERSION: u32 = 3;
 
 /// How documents become features; fixed in this build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +140,17 @@ struct Header {
     training_docs: u64,
     temperature: f64,
     platt: Vec<Platt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    semantic: Option<SemanticHeader>,
+}
+
+/// What a version 3 header says of the embedding features.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SemanticHeader {
+    features: FeatureKind,
+    encoder: String,
+    dimensions: u64,
+    scale: f64,
 }
 
 impl Model {
@@ -129,20 +163,33 @@ impl Model {
             training_docs: self.training_docs,
             temperature: self.temperature,
             platt: self.platt.clone(),
+            semantic: self.semantic.as_ref().map(|s| SemanticHeader {
+                features: s.kind,
+                encoder: s.encoder.clone(),
+                dimensions: s.dim as u64,
+                scale: s.scale,
+            }),
         };
         let json = serde_json::to_vec(&header).expect("a model header always serialises");
         let (idf, weights) = self.idf_and_weights();
+        let dense: &[f32] = self.semantic.as_ref().map_or(&[], |s| &s.weights);
         let mut out = Vec::with_capacity(
-            16 + json.len() + 4 * (self.features.len() + self.rows.len() + self.bias.len()),
+            16 + json.len()
+                + 4 * (self.features.len() + self.rows.len() + self.bias.len() + dense.len()),
         );
+        let version = if self.semantic.is_some() {
+            SEMANTIC_FORMAT_VERSION
+        } else {
+            FORMAT_VERSION
+        };
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&(json.len() as u32).to_le_bytes());
         out.extend_from_slice(&json);
         for f in &self.features {
             out.extend_from_slice(&f.to_le_bytes());
         }
-        for v in idf.iter().chain(&weights).chain(&self.bias) {
+        for v in idf.iter().chain(&weights).chain(&self.bias).chain(dense) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out
@@ -158,7 +205,7 @@ impl Model {
         let version = reader
             .u32()
             .map_err(|_| corrupt("truncated before the format version"))?;
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != SEMANTIC_FORMAT_VERSION {
             return Err(ModelError::IncompatibleVersion(version));
         }
         let header_len = reader
@@ -192,12 +239,30 @@ impl Model {
                 "{labels} labels; a model needs at least 2"
             )));
         }
+        let dim = match (&header.semantic, version) {
+            (None, FORMAT_VERSION) => 0,
+            (Some(s), SEMANTIC_FORMAT_VERSION) => s.dimensions,
+            (None, _) => {
+                return Err(corrupt(format!(
+                    "a version {version} model without its `semantic` header field"
+                )));
+            }
+            (Some(_), _) => {
+                return Err(corrupt(format!(
+                    "a `semantic` header field in a version {version} model"
+                )));
+            }
+        };
         let f = header.feature_count;
         // The exact length left, in u128 so that no header value overflows.
-        let expected = 4 * (u128::from(f) * (2 + u128::from(labels)) + u128::from(labels));
+        let expected = 4
+            * (u128::from(f) * (2 + u128::from(labels))
+                + u128::from(labels)
+                + u128::from(dim) * u128::from(labels));
         if expected != reader.remaining() as u128 {
             return Err(corrupt(format!(
-                "{} bytes of arrays for {f} features and {labels} labels, which need {expected}",
+                "{} bytes of arrays for {f} features, {dim} embedding dimensions and {labels} \
+                 labels, which need {expected}",
                 reader.remaining()
             )));
         }
@@ -208,6 +273,16 @@ impl Model {
         let idf: Vec<f32> = reader.array(f, f32::from_le_bytes)?;
         let weights: Vec<f32> = reader.array(f * labels, f32::from_le_bytes)?;
         let bias: Vec<f32> = reader.array(labels, f32::from_le_bytes)?;
+        let semantic = match header.semantic {
+            Some(s) => Some(SemanticWeights {
+                kind: s.features,
+                encoder: s.encoder,
+                dim: dim as usize,
+                scale: s.scale,
+                weights: reader.array(dim as usize * labels, f32::from_le_bytes)?,
+            }),
+            None => None,
+        };
         Model::from_parts(Parts {
             meta: header.meta,
             features,
@@ -217,6 +292,7 @@ impl Model {
             temperature: header.temperature,
             platt: header.platt,
             training_docs: header.training_docs,
+            semantic,
         })
     }
 
@@ -309,6 +385,53 @@ mod tests {
     }
 
     #[test]
+    fn semantic_models_round_trip_as_version_3() {
+        let model = super::super::tests::small_semantic();
+        let bytes = model.to_bytes();
+        assert_eq!(&bytes[8..12], &SEMANTIC_FORMAT_VERSION.to_le_bytes());
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(back.features(), FeatureKind::LexicalSemantic);
+        let s = back.semantic().unwrap();
+        assert_eq!((s.encoder.as_str(), s.dim, s.scale), ("fake", 4, 1.5));
+        assert_eq!(back.to_bytes(), bytes);
+        // A lexical model stays version 2, with no `semantic` field.
+        let lexical = small().to_bytes();
+        assert_eq!(&lexical[8..12], &FORMAT_VERSION.to_le_bytes());
+        assert!(!String::from_utf8_lossy(&lexical).contains("semantic"));
+        for len in 0..bytes.len() {
+            assert!(Model::from_bytes(&bytes[..len]).is_err(), "prefix of {len}");
+        }
+        // The version and the header must agree.
+        let mut v2 = bytes.clone();
+        v2[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+        assert!(
+            Model::from_bytes(&v2)
+                .unwrap_err()
+                .to_string()
+                .contains("version 2")
+        );
+        let mut v3 = lexical.clone();
+        v3[8..12].copy_from_slice(&SEMANTIC_FORMAT_VERSION.to_le_bytes());
+        assert!(
+            Model::from_bytes(&v3)
+                .unwrap_err()
+                .to_string()
+                .contains("without")
+        );
+        // A non-finite embedding weight.
+        let mut nan = bytes.clone();
+        let at = nan.len() - 4;
+        nan[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(
+            Model::from_bytes(&nan)
+                .unwrap_err()
+                .to_string()
+                .contains("embedding")
+        );
+    }
+
+    #[test]
     fn json_stable_values_round_trip() {
         let mut rng = linear::XorShift::new(5);
         for _ in 0..10_000 {
@@ -337,7 +460,7 @@ mod tests {
         let e = Model::from_bytes(&bytes).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "incompatible model format version 7, this build reads 2"
+            "incompatible model format version 7, this build reads 2 and 3"
         );
     }
 
