@@ -24,7 +24,7 @@ fn benches(c: &mut Criterion) {
         let text = news(size);
         common::configure(&mut group, text.len());
         group.bench_with_input(BenchmarkId::new("whole", label), &text, |b, text| {
-            b.iter(|| model.classify_text(black_box(text), None, false, lexicon))
+            b.iter(|| model.classify_text(black_box(text), None, false, None, lexicon))
         });
         group.bench_with_input(BenchmarkId::new("detect", label), &text, |b, text| {
             b.iter(|| Language::detect(black_box(text)))

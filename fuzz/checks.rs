@@ -184,7 +184,7 @@ pub fn classify(data: &[u8]) {
     // The server's path, which never sorts the features the model lacks,
     // answers the same.
     assert_eq!(
-        model.classify_text(document, given, false, lexicon),
+        model.classify_text(document, given, false, None, lexicon),
         (language, single)
     );
 
@@ -325,7 +325,9 @@ pub fn model_file(data: &[u8]) {
     // The server's path, which never sorts the features the model lacks,
     // answers the same, whatever the model.
     assert_eq!(
-        model.classify_text(TEXT, Some(english), false, lexicon).1,
+        model
+            .classify_text(TEXT, Some(english), false, None, lexicon)
+            .1,
         single
     );
 }

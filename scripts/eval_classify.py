@@ -40,13 +40,17 @@ from classify_splits import SEEDS, load, split, write
 PASSES = 5
 
 
-def ours(binary, train_path, test_path, model_path):
+def ours(binary, train_path, test_path, model_path, train_args=(), eval_args=()):
+    """Trains on train_path and measures on test_path; `train_args` and
+    `eval_args` are added to the two commands (eval_classify_semantic.py's
+    features, encoder and embedding cache)."""
     t0 = time.perf_counter()
-    subprocess.run([binary, "train", "--input", train_path, "--out", model_path, "--holdout", "0"],
+    subprocess.run([binary, "train", "--input", train_path, "--out", model_path, "--holdout", "0",
+                    *train_args],
                    check=True, capture_output=True, text=True)
     train_s = time.perf_counter() - t0
     out = subprocess.run([binary, "eval", "classify", "--model", model_path, "--data", test_path,
-                          "--warm-up", train_path, "--passes", str(PASSES)],
+                          "--warm-up", train_path, "--passes", str(PASSES), *eval_args],
                          check=True, capture_output=True, text=True).stdout
     acc = float(re.search(r"accuracy\D*([0-9.]+)", out).group(1))
     f1 = float(re.search(r"macro-F1\D*([0-9.]+)", out).group(1))

@@ -21,10 +21,41 @@ fn main() -> ExitCode {
             bound_encoder_threads(args.encoder.threads(args.concurrency.in_flight()));
             serve(args)
         }
-        Command::Train(args) => textanalysis::commands::train(&args),
-        Command::Eval(EvalCommand::Classify(args)) => textanalysis::commands::eval_classify(&args),
+        Command::Train(args) => {
+            let encoder = match tool_encoder(args.semantic_model.as_deref()) {
+                Ok(encoder) => encoder,
+                Err(code) => return code,
+            };
+            textanalysis::commands::train(&args, encoder.as_ref().map(|e| e as &dyn Embedder))
+        }
+        Command::Eval(EvalCommand::Classify(args)) => {
+            let encoder = match tool_encoder(args.semantic_model.as_deref()) {
+                Ok(encoder) => encoder,
+                Err(code) => return code,
+            };
+            textanalysis::commands::eval_classify(
+                &args,
+                encoder.as_ref().map(|e| e as &dyn Embedder),
+            )
+        }
         Command::DistillStatic(args) => textanalysis::commands::distill_static(&args),
     }
+}
+
+/// The sentence encoder a tool command (`train`, `eval classify`) was
+/// given with `--semantic-model DIR`, if any; a failure to load it is told
+/// and ends the command.
+fn tool_encoder(dir: Option<&std::path::Path>) -> Result<Option<Encoder>, ExitCode> {
+    let Some(dir) = dir else {
+        return Ok(None);
+    };
+    Encoder::load(dir).map(Some).map_err(|e| {
+        eprintln!(
+            "textanalysis: cannot load the sentence encoder in {}: {e}",
+            dir.display()
+        );
+        ExitCode::from(2)
+    })
 }
 
 /// Has glibc's malloc give every buffer of 128 KiB or more (request
@@ -164,24 +195,27 @@ async fn serve(args: ServeArgs) -> ExitCode {
             "exporting spans over OTLP"
         );
     }
+    // The encoder first: the models trained with semantic features are
+    // checked against it.
+    let (embedder, static_embedder) = match load_encoder(&args.encoder) {
+        Ok(embedders) => embedders,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("textanalysis: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let sources = ModelSources {
         dir: args.models_dir.clone(),
         files: args.models.clone(),
         default: args.default_model.clone(),
+        encoder: embedder.as_ref().map(|e| e.info().clone()),
     };
     let models = match ModelStore::load(sources) {
         Ok(store) => Arc::new(store),
         Err(e) => {
             tracing::error!(error = %e, "cannot load the models");
             eprintln!("textanalysis: cannot load the models: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let (embedder, static_embedder) = match load_encoder(&args.encoder) {
-        Ok(embedders) => embedders,
-        Err(message) => {
-            tracing::error!("{message}");
-            eprintln!("textanalysis: {message}");
             return ExitCode::from(2);
         }
     };

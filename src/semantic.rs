@@ -34,6 +34,18 @@ impl Embedding {
         Embedding(values.into_boxed_slice())
     }
 
+    /// An embedding read back from storage: kept bit for bit when it is
+    /// one already (unit length, or zero, to within rounding), so that a
+    /// stored embedding is the one the encoder made; normalised otherwise.
+    pub fn restored(values: Vec<f32>) -> Embedding {
+        let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if values.iter().all(|v| v.is_finite()) && (norm == 0.0 || (norm - 1.0).abs() < 1e-4) {
+            Embedding(values.into_boxed_slice())
+        } else {
+            Embedding::normalised(values)
+        }
+    }
+
     /// The direction of the weighted sum of `parts`: how a text embedded in
     /// pieces (chunks, sentences) is embedded whole. Weights are usually
     /// token or word counts, so that every token weighs the same whichever
@@ -237,6 +249,12 @@ mod tests {
         assert_eq!(cosine(&zero, &e), 0.0);
         let nan = Embedding::normalised(vec![f32::NAN, 1.0]);
         assert_eq!(cosine(&nan, &e), 0.0);
+        // A stored unit vector reads back as it was; anything else is
+        // normalised.
+        let stored = Embedding::normalised(vec![1.0, 1.0, 1.0]);
+        assert_eq!(Embedding::restored(stored.values().to_vec()), stored);
+        assert_eq!(Embedding::restored(vec![0.0; 3]).values(), &[0.0; 3]);
+        assert_eq!(Embedding::restored(vec![3.0, 4.0]).values(), &[0.6, 0.8]);
     }
 
     #[test]

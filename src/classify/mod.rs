@@ -6,7 +6,9 @@
 //! is loaded, in; its language and its ranked scores out. Both ways read
 //! the text's words once, through the shared pipeline's folding, stopwords
 //! and stemmer ([`features`]); ad-hoc topics with a description or examples
-//! are also scored by meaning when there is an encoder ([`zeroshot`]).
+//! are also scored by meaning when there is an encoder ([`zeroshot`]), and
+//! a model trained with semantic features reads the encoder's embedding of
+//! the text beside (or instead of) its words ([`model::FeatureKind`]).
 
 pub mod adhoc;
 pub mod calibration;
@@ -19,7 +21,7 @@ pub mod registry;
 pub mod train;
 pub mod zeroshot;
 
-pub use model::{Measurement, Model, ModelError, ModelMeta};
+pub use model::{FeatureKind, Measurement, Model, ModelError, ModelMeta};
 
 use crate::deadline::Deadline;
 use crate::semantic::{EmbedError, Embedder};
@@ -72,6 +74,20 @@ impl Default for ClassifyOptions {
     }
 }
 
+/// Why a text cannot be classified.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClassifyError {
+    /// The model reads the text's meaning and no encoder was given.
+    #[error("the model reads meaning and needs the sentence encoder")]
+    EncoderMissing,
+    /// The model was trained on another encoder's embeddings.
+    #[error("the model cannot read this encoder's embeddings: {0}")]
+    EncoderMismatch(String),
+    /// Embedding failed: the deadline passed, or the encoder failed.
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+}
+
 /// A label and its score: a probability for a model's label; for an ad-hoc
 /// topic, a similarity of words, or with meaning read, the calibrated
 /// probability of [`zeroshot::calibrated`].
@@ -92,32 +108,55 @@ pub struct Classification<'a> {
     /// `top_k`, none below `min_score`.
     pub topics: Vec<TopicScore<'a>>,
     /// Whether the encoder read the text's meaning (ad-hoc topics with a
-    /// description or examples, and an encoder given).
+    /// description or examples and an encoder given, or a model with
+    /// semantic features).
     pub by_meaning: bool,
 }
 
 /// Classifies `text` against a model or ad-hoc topics, with `lexicon`'s
-/// remembered terms and, for ad-hoc topics with a description or examples,
-/// `embedder` (none: words alone, as for every model). Classification reads
-/// the text's words once and needs no sentences, so the text is not
-/// segmented: its cost is linear in the text, and with an encoder, one
-/// embedding call of the text and the topics' texts.
+/// remembered terms and `embedder` for ad-hoc topics with a description or
+/// examples (none: words alone) and for a model with semantic features
+/// (which needs it). Classification reads the text's words once and needs
+/// no sentences, so the text is not segmented: its cost is linear in the
+/// text, and with an encoder, one embedding call of the text (and of the
+/// topics' texts).
 ///
-/// Fails only when embedding does: past `options.deadline`, or an encoder
-/// fault.
+/// Fails when a model with semantic features gets no encoder, or one of
+/// another name or dimension than it was trained with, and when embedding
+/// fails: past `options.deadline`, or an encoder fault.
 pub fn classify<'a>(
     text: &str,
     against: Against<'a>,
     options: &ClassifyOptions,
     embedder: Option<&dyn Embedder>,
     lexicon: &mut Lexicon,
-) -> Result<Classification<'a>, EmbedError> {
+) -> Result<Classification<'a>, ClassifyError> {
     let mut by_meaning = false;
     let (language, mut topics): (_, Vec<TopicScore<'a>>) = match against {
         Against::Model(model) => {
             let labels = &model.meta().labels;
-            let (language, ranked) =
-                model.classify_text(text, options.language, options.multi_label, lexicon);
+            let embedding = match model.semantic() {
+                None => None,
+                Some(semantic) => {
+                    let embedder = embedder.ok_or(ClassifyError::EncoderMissing)?;
+                    let info = embedder.info();
+                    if let Some(why) = semantic.mismatch(&info.name, info.dim) {
+                        return Err(ClassifyError::EncoderMismatch(why));
+                    }
+                    by_meaning = true;
+                    embedder
+                        .embed(&[text], options.deadline)?
+                        .into_iter()
+                        .next()
+                }
+            };
+            let (language, ranked) = model.classify_text(
+                text,
+                options.language,
+                options.multi_label,
+                embedding.as_ref().map(|e| e.values()),
+                lexicon,
+            );
             let topics = ranked
                 .into_iter()
                 .filter_map(|(i, score)| {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use super::model::{Model, ModelError};
+use crate::semantic::EmbedderInfo;
 
 /// Name of the built-in model.
 pub const BUILTIN_NAME: &str = "news";
@@ -31,6 +32,12 @@ pub struct ModelSources {
     /// Name of the model used when a request names none; the built-in
     /// model when unset.
     pub default: Option<String>,
+    /// The server's sentence encoder, if one is loaded: a model trained
+    /// with semantic features on another encoder (another name or
+    /// dimension) is refused, since its weights mean nothing for these
+    /// vectors. Without an encoder such models load, and requests that name
+    /// them fail.
+    pub encoder: Option<EmbedderInfo>,
 }
 
 /// Why a set of models could not be loaded.
@@ -49,6 +56,15 @@ pub enum RegistryError {
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
+    },
+    /// A model was trained with semantic features on another encoder than
+    /// the server's.
+    #[error("model file {}: {reason}", path.display())]
+    Encoder {
+        /// The file.
+        path: PathBuf,
+        /// Which encoder it needs.
+        reason: String,
     },
     /// Two sources give a model the same name.
     #[error("two models are named `{0}`; names must be unique")]
@@ -83,6 +99,11 @@ impl Registry {
         files.extend(sources.files.iter().cloned());
         for (name, path) in files {
             let model = Model::load(&path)?;
+            if let (Some(semantic), Some(encoder)) = (model.semantic(), &sources.encoder)
+                && let Some(reason) = semantic.mismatch(&encoder.name, encoder.dim)
+            {
+                return Err(RegistryError::Encoder { path, reason });
+            }
             if models.insert(name.clone(), Arc::new(model)).is_some() {
                 return Err(RegistryError::Duplicate(name));
             }
@@ -180,5 +201,59 @@ impl ModelStore {
         let count = registry.models.len();
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = registry;
         Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::FeatureKind;
+    use crate::classify::train::{ExampleEmbeddings, TrainOptions, train};
+    use crate::deadline::Deadline;
+    use crate::semantic::Embedder;
+    use crate::semantic::fake::FakeEmbedder;
+
+    #[test]
+    fn a_model_of_another_encoder_is_refused_naming_its_file() {
+        let fake = FakeEmbedder::new();
+        let examples = crate::classify::train::tests_semantic::synonym_examples();
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        let vectors = fake.embed(&texts, Deadline::NONE).unwrap();
+        let options = TrainOptions {
+            features: FeatureKind::Semantic,
+            ..TrainOptions::default()
+        };
+        let embeddings = ExampleEmbeddings {
+            encoder: fake.info(),
+            vectors: &vectors,
+        };
+        let (model, _) = train(&examples, Some(embeddings), &options, &mut |_| {}).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("meaning.tam");
+        std::fs::write(&path, model.to_bytes()).unwrap();
+        let sources = |encoder: Option<EmbedderInfo>| ModelSources {
+            dir: Some(dir.path().to_owned()),
+            encoder,
+            ..ModelSources::default()
+        };
+        // Its own encoder, or none (requests naming it then fail): loads.
+        assert!(Registry::load(&sources(Some(fake.info().clone()))).is_ok());
+        assert!(Registry::load(&sources(None)).is_ok());
+        for other in [
+            EmbedderInfo {
+                name: "other".into(),
+                ..fake.info().clone()
+            },
+            EmbedderInfo {
+                dim: 384,
+                ..fake.info().clone()
+            },
+        ] {
+            let e = Registry::load(&sources(Some(other)))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(&path.display().to_string()), "{e}");
+            assert!(e.contains("encoder `fake`"), "{e}");
+        }
     }
 }

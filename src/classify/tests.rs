@@ -116,7 +116,7 @@ mod by_meaning {
         topics: &'a [adhoc::Topic<'a>],
         embedder: Option<&dyn Embedder>,
         options: &ClassifyOptions,
-    ) -> Result<Classification<'a>, EmbedError> {
+    ) -> Result<Classification<'a>, ClassifyError> {
         classify(
             TEXT,
             Against::Topics {
@@ -292,7 +292,7 @@ mod by_meaning {
         };
         assert_eq!(
             run(&topics, Some(&fake), &past),
-            Err(EmbedError::DeadlineExceeded)
+            Err(ClassifyError::Embed(EmbedError::DeadlineExceeded))
         );
         assert!(run(&topics, None, &past).is_ok());
     }

@@ -1,14 +1,15 @@
 //! Classify and ListModels: validation (the text, the language, the
 //! model or the ad-hoc topics), the call of the core's
-//! [`classify::classify`] (with the encoder, for ad-hoc topics, when one is
-//! loaded and the text is within its limit) and the response.
+//! [`classify::classify`] (with the encoder, when one is loaded and the
+//! text is within its limit: for ad-hoc topics, and for models trained with
+//! semantic features, which need it) and the response.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::validate::{check_text, language, language_source};
 use crate::classify::registry::Registry;
-use crate::classify::{self, Against, ClassifyOptions, Model, adhoc};
+use crate::classify::{self, Against, ClassifyError, ClassifyOptions, FeatureKind, Model, adhoc};
 use crate::config::Limits;
 use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
@@ -60,7 +61,10 @@ impl ClassifyCall {
         }
         let target = if request.topics.is_empty() {
             match models.get(&request.model) {
-                Some((name, model)) => Target::Model(name.to_owned(), model.clone()),
+                Some((name, model)) => {
+                    check_semantic_model(name, model, &request.text, limits)?;
+                    Target::Model(name.to_owned(), model.clone())
+                }
                 None => {
                     return Err(Error::NotFound(format!(
                         "no model named `{}`; loaded: {} (ListModels lists them)",
@@ -92,7 +96,9 @@ impl ClassifyCall {
     /// examples together are, is scored by words alone, as in lexical mode,
     /// rather than refused: words still answer, and the limit keeps bounding
     /// the encoder's work (all topic text is only held to the larger
-    /// `max_text_bytes`).
+    /// `max_text_bytes`). A model with semantic features cannot score by
+    /// words alone: validation refused such a text, and without an encoder
+    /// the request fails with [`Error::EncoderMissing`].
     pub fn run(
         self,
         models: &Registry,
@@ -146,7 +152,16 @@ impl ClassifyCall {
                 },
             ),
         };
-        let classification = classify::classify(&self.text, against, &options, embedder, lexicon)?;
+        let classification = classify::classify(&self.text, against, &options, embedder, lexicon)
+            .map_err(|e| match e {
+            ClassifyError::EncoderMissing => Error::EncoderMissing(format!(
+                "Classify with model `{}`, which reads meaning,",
+                model.name
+            )),
+            // The registry refuses such models when it loads them.
+            ClassifyError::EncoderMismatch(why) => Error::Internal(why),
+            ClassifyError::Embed(e) => e.into(),
+        })?;
         let model = match embedder {
             Some(embedder) if classification.by_meaning => pb::ModelRef {
                 encoder: embedder.info().name.clone(),
@@ -183,6 +198,30 @@ impl ClassifyCall {
         self.text.len() <= limits.max_semantic_text_bytes
             && topics <= limits.max_semantic_text_bytes
     }
+}
+
+/// A model that reads meaning cannot score a text the encoder may not
+/// read (over [`Limits::max_semantic_text_bytes`]): words alone are not
+/// what it was trained on.
+fn check_semantic_model(
+    name: &str,
+    model: &Model,
+    text: &str,
+    limits: &Limits,
+) -> Result<(), Error> {
+    if model.features().semantic() && text.len() > limits.max_semantic_text_bytes {
+        return Err(Error::InvalidArgument(vec![Violation::new(
+            "text",
+            format!(
+                "is {} bytes, over the limit of {} bytes for the sentence encoder, which model \
+                 `{}` needs (it reads meaning and cannot score by words alone)",
+                text.len(),
+                limits.max_semantic_text_bytes,
+                shorten(name)
+            ),
+        )]));
+    }
+    Ok(())
 }
 
 /// Every ad-hoc topic needs a unique, non-empty label and something to
@@ -251,7 +290,6 @@ fn shorten(s: &str) -> String {
     s.chars().take(64).collect()
 }
 
-/// Every loaded model with what it was trained on and how well it measured.
 /// The names of the loaded models, the first few of them, for a message.
 fn loaded_names(models: &Registry) -> String {
     const SHOWN: usize = 5;
@@ -268,6 +306,8 @@ fn loaded_names(models: &Registry) -> String {
     shown
 }
 
+/// Every loaded model with what it was trained on, what it reads and how
+/// well it measured.
 pub fn list_models(models: &Registry) -> pb::ListModelsResponse {
     pb::ListModelsResponse {
         encoder: None,
@@ -285,8 +325,21 @@ pub fn list_models(models: &Registry) -> pb::ListModelsResponse {
                     accuracy: meta.accuracy,
                     macro_f1: meta.macro_f1,
                     is_default: name == models.default_name(),
+                    features: proto_features(model.features()).into(),
+                    encoder: model
+                        .semantic()
+                        .map(|s| s.encoder.clone())
+                        .unwrap_or_default(),
                 }
             })
             .collect(),
+    }
+}
+
+fn proto_features(kind: FeatureKind) -> pb::ModelFeatures {
+    match kind {
+        FeatureKind::Lexical => pb::ModelFeatures::Lexical,
+        FeatureKind::Semantic => pb::ModelFeatures::Semantic,
+        FeatureKind::LexicalSemantic => pb::ModelFeatures::LexicalSemantic,
     }
 }

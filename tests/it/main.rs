@@ -29,6 +29,7 @@ mod properties;
 mod reflection;
 mod segmentation;
 mod semantic_summary;
+mod semantic_train;
 mod shutdown;
 mod slow_clients;
 mod summarize;

@@ -81,7 +81,7 @@ fn answers(text: &str, lexicon: &mut Lexicon) -> String {
     let model = registry::builtin().expect("the built-in model loads");
     let doc = Document::analyze_with(text, None, lexicon, Default::default());
     let (choice, counts) = features::detect_and_extract(text, None, lexicon);
-    let (_, ranked) = model.classify_text(text, None, false, lexicon);
+    let (_, ranked) = model.classify_text(text, None, false, None, lexicon);
     let bits: Vec<(usize, u64)> = ranked.iter().map(|&(l, p)| (l, p.to_bits())).collect();
     format!(
         "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {bits:?}",

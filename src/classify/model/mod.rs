@@ -10,7 +10,9 @@
 //!   and writing it, byte for byte;
 //! - [`index`]: the lookup index from a feature to its row, built at load;
 //! - [`score`]: a document's decision values and their calibrated
-//!   probabilities.
+//!   probabilities;
+//! - [`semantic`]: what a model reads ([`FeatureKind`]) and the weights of
+//!   the encoder's embedding in a model trained with semantic features.
 
 use std::path::PathBuf;
 
@@ -23,8 +25,10 @@ use super::linear;
 mod format;
 mod index;
 mod score;
+mod semantic;
 
-pub use format::{FORMAT_VERSION, MAGIC};
+pub use format::{FORMAT_VERSION, MAGIC, SEMANTIC_FORMAT_VERSION};
+pub use semantic::{FeatureKind, SemanticWeights};
 
 use format::json_stable;
 use index::Index;
@@ -119,8 +123,10 @@ pub enum ModelError {
     /// The bytes do not start with the magic bytes.
     #[error("not a textanalysis model (bad magic bytes)")]
     BadMagic,
-    /// The format version is not the one this build reads.
-    #[error("incompatible model format version {0}, this build reads {FORMAT_VERSION}")]
+    /// The format version is not one this build reads.
+    #[error(
+        "incompatible model format version {0}, this build reads {FORMAT_VERSION} and {SEMANTIC_FORMAT_VERSION}"
+    )]
     IncompatibleVersion(u32),
     /// The bytes are truncated, inconsistent or hold invalid values.
     #[error("corrupt model: {0}")]
@@ -129,6 +135,40 @@ pub enum ModelError {
 
 fn corrupt(message: impl Into<String>) -> ModelError {
     ModelError::Corrupt(message.into())
+}
+
+/// The checks of a model's embedding weights, for `labels` labels and `f`
+/// lexical features.
+fn check_semantic(s: &SemanticWeights, labels: usize, f: usize) -> Result<(), ModelError> {
+    if !s.kind.semantic() {
+        return Err(corrupt("embedding weights in a lexical model"));
+    }
+    if s.kind == FeatureKind::Semantic && f > 0 {
+        return Err(corrupt(
+            "lexical features in a model of semantic features alone",
+        ));
+    }
+    if s.encoder.is_empty() || s.dim == 0 {
+        return Err(corrupt(
+            "embedding weights of no named encoder or no dimension",
+        ));
+    }
+    if s.weights.len() != s.dim.saturating_mul(labels) {
+        return Err(corrupt(format!(
+            "{} embedding weights for {} dimensions and {labels} labels",
+            s.weights.len(),
+            s.dim
+        )));
+    }
+    if !s.weights.iter().all(|v| v.is_finite()) {
+        return Err(corrupt("an embedding weight is not finite"));
+    }
+    if !(s.scale.is_finite() && s.scale > 0.0) {
+        return Err(corrupt(
+            "the embedding scale is not a positive finite number",
+        ));
+    }
+    Ok(())
 }
 
 /// A sparse linear classifier with calibrated probabilities.
@@ -147,6 +187,8 @@ pub struct Model {
     temperature: f64,
     platt: Vec<Platt>,
     training_docs: u64,
+    /// The embedding's weights, for a model trained with semantic features.
+    semantic: Option<SemanticWeights>,
     /// Where each feature's row is.
     index: Index,
 }
@@ -170,6 +212,8 @@ pub struct Parts {
     pub platt: Vec<Platt>,
     /// Number of training documents.
     pub training_docs: u64,
+    /// The embedding's weights, for a model trained with semantic features.
+    pub semantic: Option<SemanticWeights>,
 }
 
 impl Model {
@@ -184,6 +228,7 @@ impl Model {
             temperature,
             mut platt,
             training_docs,
+            semantic,
         } = parts;
         let labels = meta.labels.len();
         if labels < 2 {
@@ -235,6 +280,13 @@ impl Model {
         if training_docs == 0 {
             return Err(corrupt("no training documents"));
         }
+        if let Some(s) = &semantic {
+            check_semantic(s, labels, f)?;
+        }
+        let semantic = semantic.map(|s| SemanticWeights {
+            scale: json_stable(s.scale),
+            ..s
+        });
         if ![meta.accuracy, meta.macro_f1, meta.ece]
             .iter()
             .all(|v| v.is_finite())
@@ -265,8 +317,22 @@ impl Model {
             temperature,
             platt,
             training_docs,
+            semantic,
             index,
         })
+    }
+
+    /// What the model reads of a text.
+    pub fn features(&self) -> FeatureKind {
+        self.semantic
+            .as_ref()
+            .map_or(FeatureKind::Lexical, |s| s.kind)
+    }
+
+    /// The embedding's weights, when the model reads the encoder's
+    /// embedding (and so needs the encoder).
+    pub fn semantic(&self) -> Option<&SemanticWeights> {
+        self.semantic.as_ref()
     }
 
     /// What the model is and how well it measured.
@@ -378,6 +444,22 @@ mod tests {
                 Platt { a: -4.1, b: 1.1 },
             ],
             training_docs: 27,
+            semantic: None,
+        })
+        .unwrap()
+    }
+
+    /// [`small`] with embedding weights of dimension 4 beside its words.
+    pub(super) fn small_semantic() -> Model {
+        Model::from_parts(Parts {
+            semantic: Some(SemanticWeights {
+                kind: FeatureKind::LexicalSemantic,
+                encoder: "fake".to_owned(),
+                dim: 4,
+                scale: 1.5,
+                weights: (0..12).map(|i| i as f32 / 8.0 - 0.7).collect(),
+            }),
+            ..parts_of(&small())
         })
         .unwrap()
     }
@@ -394,6 +476,7 @@ mod tests {
             temperature: model.temperature,
             platt: model.platt.clone(),
             training_docs: model.training_docs,
+            semantic: model.semantic.clone(),
         }
     }
 

@@ -15,13 +15,19 @@ use super::{Model, json_stable};
 
 impl Model {
     /// The raw decision value of each label for a document's feature
-    /// counts (as [`crate::classify::features::extract`] gives them).
-    pub fn decision_values(&self, features: &[(Feature, f32)]) -> Vec<f64> {
+    /// counts (as [`crate::classify::features::extract`] gives them) and,
+    /// for a model trained with semantic features, its embedding (without
+    /// one, or of another dimension, the embedding adds nothing).
+    pub fn decision_values(
+        &self,
+        features: &[(Feature, f32)],
+        embedding: Option<&[f32]>,
+    ) -> Vec<f64> {
         let mut hits: Vec<(u32, f32)> = features
             .iter()
             .filter_map(|&(feature, count)| self.index.position(feature).map(|i| (i as u32, count)))
             .collect();
-        self.decision_values_of_hits(&mut hits)
+        self.decision_values_of_hits(&mut hits, embedding)
     }
 
     /// [`Model::decision_values`] of a document's features as
@@ -31,7 +37,11 @@ impl Model {
     /// anything is sorted, and what is sorted and counted is the model's
     /// positions of the rest (in the same order as their features), so no
     /// feature is sorted and counted only to be dropped.
-    fn decision_values_of_features(&self, mut features: Vec<Feature>) -> Vec<f64> {
+    fn decision_values_of_features(
+        &self,
+        mut features: Vec<Feature>,
+        embedding: Option<&[f32]>,
+    ) -> Vec<f64> {
         features.retain_mut(|feature| match self.index.position(*feature) {
             Some(i) => {
                 *feature = i as u32;
@@ -41,12 +51,14 @@ impl Model {
         });
         // Positions are below the number of features, itself at most
         // 2^BITS (one a bucket), so they sort and count like features.
-        self.decision_values_of_hits(&mut crate::classify::features::count(features))
+        self.decision_values_of_hits(&mut crate::classify::features::count(features), embedding)
     }
 
     /// The decision values of a document whose features are at model
     /// positions `hits` (ascending, each with its count): sublinear tf-idf,
-    /// L2-normalised, dotted with each label's weights, plus its bias.
+    /// L2-normalised, dotted with each label's weights, plus its bias and,
+    /// for a model with semantic features, the embedding's dot product with
+    /// its weights.
     ///
     /// The rows of a large model (20 Newsgroups': 29 MB) are mostly out of
     /// the caches, and each feature's row is read for its idf before the
@@ -54,7 +66,11 @@ impl Model {
     /// asked for while this one is read, rather than leaving the processor
     /// to overlap the misses unasked (as a loop of its own reading every
     /// idf first would), which hides fewer of them.
-    fn decision_values_of_hits(&self, hits: &mut [(u32, f32)]) -> Vec<f64> {
+    fn decision_values_of_hits(
+        &self,
+        hits: &mut [(u32, f32)],
+        embedding: Option<&[f32]>,
+    ) -> Vec<f64> {
         let labels = self.bias.len();
         let mut norm = 0.0f64;
         for k in 0..hits.len() {
@@ -81,6 +97,9 @@ impl Model {
                 *s += x * w;
             }
         }
+        if let (Some(semantic), Some(embedding)) = (&self.semantic, embedding) {
+            semantic.add_to(embedding, &mut sums);
+        }
         sums.iter()
             .zip(&self.bias)
             .map(|(&s, &b)| {
@@ -98,23 +117,26 @@ impl Model {
     /// (`L` labels, or the two of a sigmoid) each has a probability in
     /// `[0.001 / L, 1 − 0.001 · (L − 1) / L]`.
     pub fn classify(&self, features: &[(Feature, f32)], multi_label: bool) -> Vec<(usize, f64)> {
-        self.rank(&self.decision_values(features), multi_label)
+        self.rank(&self.decision_values(features, None), multi_label)
     }
 
     /// Reads `text` (in `language`, or the one detected) and classifies
     /// it: its language and [`Model::classify`]'s ranking of its features,
     /// the same, found without sorting the features the model does not
     /// know. What a server's request and `eval classify`'s timing run.
+    /// `embedding` is the text's, for a model with semantic features (see
+    /// [`Model::decision_values`]).
     pub fn classify_text(
         &self,
         text: &str,
         language: impl Into<LanguageRequest>,
         multi_label: bool,
+        embedding: Option<&[f32]>,
         lexicon: &mut Lexicon,
     ) -> (LanguageChoice, Vec<(usize, f64)>) {
         let (language, features) =
             crate::classify::features::detect_and_collect(text, language, lexicon);
-        let scores = self.decision_values_of_features(features);
+        let scores = self.decision_values_of_features(features, embedding);
         (language, self.rank(&scores, multi_label))
     }
 
@@ -207,6 +229,32 @@ mod tests {
         for (_, p) in model.classify(&[(3, f32::MAX), (17, f32::INFINITY), (70_000, 1e-30)], true) {
             assert!(p.is_finite() && (0.0..=1.0).contains(&p));
         }
+    }
+
+    #[test]
+    fn the_embedding_adds_its_weights_to_the_words() {
+        let lexical = small();
+        let model = super::super::tests::small_semantic();
+        let doc = [(3, 2.0), (17, 1.0)];
+        let words = lexical.decision_values(&doc, None);
+        assert_eq!(model.decision_values(&doc, None), words);
+        let e = [0.5, 0.5, 0.5, 0.5];
+        let both = model.decision_values(&doc, Some(&e));
+        let w = &model.semantic().unwrap().weights;
+        for l in 0..3 {
+            let dense: f32 = (0..4).map(|d| 0.5 * w[d * 3 + l]).sum();
+            assert!((both[l] - words[l] - f64::from(dense)).abs() < 1e-5);
+        }
+        // An embedding of another dimension adds nothing.
+        assert_eq!(model.decision_values(&doc, Some(&[1.0; 3])), words);
+        let (_, ranked) = model.classify_text(
+            "text",
+            crate::text::Language::english(),
+            false,
+            Some(&e),
+            &mut Lexicon::new(),
+        );
+        assert_eq!(ranked.len(), 3);
     }
 
     #[test]

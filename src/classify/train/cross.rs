@@ -4,7 +4,7 @@
 //! the calibrated probabilities they give.
 
 use super::split::folds;
-use super::{FOLDS, Progress, Stage, TrainError, TrainOptions, fit};
+use super::{ExampleEmbeddings, FOLDS, Progress, Stage, TrainError, TrainOptions, fit};
 use crate::classify::features::FeatureCounts;
 use crate::classify::model::ModelMeta;
 
@@ -13,8 +13,10 @@ use crate::classify::model::ModelMeta;
 /// near-duplicate `groups`, and each fold is scored by tf-idf and SVMs
 /// fitted on the others. Fails when a label has fewer than two groups: it
 /// could not be both trained on and measured.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn out_of_fold_scores(
     features: &[FeatureCounts],
+    embeddings: Option<ExampleEmbeddings<'_>>,
     gold: &[Vec<usize>],
     labels: &[String],
     groups: &[Vec<usize>],
@@ -48,10 +50,18 @@ pub(super) fn out_of_fold_scores(
     });
     for fold in 0..k {
         let rows: Vec<usize> = (0..gold.len()).filter(|&i| fold_of[i] != fold).collect();
-        let model = fit(features, gold, &rows, meta.clone(), options, &mut |_| {})?;
+        let model = fit(
+            features,
+            embeddings,
+            gold,
+            &rows,
+            meta.clone(),
+            options,
+            &mut |_| {},
+        )?;
         for (i, s) in scores.iter_mut().enumerate() {
             if fold_of[i] == fold {
-                *s = model.decision_values(&features[i]);
+                *s = model.decision_values(&features[i], embeddings.and_then(|e| e.of(i)));
             }
         }
         progress(Progress {

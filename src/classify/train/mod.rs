@@ -37,6 +37,18 @@
 //! Either way the result carries warnings ([`Warning`]) when a figure rests
 //! on too few measured examples.
 //!
+//! # Semantic features
+//!
+//! With [`TrainOptions::features`] `semantic` or `lexical+semantic`, each
+//! example also has the sentence encoder's embedding of its text
+//! ([`ExampleEmbeddings`], made by the caller: this module never runs the
+//! encoder, and embedding is nearly all the cost, so a caller measuring
+//! several splits embeds each text once). The embedding's dimensions
+//! become dense features of value `scale · e_d` beside the unit-length
+//! tf-idf vector (or alone), and the same SVMs learn weights for both
+//! (`fit.rs`). Everything else (splits, folds, calibration, measurement)
+//! is unchanged.
+//!
 //! Texts are analysed and labels trained on all available cores; results do
 //! not depend on the number of threads.
 //!
@@ -61,7 +73,8 @@ use super::calibration::{self, Platt};
 use super::data::Example;
 use super::features::{self, FeatureCounts};
 use super::metrics::Evaluation;
-use super::model::{Measurement, Model, ModelError, ModelMeta};
+use super::model::{FeatureKind, Measurement, Model, ModelError, ModelMeta};
+use crate::semantic::{EmbedderInfo, Embedding};
 use crate::text::Lexicon;
 
 mod cross;
@@ -89,6 +102,35 @@ pub const CROSS_VALIDATION_BELOW: usize = 2000;
 /// The number of cross-validation folds.
 pub const FOLDS: usize = 5;
 
+/// The factor a document's embedding is multiplied by beside its
+/// unit-length tf-idf vector: 0.5, so that the embedding carries a fifth of
+/// each document's squared norm and the words the rest. The SVM's L2
+/// penalty on the embedding's weights grows as the factor shrinks (they
+/// are divided by it): a larger factor lets the model lean on the
+/// embedding's always-present, correlated dimensions rather than on the
+/// words that name a class, a much smaller one starves the embedding.
+/// `scripts/eval-classify-semantic.sh --scales` measures other factors on
+/// the same splits (the README shows the figures).
+pub const SEMANTIC_SCALE: f64 = 0.5;
+
+/// The training examples' document embeddings, one per example in order,
+/// and the encoder that made them: what a model with semantic features
+/// learns from.
+#[derive(Debug, Clone, Copy)]
+pub struct ExampleEmbeddings<'a> {
+    /// The encoder, whose name and dimension the model records.
+    pub encoder: &'a EmbedderInfo,
+    /// Each example's embedding of its whole text.
+    pub vectors: &'a [Embedding],
+}
+
+impl<'a> ExampleEmbeddings<'a> {
+    /// The embedding of example `i`.
+    fn of(self, i: usize) -> Option<&'a [f32]> {
+        self.vectors.get(i).map(Embedding::values)
+    }
+}
+
 /// How to train.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainOptions {
@@ -108,6 +150,11 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Inverse regularisation strength of the SVMs (> 0).
     pub c: f64,
+    /// What the model reads: words, the encoder's embedding, or both.
+    pub features: FeatureKind,
+    /// The factor of the embedding beside the tf-idf vector (> 0); see
+    /// [`SEMANTIC_SCALE`].
+    pub semantic_scale: f64,
 }
 
 impl Default for TrainOptions {
@@ -120,6 +167,8 @@ impl Default for TrainOptions {
             cross_validation_below: CROSS_VALIDATION_BELOW,
             seed: 42,
             c: 1.0,
+            features: FeatureKind::Lexical,
+            semantic_scale: SEMANTIC_SCALE,
         }
     }
 }
@@ -183,12 +232,16 @@ pub enum TrainError {
 }
 
 /// Trains a model on `examples`; returns it with how it measured.
-/// `progress` is called from the calling thread.
+/// `embeddings` are the examples', needed when `options.features` reads
+/// meaning and ignored otherwise. `progress` is called from the calling
+/// thread.
 pub fn train(
     examples: &[Example],
+    embeddings: Option<ExampleEmbeddings<'_>>,
     options: &TrainOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Model, TrainReport), TrainError> {
+    let embeddings = check_embeddings(examples.len(), embeddings, options)?;
     if !(options.c.is_finite() && options.c > 0.0) {
         return Err(TrainError::Option(format!(
             "c must be a positive number, not {}",
@@ -225,10 +278,18 @@ pub fn train(
     let everything: Vec<usize> = (0..examples.len()).collect();
     let (mut model, measured, rows, scores) = if examples.len() < options.cross_validation_below {
         let (folds, scores) = cross::out_of_fold_scores(
-            &features, &gold, &labels, &groups, &meta, options, progress,
+            &features, embeddings, &gold, &labels, &groups, &meta, options, progress,
         )?;
         let (temperature, platt) = calibrate(&scores, &gold, multi_label, n, progress);
-        let mut model = fit(&features, &gold, &everything, meta, options, progress)?;
+        let mut model = fit(
+            &features,
+            embeddings,
+            &gold,
+            &everything,
+            meta,
+            options,
+            progress,
+        )?;
         model.set_calibration(temperature, platt);
         let measured = Measurement::CrossValidation {
             folds,
@@ -242,16 +303,32 @@ pub fn train(
             options.holdout
         };
         let (training, held_out) = split(&gold, n, &groups, share, options.seed)?;
-        let mut model = fit(&features, &gold, &training, meta.clone(), options, progress)?;
+        let mut model = fit(
+            &features,
+            embeddings,
+            &gold,
+            &training,
+            meta.clone(),
+            options,
+            progress,
+        )?;
         let scores: Vec<Vec<f64>> = held_out
             .iter()
-            .map(|&i| model.decision_values(&features[i]))
+            .map(|&i| model.decision_values(&features[i], embeddings.and_then(|e| e.of(i))))
             .collect();
         let held_gold: Vec<Vec<usize>> = held_out.iter().map(|&i| gold[i].clone()).collect();
         let (temperature, platt) = calibrate(&scores, &held_gold, multi_label, n, progress);
         model.set_calibration(temperature, platt.clone());
         if options.holdout == 0.0 {
-            model = fit(&features, &gold, &everything, meta, options, progress)?;
+            model = fit(
+                &features,
+                embeddings,
+                &gold,
+                &everything,
+                meta,
+                options,
+                progress,
+            )?;
             model.set_calibration(temperature, platt);
         }
         let measured = Measurement::HeldOut {
@@ -297,6 +374,44 @@ pub fn train(
             warnings,
         },
     ))
+}
+
+/// The embeddings training uses: `embeddings` when `options.features`
+/// reads meaning (one per example, each of the encoder's dimension), none
+/// when it reads words alone.
+fn check_embeddings<'a>(
+    examples: usize,
+    embeddings: Option<ExampleEmbeddings<'a>>,
+    options: &TrainOptions,
+) -> Result<Option<ExampleEmbeddings<'a>>, TrainError> {
+    if !options.features.semantic() {
+        return Ok(None);
+    }
+    let Some(e) = embeddings else {
+        return Err(TrainError::Option(format!(
+            "features `{}` need the examples' embeddings",
+            options.features
+        )));
+    };
+    if e.vectors.len() != examples {
+        return Err(TrainError::Option(format!(
+            "{} embeddings for {examples} examples",
+            e.vectors.len()
+        )));
+    }
+    if e.encoder.dim == 0 || e.vectors.iter().any(|v| v.dim() != e.encoder.dim) {
+        return Err(TrainError::Option(format!(
+            "an embedding is not of the encoder's dimension {}",
+            e.encoder.dim
+        )));
+    }
+    if !(options.semantic_scale.is_finite() && options.semantic_scale > 0.0) {
+        return Err(TrainError::Option(format!(
+            "the semantic scale must be a positive number, not {}",
+            options.semantic_scale
+        )));
+    }
+    Ok(Some(e))
 }
 
 /// The distinct labels of `examples`, sorted: a label's index is its place
@@ -404,8 +519,14 @@ fn gold_indexes(examples: &[Example], labels: &[String]) -> Vec<Vec<usize>> {
 
 /// Measures `model` on `examples`. Gold labels the model does not know are
 /// added after the model's labels (never predicted, so always wrong). The
-/// measurement is multi-label when the model or the data is.
-pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
+/// measurement is multi-label when the model or the data is. A model with
+/// semantic features needs `embeddings`, the examples' in order (without
+/// them it is measured on words alone, which is not the model).
+pub fn evaluate(
+    model: &Model,
+    examples: &[Example],
+    embeddings: Option<&[Embedding]>,
+) -> Evaluation {
     let mut labels = model.meta().labels.clone();
     let unknown: BTreeSet<&String> = examples
         .iter()
@@ -421,7 +542,8 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Evaluation {
         Lexicon::new,
         |lexicon, i| {
             let features = features_of(&examples[i].text, lexicon);
-            distribution(model, &features, multi_label, n)
+            let embedding = embeddings.and_then(|e| e.get(i)).map(Embedding::values);
+            distribution(model, &features, embedding, multi_label, n)
         },
         &mut |_| {},
     );
@@ -435,8 +557,19 @@ pub fn features_of(text: &str, lexicon: &mut Lexicon) -> FeatureCounts {
 }
 
 /// A probability for each of `n` labels (0 past the model's labels).
-fn distribution(model: &Model, features: &[(u32, f32)], multi_label: bool, n: usize) -> Vec<f64> {
-    distribution_of_scores(model, &model.decision_values(features), multi_label, n)
+fn distribution(
+    model: &Model,
+    features: &[(u32, f32)],
+    embedding: Option<&[f32]>,
+    multi_label: bool,
+    n: usize,
+) -> Vec<f64> {
+    distribution_of_scores(
+        model,
+        &model.decision_values(features, embedding),
+        multi_label,
+        n,
+    )
 }
 
 /// [`distribution`] of a document's decision values.
@@ -452,5 +585,7 @@ fn distribution_of_scores(model: &Model, scores: &[f64], multi_label: bool, n: u
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) mod tests_semantic;
 #[cfg(test)]
 mod tests_small;

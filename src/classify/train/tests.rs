@@ -80,7 +80,7 @@ fn train_quietly(
     examples: &[Example],
     options: &TrainOptions,
 ) -> Result<(Model, Evaluation), TrainError> {
-    train(examples, options, &mut |_| {}).map(|(model, report)| (model, report.evaluation))
+    train(examples, None, options, &mut |_| {}).map(|(model, report)| (model, report.evaluation))
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn trains_to_full_accuracy_on_separable_toy_data() {
     assert_eq!(model.meta().examples, 108);
     assert_eq!(evaluation.examples, 12);
     assert_eq!(model.meta().accuracy, evaluation.accuracy);
-    let on_training = evaluate(&model, &examples);
+    let on_training = evaluate(&model, &examples, None);
     assert_eq!(on_training.accuracy, 1.0, "{on_training}");
     assert_eq!(on_training.confusion[1], vec![0, 36, 0]);
     // Unseen text of each topic.
@@ -143,14 +143,14 @@ fn classifying_a_text_equals_classifying_its_counts_to_the_bit() {
         for multi_label in [false, true] {
             let lexicon = &mut Lexicon::new();
             let (language, counts) = features::detect_and_extract(text, None, lexicon);
-            let (detected, ranked) = model.classify_text(text, None, multi_label, lexicon);
+            let (detected, ranked) = model.classify_text(text, None, multi_label, None, lexicon);
             assert_eq!(detected, language, "{text}");
             let expected = model.classify(&counts, multi_label);
             let bits = |r: &[(usize, f64)]| -> Vec<(usize, u64)> {
                 r.iter().map(|&(l, p)| (l, p.to_bits())).collect()
             };
             assert_eq!(bits(&ranked), bits(&expected), "{text}");
-            let (_, given) = model.classify_text(text, de, multi_label, lexicon);
+            let (_, given) = model.classify_text(text, de, multi_label, None, lexicon);
             let counts = features::extract(text, de.unwrap(), lexicon);
             assert_eq!(bits(&given), bits(&model.classify(&counts, multi_label)));
         }
@@ -208,13 +208,13 @@ fn holdout_zero_trains_on_everything() {
     // Same calibration, different (all-data) weights.
     assert_eq!(model.temperature(), held.temperature());
     assert_ne!(model.to_bytes(), held.to_bytes());
-    assert_eq!(evaluate(&model, &examples).accuracy, 1.0);
+    assert_eq!(evaluate(&model, &examples, None).accuracy, 1.0);
 }
 
 #[test]
 fn progress_reaches_every_stage() {
     let mut seen: Vec<Progress> = Vec::new();
-    train(&toy(), &options(), &mut |p| seen.push(p)).unwrap();
+    train(&toy(), None, &options(), &mut |p| seen.push(p)).unwrap();
     for stage in [
         Stage::Analysing,
         Stage::Training,
@@ -274,7 +274,7 @@ fn evaluate_counts_unknown_labels_as_errors() {
             labels: vec!["politics".to_owned()],
         },
     ];
-    let e = evaluate(&model, &examples);
+    let e = evaluate(&model, &examples, None);
     assert_eq!(e.labels.len(), 4);
     assert_eq!(e.labels[3], "politics");
     assert!((e.accuracy - 0.5).abs() < 1e-12);

@@ -130,7 +130,7 @@ fn small_data_is_cross_validated_on_every_example() {
         ..options()
     };
     let mut stages = Vec::new();
-    let (model, report) = train(&examples, &options, &mut |p| stages.push(p.stage)).unwrap();
+    let (model, report) = train(&examples, None, &options, &mut |p| stages.push(p.stage)).unwrap();
     let measured = Measurement::CrossValidation {
         folds: 5,
         examples: 108,
@@ -145,14 +145,14 @@ fn small_data_is_cross_validated_on_every_example() {
     assert!(stages.contains(&Stage::CrossValidating));
     // The final model is trained on every example, and says how it
     // measured in its file.
-    assert_eq!(evaluate(&model, &examples).accuracy, 1.0);
+    assert_eq!(evaluate(&model, &examples, None).accuracy, 1.0);
     let back = Model::from_bytes(&model.to_bytes()).unwrap();
     assert_eq!(back.meta().measured, Some(measured));
     // Deterministic.
-    let (again, _) = train(&examples, &options, &mut |_| {}).unwrap();
+    let (again, _) = train(&examples, None, &options, &mut |_| {}).unwrap();
     assert_eq!(again.to_bytes(), model.to_bytes());
     // Large data keeps the held-out split.
-    let (_, held) = train(&examples, &super::tests::options(), &mut |_| {}).unwrap();
+    let (_, held) = train(&examples, None, &super::tests::options(), &mut |_| {}).unwrap();
     assert_eq!(held.measured, Measurement::HeldOut { examples: 12 });
 }
 
@@ -169,7 +169,7 @@ fn cross_validation_refuses_a_label_it_cannot_measure() {
         cross_validation_below: CROSS_VALIDATION_BELOW,
         ..options()
     };
-    let e = train(&examples, &options, &mut |_| {}).unwrap_err();
+    let e = train(&examples, None, &options, &mut |_| {}).unwrap_err();
     assert!(matches!(e, TrainError::TooFewExamples(_)), "{e}");
     assert!(e.to_string().contains("`cooking`"), "{e}");
 }
@@ -187,7 +187,7 @@ fn warns_when_a_figure_rests_on_few_examples() {
         cooking += usize::from(e.labels[0] == "cooking");
         e.labels[0] != "cooking" || cooking <= 6
     });
-    let (_, report) = train(&examples, &options, &mut |_| {}).unwrap();
+    let (_, report) = train(&examples, None, &options, &mut |_| {}).unwrap();
     assert_eq!(
         report.warnings,
         vec![Warning::FewOfLabel {
@@ -200,11 +200,11 @@ fn warns_when_a_figure_rests_on_few_examples() {
         .chunks(36)
         .flat_map(|label| label[..8].to_vec())
         .collect();
-    let (_, report) = train(&few, &options, &mut |_| {}).unwrap();
+    let (_, report) = train(&few, None, &options, &mut |_| {}).unwrap();
     assert_eq!(report.warnings[0], Warning::FewExamples { measured: 24 });
     assert_eq!(report.warnings.len(), 4, "{:?}", report.warnings);
     // A held-out tenth of the toy data is 12 examples, 4 a label.
-    let (_, report) = train(&toy(), &super::tests::options(), &mut |_| {}).unwrap();
+    let (_, report) = train(&toy(), None, &super::tests::options(), &mut |_| {}).unwrap();
     assert_eq!(report.warnings.len(), 4, "{:?}", report.warnings);
 }
 
@@ -218,7 +218,7 @@ fn probabilities_never_claim_certainty() {
             ..options()
         },
     ] {
-        let (model, _) = train(&toy(), &options, &mut |_| {}).unwrap();
+        let (model, _) = train(&toy(), None, &options, &mut |_| {}).unwrap();
         let far = "striker goal striker goal match cup final penalty striker goal ".repeat(30);
         for text in SPORT
             .iter()
@@ -259,7 +259,7 @@ fn the_support_example_answers_sensibly() {
         let n = examples.iter().filter(|e| e.labels[0] == label).count();
         assert!(n >= 40, "{label}: {n}");
     }
-    let (model, report) = train(&examples, &TrainOptions::default(), &mut |_| {}).unwrap();
+    let (model, report) = train(&examples, None, &TrainOptions::default(), &mut |_| {}).unwrap();
     assert!(
         matches!(report.measured, Measurement::CrossValidation { .. }),
         "{report}"
@@ -291,7 +291,7 @@ fn multi_label_small_data_is_cross_validated() {
         cross_validation_below: CROSS_VALIDATION_BELOW,
         ..options()
     };
-    let (model, report) = train(&examples, &options, &mut |_| {}).unwrap();
+    let (model, report) = train(&examples, None, &options, &mut |_| {}).unwrap();
     assert!(model.meta().multi_label);
     assert_eq!(
         report.measured,

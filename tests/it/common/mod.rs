@@ -223,7 +223,8 @@ pub fn write_toy_model(path: &std::path::Path, name: &str) {
         c: 1.0,
         ..TrainOptions::default()
     };
-    let (model, _) = train(&toy_examples(30), &options, &mut |_| {}).expect("toy model trains");
+    let (model, _) =
+        train(&toy_examples(30), None, &options, &mut |_| {}).expect("toy model trains");
     std::fs::write(path, model.to_bytes()).expect("write the toy model");
 }
 

@@ -6,9 +6,14 @@
 //! values that read back exactly, so that a model read then written gives
 //! the same bytes.
 //!
-//! # File format, version 2
+//! # File format, versions 2 and 3
 //!
-//! All integers and floats are little-endian; there is no padding.
+//! Version 2 is a lexical model (tf-idf features); version 3 is a model
+//! trained with semantic features, and is version 2 with an extra header
+//! field and an extra array (below). A lexical model is always written as
+//! version 2, so that its bytes do not depend on whether this build can
+//! write the other kind. All integers and floats are little-endian; there
+//! is no padding.
 //!
 //! | bytes | content |
 //! |---|---|
@@ -20,8 +25,10 @@
 //! | `4·F` | `f32` idf of each feature, in the same order |
 //! | `4·F·L` | `f32` weights, feature-major: the `L` label weights of feature 0, then of feature 1, … |
 //! | `4·L` | `f32` bias of each label |
+//! | `4·D·L` | version 3 only: `f32` embedding weights, dimension-major: the `L` label weights of dimension 0, then of dimension 1, … |
 //!
-//! The file ends there: its length is exactly `16 + H + 4F(2 + L) + 4L`.
+//! The file ends there: its length is exactly `16 + H + 4F(2 + L) + 4L`,
+//! plus `4DL` in version 3.
 //! The header object has these fields (others are ignored, so later
 //! versions of this format may add some):
 //!
@@ -41,13 +48,22 @@
 //!   of unseen features `ln((1 + N) / 1) + 1`;
 //! - `temperature`: the softmax temperature of single-label probabilities;
 //! - `platt`: `L` objects `{"a": A, "b": B}`, the per-label sigmoids
-//!   `1 / (1 + exp(A·s + B))`.
+//!   `1 / (1 + exp(A·s + B))`;
+//! - `semantic` (version 3 only, required there): `{"features":
+//!   "semantic" | "lexical+semantic", "encoder": NAME, "dimensions": D,
+//!   "scale": S}`, what the model reads, the sentence encoder whose
+//!   document embeddings it was trained on (a server with another encoder,
+//!   or one of another dimension, refuses the file), and the factor the
+//!   embedding was multiplied by in training (already folded into the
+//!   weights; informational). A `"semantic"` model has no lexical
+//!   features (`F` is 0).
 //!
 //! A document's decision value for label `l` is
-//! `s_l = bias_l + Σ x_f · weight[f][l]`, where `x` is the document's
-//! sublinear tf-idf vector over the model's features,
-//! `(1 + ln count) · idf`, scaled to unit length (features the model does
-//! not know are dropped before scaling).
+//! `s_l = bias_l + Σ x_f · weight[f][l] + Σ e_d · embedding_weight[d][l]`,
+//! where `x` is the document's sublinear tf-idf vector over the model's
+//! features, `(1 + ln count) · idf`, scaled to unit length (features the
+//! model does not know are dropped before scaling), and `e` (version 3) is
+//! the encoder's embedding of the whole text, unit length.
 //!
 //! A single-label model's probabilities are the softmax of `s / temperature`
 //! over the `L` labels; a multi-label model's (and a single-label one's
@@ -65,6 +81,8 @@
 //!
 //! # Versions
 //!
+//! - 3: a model trained with semantic features: version 2 with the
+//!   `semantic` header field and the embedding weights.
 //! - 2: features read the text's words without segmenting it, and a
 //!   bigram's bucket comes from the hash of its two words' hashes (see
 //!   [`crate::classify::features`]).
@@ -77,7 +95,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Model, ModelError, ModelMeta, Parts, corrupt};
+use super::{FeatureKind, Model, ModelError, ModelMeta, Parts, SemanticWeights, corrupt};
 use crate::classify::calibration::Platt;
 use crate::classify::features::BITS;
 use crate::classify::linear;
@@ -85,8 +103,13 @@ use crate::classify::linear;
 /// The first bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"TAMODEL\0";
 
-/// The format version this build writes and reads.
+/// The format version of lexical models, which this build writes and
+/// reads.
 pub const FORMAT_VERSION: u32 = 2;
+
+/// The format version of models trained with semantic features, which
+/// this build writes and reads too.
+pub const SEMANTIC_FORMAT_VERSION: u32 = 3;
 
 /// How documents become features; fixed in this build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +140,17 @@ struct Header {
     training_docs: u64,
     temperature: f64,
     platt: Vec<Platt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    semantic: Option<SemanticHeader>,
+}
+
+/// What a version 3 header says of the embedding features.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SemanticHeader {
+    features: FeatureKind,
+    encoder: String,
+    dimensions: u64,
+    scale: f64,
 }
 
 impl Model {
@@ -129,20 +163,33 @@ impl Model {
             training_docs: self.training_docs,
             temperature: self.temperature,
             platt: self.platt.clone(),
+            semantic: self.semantic.as_ref().map(|s| SemanticHeader {
+                features: s.kind,
+                encoder: s.encoder.clone(),
+                dimensions: s.dim as u64,
+                scale: s.scale,
+            }),
         };
         let json = serde_json::to_vec(&header).expect("a model header always serialises");
         let (idf, weights) = self.idf_and_weights();
+        let dense: &[f32] = self.semantic.as_ref().map_or(&[], |s| &s.weights);
         let mut out = Vec::with_capacity(
-            16 + json.len() + 4 * (self.features.len() + self.rows.len() + self.bias.len()),
+            16 + json.len()
+                + 4 * (self.features.len() + self.rows.len() + self.bias.len() + dense.len()),
         );
+        let version = if self.semantic.is_some() {
+            SEMANTIC_FORMAT_VERSION
+        } else {
+            FORMAT_VERSION
+        };
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&(json.len() as u32).to_le_bytes());
         out.extend_from_slice(&json);
         for f in &self.features {
             out.extend_from_slice(&f.to_le_bytes());
         }
-        for v in idf.iter().chain(&weights).chain(&self.bias) {
+        for v in idf.iter().chain(&weights).chain(&self.bias).chain(dense) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out
@@ -158,7 +205,7 @@ impl Model {
         let version = reader
             .u32()
             .map_err(|_| corrupt("truncated before the format version"))?;
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != SEMANTIC_FORMAT_VERSION {
             return Err(ModelError::IncompatibleVersion(version));
         }
         let header_len = reader
@@ -192,12 +239,30 @@ impl Model {
                 "{labels} labels; a model needs at least 2"
             )));
         }
+        let dim = match (&header.semantic, version) {
+            (None, FORMAT_VERSION) => 0,
+            (Some(s), SEMANTIC_FORMAT_VERSION) => s.dimensions,
+            (None, _) => {
+                return Err(corrupt(format!(
+                    "a version {version} model without its `semantic` header field"
+                )));
+            }
+            (Some(_), _) => {
+                return Err(corrupt(format!(
+                    "a `semantic` header field in a version {version} model"
+                )));
+            }
+        };
         let f = header.feature_count;
         // The exact length left, in u128 so that no header value overflows.
-        let expected = 4 * (u128::from(f) * (2 + u128::from(labels)) + u128::from(labels));
+        let expected = 4
+            * (u128::from(f) * (2 + u128::from(labels))
+                + u128::from(labels)
+                + u128::from(dim) * u128::from(labels));
         if expected != reader.remaining() as u128 {
             return Err(corrupt(format!(
-                "{} bytes of arrays for {f} features and {labels} labels, which need {expected}",
+                "{} bytes of arrays for {f} features, {dim} embedding dimensions and {labels} \
+                 labels, which need {expected}",
                 reader.remaining()
             )));
         }
@@ -208,6 +273,16 @@ impl Model {
         let idf: Vec<f32> = reader.array(f, f32::from_le_bytes)?;
         let weights: Vec<f32> = reader.array(f * labels, f32::from_le_bytes)?;
         let bias: Vec<f32> = reader.array(labels, f32::from_le_bytes)?;
+        let semantic = match header.semantic {
+            Some(s) => Some(SemanticWeights {
+                kind: s.features,
+                encoder: s.encoder,
+                dim: dim as usize,
+                scale: s.scale,
+                weights: reader.array(dim as usize * labels, f32::from_le_bytes)?,
+            }),
+            None => None,
+        };
         Model::from_parts(Parts {
             meta: header.meta,
             features,
@@ -217,6 +292,7 @@ impl Model {
             temperature: header.temperature,
             platt: header.platt,
             training_docs: header.training_docs,
+            semantic,
         })
     }
 
@@ -294,205 +370,4 @@ impl<'a> Reader<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::tests::small;
-    use super::*;
-
-    #[test]
-    fn bytes_round_trip_exactly() {
-        let model = small();
-        let bytes = model.to_bytes();
-        assert_eq!(&bytes[..8], MAGIC);
-        let back = Model::from_bytes(&bytes).unwrap();
-        assert_eq!(back, model);
-        assert_eq!(back.to_bytes(), bytes);
-    }
-
-    #[test]
-    fn json_stable_values_round_trip() {
-        let mut rng = linear::XorShift::new(5);
-        for _ in 0..10_000 {
-            // Magnitudes from 1e-12 to 1e12: metrics, temperatures and
-            // Platt parameters, and far beyond.
-            let mantissa = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-            let sign = if rng.below(2) == 0 { 1.0 } else { -1.0 };
-            let v = sign * mantissa * 10f64.powi(rng.below(25) as i32 - 12);
-            assert!((json_stable(v) - v).abs() <= v.abs() * 1e-13);
-            let s = json_stable(v);
-            let text = serde_json::to_string(&s).unwrap();
-            assert_eq!(serde_json::from_str::<f64>(&text).unwrap(), s);
-        }
-    }
-
-    #[test]
-    fn rejects_bad_magic_and_unknown_versions() {
-        let mut bytes = small().to_bytes();
-        bytes[0] = b'X';
-        assert!(matches!(
-            Model::from_bytes(&bytes),
-            Err(ModelError::BadMagic)
-        ));
-        let mut bytes = small().to_bytes();
-        bytes[8..12].copy_from_slice(&7u32.to_le_bytes());
-        let e = Model::from_bytes(&bytes).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "incompatible model format version 7, this build reads 2"
-        );
-    }
-
-    #[test]
-    fn rejects_every_truncation_and_extra_bytes() {
-        let bytes = small().to_bytes();
-        for len in 0..bytes.len() {
-            assert!(
-                Model::from_bytes(&bytes[..len]).is_err(),
-                "prefix of {len} bytes"
-            );
-        }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert!(Model::from_bytes(&longer).is_err());
-    }
-
-    #[test]
-    fn rejects_non_finite_and_unsorted_arrays() {
-        let bytes = small().to_bytes();
-        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-        let arrays = 16 + header_len;
-        let features = 5;
-        // The first weight is NaN.
-        let mut nan = bytes.clone();
-        let w = arrays + 8 * features;
-        nan[w..w + 4].copy_from_slice(&f32::NAN.to_le_bytes());
-        assert!(
-            Model::from_bytes(&nan)
-                .unwrap_err()
-                .to_string()
-                .contains("not finite")
-        );
-        // An infinite bias.
-        let mut inf = bytes.clone();
-        let b = bytes.len() - 4;
-        inf[b..].copy_from_slice(&f32::INFINITY.to_le_bytes());
-        assert!(Model::from_bytes(&inf).is_err());
-        // Feature ids out of order.
-        let mut unsorted = bytes.clone();
-        unsorted[arrays..arrays + 4].copy_from_slice(&100u32.to_le_bytes());
-        assert!(
-            Model::from_bytes(&unsorted)
-                .unwrap_err()
-                .to_string()
-                .contains("increasing")
-        );
-        // A zero idf.
-        let mut idf = bytes.clone();
-        let i = arrays + 4 * features;
-        idf[i..i + 4].copy_from_slice(&0f32.to_le_bytes());
-        assert!(Model::from_bytes(&idf).is_err());
-    }
-
-    /// Replaces the header of a model's bytes by `edit(header)`.
-    fn with_header(edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
-        let bytes = small().to_bytes();
-        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-        let mut header: serde_json::Value =
-            serde_json::from_slice(&bytes[16..16 + header_len]).unwrap();
-        edit(&mut header);
-        let json = serde_json::to_vec(&header).unwrap();
-        let mut out = bytes[..12].to_vec();
-        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-        out.extend_from_slice(&json);
-        out.extend_from_slice(&bytes[16 + header_len..]);
-        out
-    }
-
-    #[test]
-    fn rejects_inconsistent_headers() {
-        assert!(Model::from_bytes(&with_header(|_| {})).is_ok());
-        type Edit = Box<dyn Fn(&mut serde_json::Value)>;
-        let cases: Vec<(Edit, &str)> = vec![
-            (
-                Box::new(|h| h["features"]["hash_bits"] = 18.into()),
-                "18 bits",
-            ),
-            (
-                Box::new(|h| h["feature_count"] = (u64::MAX / 2).into()),
-                "need",
-            ),
-            (Box::new(|h| h["feature_count"] = 4.into()), "need"),
-            (
-                Box::new(|h| h["meta"]["labels"] = serde_json::json!(["a"])),
-                "at least 2",
-            ),
-            (
-                Box::new(|h| h["meta"]["labels"] = serde_json::json!(["a", "a", "b"])),
-                "repeated",
-            ),
-            (
-                Box::new(|h| h["temperature"] = (-1.0).into()),
-                "temperature",
-            ),
-            (Box::new(|h| h["platt"] = serde_json::json!([])), "Platt"),
-            (Box::new(|h| h["training_docs"] = 0.into()), "training"),
-            (
-                Box::new(|h| h["meta"] = serde_json::json!(null)),
-                "invalid header",
-            ),
-        ];
-        for (edit, message) in cases {
-            let e = Model::from_bytes(&with_header(edit))
-                .unwrap_err()
-                .to_string();
-            assert!(e.contains(message), "{e} should mention {message}");
-        }
-        // A header length beyond the buffer.
-        let mut bytes = small().to_bytes();
-        bytes[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(
-            Model::from_bytes(&bytes)
-                .unwrap_err()
-                .to_string()
-                .contains("only")
-        );
-    }
-
-    #[test]
-    fn random_bytes_never_panic() {
-        let mut rng = linear::XorShift::new(1);
-        let good = small().to_bytes();
-        for round in 0..3000 {
-            let mut bytes = good.clone();
-            // Flip a few bytes anywhere, or write random bytes after the magic.
-            if round % 2 == 0 {
-                for _ in 0..1 + rng.below(4) {
-                    let i = rng.below(bytes.len());
-                    bytes[i] = rng.next_u64() as u8;
-                }
-            } else {
-                let len = rng.below(64);
-                bytes.truncate(8);
-                bytes.extend((0..len).map(|_| rng.next_u64() as u8));
-            }
-            let _ = Model::from_bytes(&bytes);
-        }
-    }
-
-    #[test]
-    fn load_names_the_file() {
-        let path =
-            std::env::temp_dir().join(format!("textanalysis-model-{}.tam", std::process::id()));
-        std::fs::write(&path, b"TAMODEL\0\x01\0\0\0").unwrap();
-        let e = Model::load(&path).unwrap_err().to_string();
-        std::fs::remove_file(&path).unwrap();
-        assert!(
-            e.contains(&path.display().to_string()) && e.contains("version 1"),
-            "{e}"
-        );
-        let e = Model::load(&path).unwrap_err().to_string();
-        assert!(
-            e.contains("cannot read") && e.contains(&path.display().to_string()),
-            "{e}"
-        );
-    }
-}
+mod tests;

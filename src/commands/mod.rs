@@ -1,25 +1,53 @@
 //! The tool commands of the binary: `train`, `eval classify` and
 //! `distill-static`. They print
 //! for people (progress bar, report) and return the process's exit code.
+//! A model with semantic features needs the examples' embeddings, made by
+//! the encoder the binary loaded (`--semantic-model`), through the cache
+//! of [`embeddings`].
+
+pub mod embeddings;
 
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::classify::registry::{self, BUILTIN_NAME};
-use crate::classify::train::{self, Progress, TrainOptions};
+use crate::classify::train::{self, ExampleEmbeddings, Progress, TrainOptions};
 use crate::classify::{Model, data};
 use crate::config::{DistillStaticArgs, EvalClassifyArgs, TrainArgs};
+use crate::semantic::{Embedder, Embedding};
 use crate::text::Lexicon;
 
 /// `textanalysis train`: reads examples, trains, reports the measurement
 /// (held out or cross-validated, with warnings when it rests on too few
-/// examples) and writes the model.
-pub fn train(args: &TrainArgs) -> ExitCode {
+/// examples) and writes the model. `embedder` is the encoder of
+/// `--semantic-model`, which `--features semantic` and
+/// `lexical+semantic` need.
+pub fn train(args: &TrainArgs, embedder: Option<&dyn Embedder>) -> ExitCode {
     let examples = match data::read(&args.input) {
         Ok(e) => e,
         Err(e) => return fail(&e),
     };
+    let vectors = if args.features.semantic() {
+        let Some(embedder) = embedder else {
+            return fail(&format!(
+                "--features {} needs the sentence encoder: --semantic-model DIR",
+                args.features
+            ));
+        };
+        match embed_examples(&examples, embedder, args.embedding_cache.as_deref()) {
+            Ok(v) => Some((embedder, v)),
+            Err(e) => return fail(&e),
+        }
+    } else {
+        None
+    };
+    let embeddings = vectors
+        .as_ref()
+        .map(|(embedder, vectors)| ExampleEmbeddings {
+            encoder: embedder.info(),
+            vectors,
+        });
     let file_name = |p: &std::path::Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -40,6 +68,8 @@ pub fn train(args: &TrainArgs) -> ExitCode {
         holdout: args.holdout,
         seed: args.seed,
         c: args.c,
+        features: args.features,
+        semantic_scale: args.semantic_scale,
         ..TrainOptions::default()
     };
     eprintln!(
@@ -58,7 +88,7 @@ pub fn train(args: &TrainArgs) -> ExitCode {
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
     };
-    let result = train::train(&examples, &options, &mut on_progress);
+    let result = train::train(&examples, embeddings, &options, &mut on_progress);
     bar.finish_and_clear();
     let (model, report) = match result {
         Ok(r) => r,
@@ -80,7 +110,9 @@ pub fn train(args: &TrainArgs) -> ExitCode {
 }
 
 /// `textanalysis eval classify`: measures a model on labelled data.
-pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
+/// `embedder` is the encoder of `--semantic-model`, which a model with
+/// semantic features needs (the one it was trained with).
+pub fn eval_classify(args: &EvalClassifyArgs, embedder: Option<&dyn Embedder>) -> ExitCode {
     let path = std::path::Path::new(&args.model);
     let model = if args.model == BUILTIN_NAME && !path.exists() {
         registry::builtin()
@@ -95,7 +127,27 @@ pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
         Ok(e) => e,
         Err(e) => return fail(&e),
     };
-    println!("{}", train::evaluate(&model, &examples));
+    let vectors = match model.semantic() {
+        None => None,
+        Some(semantic) => {
+            let Some(embedder) = embedder else {
+                return fail(&format!(
+                    "model `{}` reads meaning ({}): give its encoder, --semantic-model DIR",
+                    model.meta().name,
+                    model.features()
+                ));
+            };
+            let info = embedder.info();
+            if let Some(why) = semantic.mismatch(&info.name, info.dim) {
+                return fail(&format!("model `{}` was {why}", model.meta().name));
+            }
+            match embed_examples(&examples, embedder, args.embedding_cache.as_deref()) {
+                Ok(v) => Some(v),
+                Err(e) => return fail(&e),
+            }
+        }
+    };
+    println!("{}", train::evaluate(&model, &examples, vectors.as_deref()));
     let warm_up = match args.warm_up.as_deref().map(data::read).transpose() {
         Ok(w) => w,
         Err(e) => return fail(&e),
@@ -105,21 +157,29 @@ pub fn eval_classify(args: &EvalClassifyArgs) -> ExitCode {
     // worker's lexicon of word forms starts empty and fills as it goes.
     // Steady state: it first classifies the warm-up texts, untimed. Each
     // pass runs `passes` times on new threads with new lexicons; the
-    // fastest counts.
+    // fastest counts. A model with semantic features is timed with the
+    // texts' embeddings made beforehand: the encoder's time is its own
+    // (the embedding step above reports it).
     let once = |warm_up: &[data::Example]| {
         std::thread::scope(|scope| {
             scope
                 .spawn(|| {
                     let mut lexicon = Lexicon::new();
-                    let mut classify = |text: &str| {
-                        std::hint::black_box(model.classify_text(text, None, false, &mut lexicon));
+                    let mut classify = |text: &str, embedding: Option<&Embedding>| {
+                        std::hint::black_box(model.classify_text(
+                            text,
+                            None,
+                            false,
+                            embedding.map(Embedding::values),
+                            &mut lexicon,
+                        ));
                     };
                     for example in warm_up {
-                        classify(&example.text);
+                        classify(&example.text, None);
                     }
                     let start = std::time::Instant::now();
-                    for example in &examples {
-                        classify(&example.text);
+                    for (i, example) in examples.iter().enumerate() {
+                        classify(&example.text, vectors.as_ref().and_then(|v| v.get(i)));
                     }
                     start.elapsed()
                 })
@@ -208,6 +268,17 @@ pub fn distill_static(args: &DistillStaticArgs) -> ExitCode {
         started.elapsed()
     );
     ExitCode::SUCCESS
+}
+
+/// The embedding of each example's text, through the cache file if one
+/// is named.
+fn embed_examples(
+    examples: &[data::Example],
+    embedder: &dyn Embedder,
+    cache: Option<&std::path::Path>,
+) -> Result<Vec<Embedding>, String> {
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    embeddings::embed_texts(&texts, embedder, cache)
 }
 
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {
