@@ -2,7 +2,8 @@
 """Offline checks of the Dockerfile and the Kubernetes manifests in k8s/.
 
 Run by scripts/check-k8s.sh (which installs the tools), in this order (the
-steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5):
+steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5,
+observability.py 6):
 
 1. Render k8s/base and every overlay with `kubectl kustomize`, and validate
    every rendered document with kubernetes-validate in strict mode against the
@@ -45,6 +46,18 @@ steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5):
    annotations' port and path answer with metrics; every log line is JSON;
    SIGTERM ends the process with status 0 within the grace period. The
    Dockerfile's default command is run the same way.
+6. What ships for operators (k8s/components, and the base with all of them
+   as an overlay of the user's adds them): the Grafana dashboard's JSON
+   parses, and its queries and the PrometheusRule's read only metric names
+   (and histogram bounds) that the base's pod served on /metrics in step 5,
+   or that a rule records; `promtool check rules` on the rules and `promtool
+   test rules` with scripts/k8s-rules-test.yaml (alerts firing, and not, on
+   synthetic series); the PodMonitor scrapes the pods' metrics port; the
+   service's TEXTANALYSIS_OTLP_ENDPOINT reaches the collector's Service,
+   port and OTLP receiver, whose configuration (found through its --config
+   and ConfigMap volume) has a traces pipeline of configured parts; the
+   Istio Telemetry selects the pods (in ambient mode, targets the waypoint)
+   and samples the share the service does.
 
 Not checked here (no cluster): admission (Pod Security, the meshes'
 injection), seccomp, scheduling, the meshes' own behaviour.

@@ -100,7 +100,7 @@ def check_monitoring(variant: str, docs: list[dict], work: Path) -> tuple[list[t
     deployment = one(docs, "Deployment", APP)
     pod = deployment["spec"]["template"]
     pod_labels = pod["metadata"]["labels"]
-    ports = {p["name"] for p in container_of(deployment)["ports"]}
+    ports = {p["name"]: p["containerPort"] for p in container_of(deployment)["ports"]}
     annotations = pod["metadata"].get("annotations", {})
 
     for monitor in (d for d in docs if d["kind"] == "PodMonitor"):
@@ -111,7 +111,7 @@ def check_monitoring(variant: str, docs: list[dict], work: Path) -> tuple[list[t
         )
         for endpoint in monitor["spec"]["podMetricsEndpoints"]:
             check(
-                endpoint["port"] in ports and endpoint["port"] == "metrics",
+                str(ports.get(endpoint["port"])) == annotations.get("prometheus.io/port"),
                 f"{variant}: PodMonitor scrapes port {endpoint['port']}, not the metrics port",
             )
             check(
