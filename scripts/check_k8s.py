@@ -225,8 +225,9 @@ def run_all(work: Path) -> None:
     metrics_text = (work / "pods" / "base" / "metrics.txt").read_text()
     used = check_exported(queries, recorded, metrics_text)
     log(
-        f"the dashboard's and the rules' {len(queries)} queries read {used} metrics, each one the "
-        "server exports (its /metrics), and only bucket bounds of its histogram"
+        f"the dashboard's and the rules' {len(queries)} queries read {used} series names, each a "
+        "metric the server exports (its /metrics) or a series a rule records, and only bucket "
+        "bounds of its histogram"
     )
 
     overlay = models_example(work, binary)
