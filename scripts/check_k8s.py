@@ -2,7 +2,8 @@
 """Offline checks of the Dockerfile and the Kubernetes manifests in k8s/.
 
 Run by scripts/check-k8s.sh (which installs the tools), in this order (the
-steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5):
+steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5,
+observability.py 6):
 
 1. Render k8s/base and every overlay with `kubectl kustomize`, and validate
    every rendered document with kubernetes-validate in strict mode against the
@@ -45,6 +46,18 @@ steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5):
    annotations' port and path answer with metrics; every log line is JSON;
    SIGTERM ends the process with status 0 within the grace period. The
    Dockerfile's default command is run the same way.
+6. What ships for operators (k8s/components, and the base with all of them
+   as an overlay of the user's adds them): the Grafana dashboard's JSON
+   parses, and its queries and the PrometheusRule's read only metric names
+   (and histogram bounds) that the base's pod served on /metrics in step 5,
+   or that a rule records; `promtool check rules` on the rules and `promtool
+   test rules` with scripts/k8s-rules-test.yaml (alerts firing, and not, on
+   synthetic series); the PodMonitor scrapes the pods' metrics port; the
+   service's TEXTANALYSIS_OTLP_ENDPOINT reaches the collector's Service,
+   port and OTLP receiver, whose configuration (found through its --config
+   and ConfigMap volume) has a traces pipeline of configured parts; the
+   Istio Telemetry selects the pods (in ambient mode, targets the waypoint)
+   and samples the share the service does.
 
 Not checked here (no cluster): admission (Pod Security, the meshes'
 injection), seccomp, scheduling, the meshes' own behaviour.
@@ -53,6 +66,7 @@ injection), seccomp, scheduling, the meshes' own behaviour.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -69,6 +83,7 @@ from k8s_check.image import (
     read_dockerfile,
 )
 from k8s_check.manifests import KUBERNETES_VERSIONS, consistency, flag_values, port_of, render, validate
+from k8s_check.observability import check_exported, check_monitoring, check_tracing
 from k8s_check.pod import deployment_pod, in_namespaces, models_example, pod_spec, run_pod, shared_libraries
 
 VARIANTS = {
@@ -77,6 +92,9 @@ VARIANTS = {
     "istio-ambient": "k8s/overlays/istio-ambient",
     "linkerd": "k8s/overlays/linkerd",
 }
+# Components added by an overlay of the user's (docs/deployment.md,
+# "Monitoring and traces"): checked as the base with all of them.
+COMPONENTS = ["k8s/components/monitoring", "k8s/components/tracing"]
 
 
 def main() -> int:
@@ -106,10 +124,17 @@ def run_all(work: Path) -> None:
 
     rendered: dict[str, list[dict]] = {}
     infos = {}
-    for variant, path in VARIANTS.items():
+    queries: list[tuple[str, str]] = []
+    recorded: set[str] = set()
+    variants = {**VARIANTS, "components": components_example(work)}
+    for variant, path in variants.items():
         docs = render(ROOT / path)
         validate(variant, docs, crd_schemas)
         infos[variant] = consistency(variant, docs)
+        check_tracing(variant, docs, infos[variant]["env"])
+        found, records = check_monitoring(variant, docs, work)
+        queries += found
+        recorded |= records
         rendered[variant] = docs
         kinds = sorted({d["kind"] for d in docs})
         log(
@@ -194,6 +219,17 @@ def run_all(work: Path) -> None:
         spec = deployment_pod(variant, rendered[variant], info, work, binary, image, libraries)
         in_namespaces(spec, f"{variant} Deployment")
 
+    # The dashboard's and the rules' queries against the metrics the base's
+    # pod served (its probes' calls fill the gRPC families).
+    check(queries, "no variant has the dashboard and the rules")
+    metrics_text = (work / "pods" / "base" / "metrics.txt").read_text()
+    used = check_exported(queries, recorded, metrics_text)
+    log(
+        f"the dashboard's and the rules' {len(queries)} queries read {used} series names, each a "
+        "metric the server exports (its /metrics) or a series a rule records, and only bucket "
+        "bounds of its histogram"
+    )
+
     overlay = models_example(work, binary)
     docs = render(overlay)
     validate("models-example", docs, crd_schemas)
@@ -204,6 +240,21 @@ def run_all(work: Path) -> None:
     )
     in_namespaces(spec, "base + a model merged into textanalysis-models (docs/deployment.md)")
     log("all checks passed")
+
+
+def components_example(work: Path) -> Path:
+    """The base with every component, as an overlay of the user's adds them."""
+    overlay = work / "overlays" / "components"
+    overlay.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "resources:",
+        f"  - {os.path.relpath(ROOT / 'k8s/base', overlay)}",
+        "components:",
+    ] + [f"  - {os.path.relpath(ROOT / c, overlay)}" for c in COMPONENTS]
+    (overlay / "kustomization.yaml").write_text("\n".join(lines) + "\n")
+    return overlay
 
 
 if __name__ == "__main__":

@@ -237,6 +237,8 @@ def run_pod(spec_file: Path) -> None:
             f"{path} on :{port} did not answer with the server's metrics",
         )
         check('grpc_method="Check"' in body, f"{path}: the probes' calls are not counted")
+        # What the dashboard's and the rules' queries are checked against.
+        Path(spec["metrics_out"]).write_text(body)
         log(f"  metrics: GET :{port}{path} -> 200, grpc_server_handled_total counts the probes")
 
         answer = subprocess.run(
@@ -330,6 +332,7 @@ def pod_spec(
         "stop_within": stop_within,
         "listen_port": listen_port,
         "expect_models": expect_models,
+        "metrics_out": str(where / "metrics.txt"),
     }
     path = where / "pod.json"
     path.write_text(json.dumps(spec, indent=2))
