@@ -279,6 +279,27 @@ class Checks {
     }
   }
 
+  // With the encoder, Compare reads meaning: `semantic` is set, and two
+  // texts that share no content word are related and aligned although their
+  // words alone (tf-idf cosine) say they have nothing in common.
+  async compareByMeaning() {
+    const c = this.cases.compare_by_meaning;
+    const unit = 'OFFSET_UNIT_UTF16_CODE_UNIT';
+    const reply = await call(this.stub, 'Compare', { text_a: c.a, text_b: c.b, offset_unit: unit });
+    const sim = reply.similarity;
+    // An unset optional field is absent (not 0), even with `defaults: true`.
+    expect(typeof sim.semantic === 'number', 'no `semantic` similarity: is the server running with the encoder?');
+    expect(sim.semantic >= c.min_semantic, `semantic ${sim.semantic}`);
+    expect(sim.cosine <= c.max_cosine, `cosine ${sim.cosine}: the texts share words`);
+    expect(reply.verdict === c.verdict, `verdict ${reply.verdict} (score ${sim.score}, semantic ${sim.semantic})`);
+    expect(reply.alignments.length === c.alignments, `${reply.alignments.length} aligned pairs`);
+    for (const pair of reply.alignments) {
+      checkRef(c.a, unit, pair.a, `aligned a ${pair.a.index}`);
+      checkRef(c.b, unit, pair.b, `aligned b ${pair.b.index}`);
+      expect(pair.similarity >= c.min_semantic, `aligned pair's similarity ${pair.similarity}`);
+    }
+  }
+
   // Sentence vectors for semantic search in the client's own store: each
   // sentence is its own slice of the text, each vector has unit length, and
   // the nearest neighbour of the first sentence is its paraphrase.
@@ -336,6 +357,7 @@ async function main(argv) {
     'classifyDefaultModel',
     'classifyAdHocTopics',
     'compare',
+    'compareByMeaning',
     'embed',
     'errors',
   ];

@@ -213,6 +213,25 @@ class Checks:
                     any(s.op != pb.DIFF_OP_EQUAL for p in reply.alignments for s in p.diff), f"{what}: no edit found"
                 )
 
+    def compare_by_meaning(self):
+        """With the encoder, Compare reads meaning: `semantic` is set, and two
+        texts that share no content word are related and aligned although
+        their words alone (tf-idf cosine) say they have nothing in common."""
+        case = self.cases["compare_by_meaning"]
+        a, b, unit = case["a"], case["b"], pb.OFFSET_UNIT_CODE_POINT
+        reply = self.stub.Compare(pb.CompareRequest(text_a=a, text_b=b, offset_unit=unit), timeout=TIMEOUT_SECONDS)
+        sim = reply.similarity
+        expect(sim.HasField("semantic"), "no `semantic` similarity: is the server running with the encoder?")
+        expect(sim.semantic >= case["min_semantic"], f"semantic {sim.semantic}")
+        expect(sim.cosine <= case["max_cosine"], f"cosine {sim.cosine}: the texts share words")
+        verdict = pb.Verdict.Name(reply.verdict)
+        expect(verdict == case["verdict"], f"verdict {verdict} (score {sim.score}, semantic {sim.semantic})")
+        expect(len(reply.alignments) == case["alignments"], f"{len(reply.alignments)} aligned pairs")
+        for pair in reply.alignments:
+            check_ref(a, unit, pair.a, f"aligned a {pair.a.index}")
+            check_ref(b, unit, pair.b, f"aligned b {pair.b.index}")
+            expect(pair.similarity >= case["min_semantic"], f"aligned pair's similarity {pair.similarity}")
+
     def embed(self):
         """Sentence vectors for semantic search in the client's own store:
         each sentence is its own slice of the text, each vector has unit
@@ -273,6 +292,7 @@ def main(argv):
         "classify_default_model",
         "classify_ad_hoc_topics",
         "compare",
+        "compare_by_meaning",
         "embed",
         "errors",
     ]
