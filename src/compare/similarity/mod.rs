@@ -136,26 +136,18 @@ pub const WEIGHTS: [f64; FEATURES] = [
 /// `semantic`.
 pub const SEMANTIC_FEATURES: usize = FEATURES + 1;
 
-/// Names of the semantic model's features, in model order.
-pub const SEMANTIC_FEATURE_NAMES: [&str; SEMANTIC_FEATURES] = [
-    "cosine",
-    "word_cosine",
-    "char_cosine",
-    "jaccard",
-    "containment_min",
-    "numbers",
-    "length_ratio",
-    "word_jaccard",
-    "term_overlap",
-    "containment_max",
-    "content_ngram_min",
-    "content_ngram_max",
-    "unmatched_content",
-    "unmatched_words",
-    "negation_mismatch",
-    "lcs",
-    "semantic",
-];
+/// Names of the semantic model's features, in model order: the lexical
+/// model's, then `semantic` (derived, so the two lists cannot drift apart).
+pub const SEMANTIC_FEATURE_NAMES: [&str; SEMANTIC_FEATURES] = {
+    let mut names = [""; SEMANTIC_FEATURES];
+    let mut i = 0;
+    while i < FEATURES {
+        names[i] = FEATURE_NAMES[i];
+        i += 1;
+    }
+    names[FEATURES] = "semantic";
+    names
+};
 
 /// Intercept of the semantic score model, used when the documents were
 /// embedded: fitted as [`INTERCEPT`] is, on the same pairs, with
