@@ -15,9 +15,9 @@ from k8s_check import APP, CheckError, check
 
 KUBERNETES_VERSIONS = ["1.30.0", "1.37.0"]
 # The sentence encoder's terms of the memory bound, in MiB, rounded up from
-# what scripts/encoder-memory.sh measures (README, "Deploying to
-# Kubernetes"): its model, resident once loaded (loading peaks higher, but
-# before any call is admitted); and what each analysis in flight holds while
+# what scripts/encoder-memory.sh measures (docs/performance.md, "Memory
+# with the sentence encoder"): its model, resident once loaded (loading
+# peaks higher, but before any call is admitted); and what each analysis in flight holds while
 # the encoder runs one full batch (src/encoder: BATCH_TOKENS tokens, 16
 # chunks of MAX_TOKENS, whose attention scores the model keeps several
 # copies of at once),
@@ -285,8 +285,8 @@ def consistency(variant: str, docs: list[dict]) -> dict:
         encoder_threads == limit_cpu,
         f"{variant}: --encoder-threads {encoder_threads} should be the CPU limit {limit_cpu}",
     )
-    # Memory: the limit covers the bound admission sets (README, "Errors
-    # and limits"), computed from the settings the pod runs with, and the
+    # Memory: the limit covers the bound admission sets (docs/api.md, "Limits
+    # in detail"), computed from the settings the pod runs with, and the
     # sentence encoder's share unless the pod runs in lexical mode.
     queued = setting("max-queued")
     message_mib = int(setting("max-message-bytes", str(4 << 20))) / (1 << 20)
