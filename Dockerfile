@@ -20,6 +20,16 @@ WORKDIR /src
 COPY . .
 RUN cargo build --locked --release --bin textanalysis
 
+# Static stage: the static token-embedding table (static.safetensors) that
+# Embed's EMBEDDING_MODEL_STATIC reads, distilled from the pinned encoder by
+# the binary just built (the model's files alone, no data; about 100 s of
+# CPU). A stage of its own, so the run stage takes the table and nothing of
+# the build tree. The model keeps its directory's name, which the table
+# records as the encoder it comes from.
+FROM build AS static
+COPY --from=model /encoder/all-MiniLM-L6-v2 /encoder/all-MiniLM-L6-v2
+RUN /src/target/release/textanalysis distill-static --semantic-model /encoder/all-MiniLM-L6-v2
+
 # Run stage: distroless (glibc and CA certificates, no shell, no package
 # manager), as the numeric non-root user the Kubernetes manifests name
 # (runAsUser 65532). Nothing is written at run time, so the root filesystem can
@@ -32,6 +42,9 @@ COPY --from=build /src/target/release/textanalysis /usr/local/bin/textanalysis
 # readable by the server. `--semantic-model none` (or the variable set to
 # `none`) runs the server in lexical mode instead.
 COPY --from=model /encoder/all-MiniLM-L6-v2 /usr/local/share/textanalysis/encoder/all-MiniLM-L6-v2
+# The static table beside it, where the server looks for it at start-up
+# (about 23 MB).
+COPY --from=static /encoder/all-MiniLM-L6-v2/static.safetensors /usr/local/share/textanalysis/encoder/all-MiniLM-L6-v2/static.safetensors
 ENV TEXTANALYSIS_SEMANTIC_MODEL=/usr/local/share/textanalysis/encoder/all-MiniLM-L6-v2
 USER 65532:65532
 # gRPC (health, reflection, the service) and Prometheus metrics.

@@ -6,7 +6,8 @@
 # `unshare`); installs promtool (Debian's prometheus package) when missing,
 # its Python tools through scripts/tools.sh, and the sentence encoder's
 # model, which the pods load as the image's, through scripts/fetch-encoder.sh
-# when the checkout lacks it.
+# when the checkout lacks it, and its static table through the built binary's
+# distill-static likewise (about 100 s of CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -16,14 +16,18 @@ observability.py 6):
    annotations, the autoscaler, the disruption budget and the meshes' drain
    settings agree with each other and with the Deployment's args.
 3. Check the Dockerfile's stages: the model stage copies the fetch script
-   and its pins and runs the script, nothing else; the run stage copies the
-   binary and that model and names the model in ENV. Build the release
+   and its pins and runs the script, nothing else; the static stage starts
+   from the build stage, copies in that model and runs the built binary's
+   `distill-static` on it, nothing else; the run stage copies the binary,
+   that model and the static table beside it (the file name the server's
+   source defines) and names the model in ENV. Build the release
    binary with the Dockerfile's own `RUN cargo build` command, in a copy of
    the Docker build context (the repository less .dockerignore, as Docker's
    Python client computes it), which must hold the model stage's files and
    not the checkout's weights. Fetch the model with the model stage's script
    into the checkout (a check of its pins, once the test command has fetched
-   it).
+   it), and distil the table there with the static stage's command (kept
+   when the test command has distilled it).
 4. Check the Deployment's args and environment against the binary: every flag
    parses, every TEXTANALYSIS_* variable is one the binary reads, and none is
    shadowed by a flag in args.
@@ -38,8 +42,9 @@ observability.py 6):
    args, and the image's environment (the base image's, then the
    Dockerfile's ENV) overlaid by the Deployment's. No address or path is
    changed. Then: the server logs "sentence encoder loaded" from the image's
-   model before it serves, within the startup probe's budget, and ListModels
-   names the encoder; the startup, readiness
+   model and "static table loaded" before it serves, within the startup
+   probe's budget, and ListModels names the encoder and its static table
+   (Embed's EMBEDDING_MODEL_STATIC); the startup, readiness
    and liveness probes (grpc.health.v1 Check with the probe's service, at the
    probe's port, through 127.0.0.2 so that a server bound to 127.0.0.1 alone
    would fail like a probe to the pod IP) answer SERVING; the scrape
@@ -79,6 +84,7 @@ from k8s_check.image import (
     binary_settings,
     build_in_context,
     check_against_binary,
+    distil_table,
     fetch_model,
     read_dockerfile,
 )
@@ -167,9 +173,10 @@ def run_all(work: Path) -> None:
                 f"{image['model_path']}",
             )
     log(
-        "Dockerfile: a model stage that runs scripts/fetch-encoder.sh alone, a build stage, a run "
-        f"stage with the model at {image['model_path']} (ENV), numeric non-root USER, same Debian "
-        "release, EXPOSE = containerPorts"
+        "Dockerfile: a model stage that runs scripts/fetch-encoder.sh alone, a build stage, a "
+        "static stage that runs distill-static alone, a run stage with the model at "
+        f"{image['model_path']} (ENV) and the static table beside it, numeric non-root USER, same "
+        "Debian release, EXPOSE = containerPorts"
     )
 
     binary = build_in_context(work, image["cargo"], image["model_context_files"])
@@ -178,6 +185,8 @@ def run_all(work: Path) -> None:
         f"the image's encoder model: {image['model_source']} (pins checked), "
         f"at {image['model_path']} in the pods"
     )
+    table = distil_table(binary, image["static_command"], image["model_source"])
+    log(f"the image's static table: {table} ({table.stat().st_size / 1e6:.1f} MB), beside the model")
     libraries = shared_libraries(binary)
     log(f"the binary links only what distroless/cc has: {', '.join(p.name for p in libraries)}")
     settings = binary_settings(binary)

@@ -1,6 +1,7 @@
 """Steps 3 and 4 of scripts/check_k8s.py: the Dockerfile read and its binary
-built in a copy of the build context; the Deployment's flags and environment
-checked against that binary."""
+built in a copy of the build context, the image's model and static table
+made as its stages make them; the Deployment's flags and environment checked
+against that binary."""
 
 from __future__ import annotations
 
@@ -21,11 +22,15 @@ from k8s_check.manifests import flag_values
 # The image's stages by their `AS` names; the run stage is the last, unnamed.
 MODEL_STAGE = "model"
 BUILD_STAGE = "build"
+STATIC_STAGE = "static"
 # The variable that names the encoder's model directory to the server.
 MODEL_VARIABLE = "TEXTANALYSIS_SEMANTIC_MODEL"
 # What the model stage runs and the one file besides it reads.
 FETCH_SCRIPT = "scripts/fetch-encoder.sh"
 FETCH_PINS = "models/encoder.sha256"
+# Where the server defines the static table's file name, which it looks for
+# in the encoder's model directory.
+STATIC_SOURCE = "src/encoder/static_table.rs"
 
 
 def read_dockerfile() -> dict:
@@ -44,8 +49,11 @@ def read_dockerfile() -> dict:
 
     named = {stage_name(stage): stage for stage in stages[:-1]}
     check(
-        len(stages) == 3 and set(named) == {MODEL_STAGE, BUILD_STAGE} and stage_name(stages[-1]) is None,
-        f"Dockerfile: expected a `{MODEL_STAGE}` stage, a `{BUILD_STAGE}` stage and the run stage, last",
+        len(stages) == 4
+        and set(named) == {MODEL_STAGE, BUILD_STAGE, STATIC_STAGE}
+        and stage_name(stages[-1]) is None,
+        f"Dockerfile: expected a `{MODEL_STAGE}` stage, a `{BUILD_STAGE}` stage, a `{STATIC_STAGE}` "
+        "stage and the run stage, last",
     )
     build, run = named[BUILD_STAGE], stages[-1]
     runs = values(build, "RUN")
@@ -58,17 +66,19 @@ def read_dockerfile() -> dict:
     model = model_stage(named[MODEL_STAGE])
 
     copies: dict[str, list[tuple[str, str]]] = {}
+    stages_copied = [f"--from={name}" for name in (BUILD_STAGE, MODEL_STAGE, STATIC_STAGE)]
     for copy in values(run, "COPY"):
         words = copy.split()
         check(
-            len(words) == 3 and words[0] in (f"--from={BUILD_STAGE}", f"--from={MODEL_STAGE}"),
-            f"Dockerfile: the run stage copies the binary and the model from their stages, not `COPY {copy}`",
+            len(words) == 3 and words[0] in stages_copied,
+            "Dockerfile: the run stage copies the binary, the model and the static table from their "
+            f"stages, not `COPY {copy}`",
         )
         copies.setdefault(words[0].removeprefix("--from="), []).append((words[1], words[2]))
     check(
-        len(copies.get(BUILD_STAGE, [])) == 1 and len(copies.get(MODEL_STAGE, [])) == 1,
-        "Dockerfile: the run stage copies one file from the build stage and one directory from the "
-        "model stage",
+        all(len(copies.get(name, [])) == 1 for name in (BUILD_STAGE, MODEL_STAGE, STATIC_STAGE)),
+        "Dockerfile: the run stage copies one file from the build stage, one directory from the "
+        "model stage and one file from the static stage",
     )
     source, destination = copies[BUILD_STAGE][0]
     check(source.endswith("/target/release/textanalysis"), "Dockerfile: copies the release binary")
@@ -77,6 +87,20 @@ def read_dockerfile() -> dict:
         model_source == model["fetched"],
         f"Dockerfile: the run stage copies {model_source}, not the {model['fetched']} the model "
         "stage fetched",
+    )
+    table = static_stage(named[STATIC_STAGE], model["fetched"], source)
+    # The server reads the table from the encoder's directory, under the
+    # name its source defines.
+    table_source, table_path = copies[STATIC_STAGE][0]
+    check(
+        table_source == table["written"],
+        f"Dockerfile: the run stage copies {table_source}, not the {table['written']} the static "
+        "stage writes",
+    )
+    check(
+        table_path == f"{model_path}/{table['file']}",
+        f"Dockerfile: the run stage copies the static table to {table_path}, not beside the model, "
+        f"{model_path}/{table['file']}, where the server looks for it",
     )
     env = image_env(values(run, "ENV"))
     check(
@@ -113,6 +137,7 @@ def read_dockerfile() -> dict:
         "cargo": cargo,
         "model_path": model_path,
         "model_context_files": model["context_files"],
+        "static_command": table["command"],
         "env": env,
         "entrypoint": entrypoint,
         "cmd": cmd,
@@ -168,6 +193,74 @@ def model_stage(stage: list[dict]) -> dict:
         f"Dockerfile: the model stage's one RUN must be `{FETCH_SCRIPT} /ABSOLUTE/DIR`",
     )
     return {"fetched": command[1].rstrip("/"), "context_files": sorted(placed)}
+
+
+def static_table_file() -> str:
+    """The static table's file name, as the server's source defines it."""
+    found = re.search(
+        r'^pub const STATIC_FILE: &str = "([^"/]+)";', (ROOT / STATIC_SOURCE).read_text(), re.M
+    )
+    check(found is not None, f"cannot read STATIC_FILE in {STATIC_SOURCE}")
+    return found[1]
+
+
+def static_stage(stage: list[dict], fetched: str, binary: str) -> dict:
+    """The static stage starts from the build stage, copies in the model the
+    model stage fetched and runs the built binary's distill-static on it,
+    nothing else: the image's table is then distilled from the image's model
+    by the image's binary. The model keeps its directory's name, which the
+    table records as its encoder's (ListModels' static_encoder)."""
+    words = values(stage, "FROM")[0].split()
+    check(
+        words[0] == BUILD_STAGE,
+        f"Dockerfile: the static stage must start FROM {BUILD_STAGE}, which holds the binary",
+    )
+    copied = None
+    for instruction in stage[1:]:
+        kind, value = instruction["instruction"], instruction["value"]
+        check(
+            kind in ("COPY", "RUN"),
+            f"Dockerfile: the static stage copies the model and runs distill-static, not {kind}",
+        )
+        if kind == "COPY":
+            parts = value.split()
+            check(
+                copied is None
+                and len(parts) == 3
+                and parts[0] == f"--from={MODEL_STAGE}"
+                and parts[1].rstrip("/") == fetched
+                and parts[2].startswith("/"),
+                f"Dockerfile: the static stage copies the model stage's {fetched} to an absolute "
+                f"path, once, not `COPY {value}`",
+            )
+            copied = parts[2].rstrip("/")
+    check(copied is not None, "Dockerfile: the static stage needs the model stage's model")
+    check(
+        PurePosixPath(copied).name == PurePosixPath(fetched).name,
+        f"Dockerfile: the static stage's model at {copied} must keep the name of {fetched}",
+    )
+    runs = values(stage, "RUN")
+    command = shlex.split(runs[0]) if len(runs) == 1 else []
+    check(
+        command == [binary, "distill-static", "--semantic-model", copied],
+        f"Dockerfile: the static stage's one RUN must be `{binary} distill-static --semantic-model "
+        f"{copied}`",
+    )
+    file = static_table_file()
+    return {"command": command, "written": f"{copied}/{file}", "file": file}
+
+
+def distil_table(binary: Path, command: list[str], model: Path) -> Path:
+    """The static table the image holds, as the static stage distils it (the
+    same command, the built binary) but in the checkout's model directory,
+    where the test command has distilled it already (then distill-static
+    keeps it, and this checks the command's flags)."""
+    run = [str(binary), *command[1:-1], str(model)]
+    result = subprocess.run(run)
+    check(result.returncode == 0, f"`{' '.join(run)}` failed (above)")
+    table = model / static_table_file()
+    check(table.is_file(), f"`{' '.join(run)}` wrote no {table}")
+    return table
 
 
 def image_env(instructions: list[str]) -> dict[str, str]:

@@ -166,6 +166,7 @@ def run_pod(spec_file: Path) -> None:
         deadline = time.monotonic() + spec["startup_budget"]
         serving = set()
         encoder = None
+        table = None
         while serving != {"grpc", "metrics"}:
             line = next_line(deadline)
             if line is None:
@@ -183,6 +184,8 @@ def run_pod(spec_file: Path) -> None:
                 serving.add("metrics")
             elif message == "sentence encoder loaded":
                 encoder = event
+            elif message == "static table loaded":
+                table = event
         # The image's model, found through its ENV and loaded before serving
         # (so within the startup probe's budget).
         check(
@@ -198,6 +201,17 @@ def run_pod(spec_file: Path) -> None:
             f"  sentence encoder loaded: {encoder.get('model')} from {encoder.get('dir')} "
             f"in {encoder.get('load_ms')} ms"
         )
+        # The static table the image carries beside the model, which Embed's
+        # EMBEDDING_MODEL_STATIC needs: loaded from there before serving.
+        check(
+            table is not None,
+            f"the server started without the static table beside the model:\n{''.join(output)}",
+        )
+        check(
+            table.get("model") == spec["encoder"]["static_name"],
+            f"the static table loaded is {table.get('model')!r}, not {spec['encoder']['static_name']!r}",
+        )
+        log(f"  static table loaded: {table.get('model')} in {table.get('load_ms')} ms")
         # What the kernel says the process runs as.
         status = open(f"/proc/{server.pid}/status").read()
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
@@ -258,15 +272,23 @@ def run_pod(spec_file: Path) -> None:
             encoder_name == spec["encoder"]["name"],
             f"ListModels names the encoder {encoder_name!r}, not {spec['encoder']['name']!r}",
         )
+        static_name = listed.get("staticEncoder", {}).get("name")
+        check(
+            static_name == spec["encoder"]["static_name"],
+            f"ListModels names the static table {static_name!r}, not {spec['encoder']['static_name']!r}",
+        )
         names = {m["name"] for m in listed.get("models", [])}
         if spec.get("expect_models"):
             check(
                 set(spec["expect_models"]) <= names,
                 f"ListModels has {sorted(names)}, not {spec['expect_models']}",
             )
-            log(f"  ListModels: {sorted(names)} (models from the ConfigMap volume), encoder {encoder_name}")
+            log(
+                f"  ListModels: {sorted(names)} (models from the ConfigMap volume), encoder "
+                f"{encoder_name}, static {static_name}"
+            )
         else:
-            log(f"  ListModels: {sorted(names)}, encoder {encoder_name}")
+            log(f"  ListModels: {sorted(names)}, encoder {encoder_name}, static {static_name}")
 
         server.send_signal(signal.SIGTERM)
         try:
@@ -311,7 +333,8 @@ def pod_spec(
     where = work / "pods" / name
     where.mkdir(parents=True, exist_ok=True)
     # The model directory the image holds: the checkout's copy of the files
-    # the model stage fetches, at the path the image's ENV names.
+    # the model stage fetches, at the path the image's ENV names, with the
+    # static table distilled beside them as the static stage distils it.
     image_files = [{"path": image["model_path"], "source": str(image["model_source"])}]
     root = pod_root(where, binary, image["entrypoint"][0], libraries, image_files + mounts)
     spec = {
@@ -320,7 +343,12 @@ def pod_spec(
         "argv": argv,
         "env": {**BASE_IMAGE_ENV, **image["env"], "HOSTNAME": f"{APP}-check", **env},
         "image_files": image_files,
-        "encoder": {"path": image["model_path"], "name": PurePosixPath(image["model_path"]).name},
+        "encoder": {
+            "path": image["model_path"],
+            "name": PurePosixPath(image["model_path"]).name,
+            # The table is named after the encoder it was distilled from.
+            "static_name": f"{PurePosixPath(image['model_path']).name}-static",
+        },
         "mounts": mounts,
         "read_only_root": read_only_root,
         "no_new_privs": no_new_privs,
