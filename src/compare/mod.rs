@@ -85,6 +85,7 @@
 
 pub mod align;
 pub mod diff;
+pub mod fingerprint;
 pub mod meaning;
 pub mod minhash;
 pub mod prepare;
@@ -96,6 +97,7 @@ use std::ops::Range;
 use crate::semantic::{EmbedError, Embedder};
 use crate::text::{Document, View};
 
+pub use fingerprint::{Fingerprint, fingerprint};
 pub use minhash::{SIGNATURE_SEED, SIGNATURE_SIZE, estimate_jaccard};
 pub use prepare::SHINGLE_SIZE;
 
@@ -315,18 +317,8 @@ pub fn compare_detailed(
     // The stages before the alignment read whole documents at a time, so
     // the deadline is looked at between them: past it, the answer is
     // discarded anyway.
-    let view = |doc| {
-        let view = View::new(doc, options.keep_boilerplate);
-        // A document of nothing but furniture is compared whole (see the
-        // module docs).
-        if view.is_empty() {
-            View::all(doc)
-        } else {
-            view
-        }
-    };
-    let pa = prepare::Prepared::new(view(a));
-    let pb = prepare::Prepared::new(view(b));
+    let pa = prepare::Prepared::new(compared_view(a, options.keep_boilerplate));
+    let pb = prepare::Prepared::new(compared_view(b, options.keep_boilerplate));
     if a.deadline.expired() {
         return Ok(cut_short());
     }
@@ -468,6 +460,18 @@ pub fn compare_detailed(
         signature_b,
     };
     Ok((comparison, details))
+}
+
+/// The sentences of `doc` a comparison reads: without furniture unless
+/// `keep_boilerplate`, and every sentence of a document that is nothing
+/// but furniture (see the module docs).
+pub(crate) fn compared_view<'d, 'a>(doc: &'d Document<'a>, keep_boilerplate: bool) -> View<'d, 'a> {
+    let view = View::new(doc, keep_boilerplate);
+    if view.is_empty() {
+        View::all(doc)
+    } else {
+        view
+    }
 }
 
 /// What a comparison cut short by its deadline returns: well-formed, all

@@ -75,22 +75,7 @@ impl<'d, 'a> Prepared<'d, 'a> {
     /// Prepares the sentences of `view`: one pass over their words.
     pub fn new(view: View<'d, 'a>) -> Self {
         let doc = view.doc;
-        let whole = view.len() == doc.sentences.len()
-            && view
-                .sentences
-                .iter()
-                .zip(&doc.sentences)
-                .all(|(v, s)| v.words == s.words);
-        let (words, sentence_words, sentence_frequency) = if whole {
-            (
-                Cow::Borrowed(&doc.words[..]),
-                view.sentences.iter().map(|s| s.words.clone()).collect(),
-                Cow::Borrowed(&doc.sentence_frequency[..]),
-            )
-        } else {
-            let (words, ranges, frequency) = compared(doc, &view.sentences);
-            (Cow::Owned(words), ranges, Cow::Owned(frequency))
-        };
+        let (words, sentence_words, sentence_frequency) = view_words(&view);
         let text = doc.text;
         let mut trigrams = Vec::with_capacity(text.len());
         let mut normal = Vec::with_capacity(32);
@@ -162,6 +147,33 @@ impl<'d, 'a> Prepared<'d, 'a> {
     /// Number of words of compared sentence `index`.
     pub fn sentence_len(&self, index: usize) -> usize {
         self.sentence_range(index).len()
+    }
+}
+
+/// What [`view_words`] returns: the words, each sentence's range of them, the
+/// sentence frequencies.
+pub(crate) type ViewWords<'d> = (Cow<'d, [Word]>, Vec<Range<usize>>, Cow<'d, [u32]>);
+
+/// The words of `view`'s sentences in text order, each sentence's words as
+/// a range of them, and the sentence frequency of each term within them:
+/// borrowed from the document when every sentence is read whole.
+pub(crate) fn view_words<'d>(view: &View<'d, '_>) -> ViewWords<'d> {
+    let doc = view.doc;
+    let whole = view.len() == doc.sentences.len()
+        && view
+            .sentences
+            .iter()
+            .zip(&doc.sentences)
+            .all(|(v, s)| v.words == s.words);
+    if whole {
+        (
+            Cow::Borrowed(&doc.words[..]),
+            view.sentences.iter().map(|s| s.words.clone()).collect(),
+            Cow::Borrowed(&doc.sentence_frequency[..]),
+        )
+    } else {
+        let (words, ranges, frequency) = compared(doc, &view.sentences);
+        (Cow::Owned(words), ranges, Cow::Owned(frequency))
     }
 }
 
