@@ -24,6 +24,7 @@ pub mod compare;
 #[cfg(feature = "server")]
 pub mod config;
 pub mod deadline;
+pub mod dedup;
 #[cfg(feature = "semantic")]
 pub mod encoder;
 #[cfg(feature = "server")]
