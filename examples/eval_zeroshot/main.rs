@@ -277,8 +277,14 @@ fn pass(rows: &[Row], topics: &[Topic], embedder: Option<&dyn Embedder>, weights
             topics: &topics_core,
             weights: Some(weights),
         };
-        let c =
-            classify::classify(&row.text, against, &options, embedder, lexicon).expect("classify");
+        let c = classify::classify(
+            classify::Input::Text(&row.text),
+            against,
+            &options,
+            embedder,
+            lexicon,
+        )
+        .expect("classify");
         let gold = LABELS[row.label];
         if c.topics.first().is_some_and(|t| t.label == gold) {
             out.correct += 1;

@@ -23,7 +23,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::radix;
 use crate::text::language::{LanguageChoice, LanguageRequest};
 use crate::text::lexicon::{self, Lexicon, term_hash};
-use crate::text::{Language, reader, tokenize};
+use crate::text::{Document, Language, reader, tokenize};
 
 /// Number of hash bits: features fall into `2^BITS` buckets.
 pub const BITS: u32 = 20;
@@ -101,6 +101,22 @@ pub fn detect_and_collect(
     })
 }
 
+/// The features of an analysed document, as [`detect_and_collect`] gives
+/// them for its text: its content terms in order, sentence after sentence,
+/// each with the one before it as a bigram.
+pub fn of_document(doc: &Document<'_>) -> Vec<Feature> {
+    let mut features = with_room_for(doc.text);
+    let mut grams = Grams::default();
+    for sentence in &doc.sentences {
+        for &term in &sentence.terms {
+            if let Some(&hash) = doc.term_hashes.get(term as usize) {
+                grams.add_hash(hash, &mut features);
+            }
+        }
+    }
+    features
+}
+
 /// An empty feature vector with room for `text`'s: a unigram and a bigram
 /// for each content word, sized once for words of three letters and a
 /// space on average (news copy averages six): growing the vector by
@@ -121,14 +137,19 @@ impl Grams {
     /// Adds the features of the next word, whose term is `term` (`None`
     /// for a stopword).
     fn add(&mut self, term: Option<lexicon::Term<'_>>, features: &mut Vec<Feature>) {
-        let Some(term) = term else {
-            return;
-        };
-        features.push(bucket(term.hash));
-        if let Some(first) = self.previous {
-            features.push(bucket(pair_hash(first, term.hash)));
+        if let Some(term) = term {
+            self.add_hash(term.hash, features);
         }
-        self.previous = Some(term.hash);
+    }
+
+    /// Adds the features of the next content word, whose term hashes to
+    /// `hash`.
+    fn add_hash(&mut self, hash: u64, features: &mut Vec<Feature>) {
+        features.push(bucket(hash));
+        if let Some(first) = self.previous {
+            features.push(bucket(pair_hash(first, hash)));
+        }
+        self.previous = Some(hash);
     }
 }
 

@@ -25,8 +25,8 @@ pub use model::{FeatureKind, Measurement, Model, ModelError, ModelMeta};
 
 use crate::deadline::Deadline;
 use crate::semantic::{EmbedError, Embedder};
-use crate::text::Lexicon;
 use crate::text::language::{LanguageChoice, LanguageRequest};
+use crate::text::{Document, Lexicon};
 
 /// What a document is scored against.
 #[derive(Debug, Clone, Copy)]
@@ -113,7 +113,48 @@ pub struct Classification<'a> {
     pub by_meaning: bool,
 }
 
-/// Classifies `text` against a model or ad-hoc topics, with `lexicon`'s
+/// What [`classify`] reads: a text, or a document the shared pipeline has
+/// already analysed for another analysis of the same request.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'t> {
+    /// A text, read in [`ClassifyOptions::language`]: its words only, not
+    /// segmented into sentences.
+    Text(&'t str),
+    /// An analysed document, read in its own language: its content terms,
+    /// sentence after sentence. A word run across a sentence boundary
+    /// ("Europe.IS") is two words here and one in the text, the only
+    /// difference.
+    Document(&'t Document<'t>),
+}
+
+impl<'t> Input<'t> {
+    fn text(self) -> &'t str {
+        match self {
+            Input::Text(text) => text,
+            Input::Document(doc) => doc.text,
+        }
+    }
+
+    /// The language and the features (unsorted, repeated) of the input.
+    fn features(
+        self,
+        language: LanguageRequest,
+        lexicon: &mut Lexicon,
+    ) -> (LanguageChoice, Vec<features::Feature>) {
+        match self {
+            Input::Text(text) => features::detect_and_collect(text, language, lexicon),
+            Input::Document(doc) => (
+                LanguageChoice {
+                    language: doc.language,
+                    source: doc.language_source,
+                },
+                features::of_document(doc),
+            ),
+        }
+    }
+}
+
+/// Classifies `input` against a model or ad-hoc topics, with `lexicon`'s
 /// remembered terms and `embedder` for ad-hoc topics with a description or
 /// examples (none: words alone) and for a model with semantic features
 /// (which needs it). Classification reads the text's words once and needs
@@ -125,7 +166,7 @@ pub struct Classification<'a> {
 /// another name or dimension than it was trained with, and when embedding
 /// fails: past `options.deadline`, or an encoder fault.
 pub fn classify<'a>(
-    text: &str,
+    input: Input<'_>,
     against: Against<'a>,
     options: &ClassifyOptions,
     embedder: Option<&dyn Embedder>,
@@ -145,17 +186,16 @@ pub fn classify<'a>(
                     }
                     by_meaning = true;
                     embedder
-                        .embed(&[text], options.deadline)?
+                        .embed(&[input.text()], options.deadline)?
                         .into_iter()
                         .next()
                 }
             };
-            let (language, ranked) = model.classify_text(
-                text,
-                options.language,
+            let (language, features) = input.features(options.language, lexicon);
+            let ranked = model.classify_features(
+                features,
                 options.multi_label,
                 embedding.as_ref().map(|e| e.values()),
-                lexicon,
             );
             let topics = ranked
                 .into_iter()
@@ -169,11 +209,13 @@ pub fn classify<'a>(
             (language, topics)
         }
         Against::Topics { topics, weights } => {
-            let (language, counts) = features::detect_and_extract(text, options.language, lexicon);
+            let (language, features) = input.features(options.language, lexicon);
+            let counts = features::count(features);
             let idf = |f| weights.map_or(1.0, |m| m.idf(f).unwrap_or_else(|| m.default_idf()));
             let mut scores = adhoc::score(&counts, language.language, topics, idf, lexicon);
             if let Some(embedder) = embedder.filter(|_| topics.iter().any(zeroshot::has_meaning)) {
-                let meanings = zeroshot::similarities(text, topics, embedder, options.deadline)?;
+                let meanings =
+                    zeroshot::similarities(input.text(), topics, embedder, options.deadline)?;
                 for (score, meaning) in scores.iter_mut().zip(meanings) {
                     if let Some(meaning) = meaning {
                         *score = zeroshot::calibrated(meaning, *score);

@@ -12,7 +12,7 @@ const SPORT: &str = "The striker scored twice in the second half as the home sid
 fn a_model_ranks_its_labels_best_first() {
     let model = registry::builtin().expect("built-in model");
     let all = classify(
-        SPORT,
+        Input::Text(SPORT),
         Against::Model(&model),
         &ClassifyOptions::default(),
         None,
@@ -28,7 +28,7 @@ fn a_model_ranks_its_labels_best_first() {
     assert_eq!(all.language.source, LanguageSource::Detected);
 
     let cut = classify(
-        SPORT,
+        Input::Text(SPORT),
         Against::Model(&model),
         &ClassifyOptions {
             top_k: 2,
@@ -68,7 +68,7 @@ fn ad_hoc_topics_are_ranked_and_ties_keep_the_callers_order() {
         weights: None,
     };
     let ranked = classify(
-        SPORT,
+        Input::Text(SPORT),
         against,
         &ClassifyOptions::default(),
         None,
@@ -81,7 +81,7 @@ fn ad_hoc_topics_are_ranked_and_ties_keep_the_callers_order() {
     assert_eq!(ranked.topics[1].score, 0.0);
 
     let matching = classify(
-        SPORT,
+        Input::Text(SPORT),
         against,
         &ClassifyOptions {
             min_score: 0.01,
@@ -118,7 +118,7 @@ mod by_meaning {
         options: &ClassifyOptions,
     ) -> Result<Classification<'a>, ClassifyError> {
         classify(
-            TEXT,
+            Input::Text(TEXT),
             Against::Topics {
                 topics,
                 weights: None,
@@ -256,7 +256,7 @@ mod by_meaning {
         );
         let model = registry::builtin().expect("built-in model");
         let with = classify(
-            SPORT,
+            Input::Text(SPORT),
             Against::Model(&model),
             &options,
             Some(&fake),
@@ -267,7 +267,7 @@ mod by_meaning {
         assert_eq!(
             with,
             classify(
-                SPORT,
+                Input::Text(SPORT),
                 Against::Model(&model),
                 &options,
                 None,

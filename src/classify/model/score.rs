@@ -136,8 +136,22 @@ impl Model {
     ) -> (LanguageChoice, Vec<(usize, f64)>) {
         let (language, features) =
             crate::classify::features::detect_and_collect(text, language, lexicon);
+        (
+            language,
+            self.classify_features(features, multi_label, embedding),
+        )
+    }
+
+    /// [`Model::classify`] of features as they come, unsorted and
+    /// repeated ([`crate::classify::features::detect_and_collect`]'s).
+    pub fn classify_features(
+        &self,
+        features: Vec<Feature>,
+        multi_label: bool,
+        embedding: Option<&[f32]>,
+    ) -> Vec<(usize, f64)> {
         let scores = self.decision_values_of_features(features, embedding);
-        (language, self.rank(&scores, multi_label))
+        self.rank(&scores, multi_label)
     }
 
     /// Every label with its probability for the decision values `scores`

@@ -6,7 +6,7 @@
 
 use super::tests::toy;
 use super::*;
-use crate::classify::{Against, ClassifyError, ClassifyOptions, classify};
+use crate::classify::{Against, ClassifyError, ClassifyOptions, Input, classify};
 use crate::deadline::Deadline;
 use crate::semantic::Embedder;
 use crate::semantic::fake::FakeEmbedder;
@@ -131,7 +131,7 @@ fn classify_reads_a_text_by_meaning_with_a_semantic_model() {
     .unwrap();
     let run = |text: &str, embedder: Option<&dyn Embedder>| {
         classify(
-            text,
+            Input::Text(text),
             Against::Model(&model),
             &ClassifyOptions::default(),
             embedder,
@@ -154,7 +154,7 @@ fn classify_reads_a_text_by_meaning_with_a_semantic_model() {
         ..ClassifyOptions::default()
     };
     let late = classify(
-        "doctor",
+        Input::Text("doctor"),
         Against::Model(&model),
         &past,
         Some(&fake),
@@ -205,7 +205,7 @@ fn a_model_of_another_encoder_is_refused() {
         max_tokens: 512,
     });
     let e = classify(
-        "doctor",
+        Input::Text("doctor"),
         Against::Model(&model),
         &ClassifyOptions::default(),
         Some(&other),
