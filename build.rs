@@ -15,6 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = tonic_prost_build::Config::new();
     config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
     tonic_prost_build::configure()
+        // google.rpc.Status, which stream items and Analyze's parts fail
+        // with, is the message tonic-types already generates and builds
+        // from a `tonic::Status`.
+        .extern_path(".google.rpc.Status", "::tonic_types::pb::Status")
         .file_descriptor_set_path(out_dir.join("textanalysis_descriptor.bin"))
         .compile_with_config(
             config,

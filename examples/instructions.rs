@@ -11,7 +11,12 @@
 //! (detection and features), `summarize-lead` (analysis and LEAD, furniture
 //! kept: the default before PACSUM), `summarize` (analysis and the default
 //! options), `compare` (both texts analysed and compared with the default
-//! options; FILE_B is the second text), `classify-texts` (FILE is JSON
+//! options; FILE_B is the second text), `summarize-keyphrases` (analysis,
+//! the default options and 10 key phrases), `topics` (detection,
+//! features and the built-in model's scores: a Classify call's core),
+//! `analyze-parts` (what an Analyze call with a summary, topics and key
+//! phrases runs: one analysis, the summary with key phrases and the
+//! built-in model's scores of the analysed document), `classify-texts` (FILE is JSON
 //! lines as in `../shared/data`, a text a line in `title` and `text` or
 //! `body`; each call detects the language of, extracts features from and
 //! scores with the built-in model the first CALLS texts, after one
@@ -22,7 +27,9 @@
 //! first forms) is left out.
 
 use textanalysis::classify::model::Model;
-use textanalysis::classify::{features, registry, train};
+use textanalysis::classify::{
+    Against, ClassifyOptions, Input, classify, features, registry, train,
+};
 use textanalysis::compare::{self, CompareOptions};
 use textanalysis::summarize::{self, Algorithm, SummarizeOptions};
 use textanalysis::text::{Document, Language, Lexicon, segment, tokenize};
@@ -40,9 +47,9 @@ fn main() {
     let other = other.map(read).unwrap_or_default();
     let calls: usize = calls.parse().expect(usage);
     let lexicon = &mut Lexicon::new();
+    let model = registry::builtin().expect("the built-in model");
     if stage == "classify-texts" {
         let texts: Vec<String> = text.lines().map(text_of_line).collect();
-        let model = registry::builtin().expect("the built-in model");
         classify_texts(&model, &texts, lexicon);
         println!(
             "{}",
@@ -50,14 +57,21 @@ fn main() {
         );
         return;
     }
-    run(stage, &text, &other, 1, lexicon);
-    println!("{}", counted(stage, &text, &other, calls, lexicon));
+    let texts = (text.as_str(), other.as_str());
+    run(stage, texts, &model, 1, lexicon);
+    println!("{}", counted(stage, texts, &model, calls, lexicon));
 }
 
 /// The calls callgrind counts (`--toggle-collect=*counted*`).
 #[inline(never)]
-fn counted(stage: &str, text: &str, other: &str, calls: usize, lexicon: &mut Lexicon) -> usize {
-    run(stage, text, other, calls, lexicon)
+fn counted(
+    stage: &str,
+    texts: (&str, &str),
+    model: &Model,
+    calls: usize,
+    lexicon: &mut Lexicon,
+) -> usize {
+    run(stage, texts, model, calls, lexicon)
 }
 
 /// The text of a line of `../shared/data`: its title, a blank line and
@@ -90,11 +104,28 @@ fn analyze<'t>(text: &'t str, language: Option<Language>, lexicon: &mut Lexicon)
     Document::analyze_with(text, language, lexicon, Default::default())
 }
 
-fn run(stage: &str, text: &str, other: &str, calls: usize, lexicon: &mut Lexicon) -> usize {
+/// `calls` runs of `stage` on `texts` (the second only for `compare`),
+/// `model` the built-in model.
+fn run(
+    stage: &str,
+    (text, other): (&str, &str),
+    model: &Model,
+    calls: usize,
+    lexicon: &mut Lexicon,
+) -> usize {
     let lead = SummarizeOptions {
         algorithm: Algorithm::Lead,
         keep_boilerplate: true,
         ..Default::default()
+    };
+    let with_keyphrases = SummarizeOptions {
+        keyphrases: 10,
+        ..Default::default()
+    };
+    let topics = |input: Input<'_>, lexicon: &mut Lexicon| {
+        let options = ClassifyOptions::default();
+        classify(input, Against::Model(model), &options, None, lexicon)
+            .map_or(0, |c| c.topics.len())
     };
     (0..calls)
         .map(|_| match stage {
@@ -109,6 +140,18 @@ fn run(stage: &str, text: &str, other: &str, calls: usize, lexicon: &mut Lexicon
                 let doc = analyze(text, None, lexicon);
                 summarize::summarize(&doc, &SummarizeOptions::default(), None)
                     .map_or(0, |s| s.sentences.len())
+            }
+            "summarize-keyphrases" => {
+                let doc = analyze(text, None, lexicon);
+                summarize::summarize(&doc, &with_keyphrases, None)
+                    .map_or(0, |s| s.sentences.len() + s.keyphrases.len())
+            }
+            "topics" => topics(Input::Text(text), lexicon),
+            "analyze-parts" => {
+                let doc = analyze(text, None, lexicon);
+                let summary = summarize::summarize(&doc, &with_keyphrases, None)
+                    .map_or(0, |s| s.sentences.len() + s.keyphrases.len());
+                summary + topics(Input::Document(&doc), lexicon)
             }
             "compare" => {
                 let a = analyze(text, None, lexicon);

@@ -7,7 +7,10 @@
 //!     --concurrency 16 --seconds 5 [--addr 127.0.0.1:50051]
 //! ```
 //!
-//! `--method` is `summarize`, `classify`, `compare` (the text against
+//! `--method` is `summarize`, `classify`, `pair` (Summarize with key
+//! phrases, then Classify, of the text: a call is the pair), `analyze` (one
+//! Analyze call asking for the same: a summary, topics and key phrases),
+//! `compare` (the text against
 //! itself with its first sentence dropped), `embed` (the text's embedding),
 //! `embed-sentences` (the text's and each sentence's), `health` (an empty
 //! health check: the cost of the gRPC plumbing itself) or `mixed`
@@ -24,7 +27,10 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use textanalysis::proto::v1::text_analysis_service_client::TextAnalysisServiceClient;
-use textanalysis::proto::v1::{ClassifyRequest, CompareRequest, EmbedRequest, SummarizeRequest};
+use textanalysis::proto::v1::{
+    AnalyzeRequest, ClassifyRequest, CompareRequest, EmbedRequest, KeyphrasesRequest,
+    SummarizeRequest,
+};
 use tonic::transport::Channel;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
@@ -85,6 +91,35 @@ async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String>
         "classify" => client
             .classify(ClassifyRequest {
                 text: text.to_owned(),
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
+        "pair" => {
+            let summary = client
+                .summarize(SummarizeRequest {
+                    text: text.to_owned(),
+                    include_keyphrases: true,
+                    ..Default::default()
+                })
+                .await;
+            match summary {
+                Ok(_) => client
+                    .classify(ClassifyRequest {
+                        text: text.to_owned(),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|_| ()),
+                Err(status) => Err(status),
+            }
+        }
+        "analyze" => client
+            .analyze(AnalyzeRequest {
+                text: text.to_owned(),
+                summarize: Some(SummarizeRequest::default()),
+                classify: Some(ClassifyRequest::default()),
+                keyphrases: Some(KeyphrasesRequest::default()),
                 ..Default::default()
             })
             .await

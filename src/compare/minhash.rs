@@ -59,6 +59,7 @@ pub fn signature(shingles: &[u64]) -> Signature {
         values: values.iter().map(|&v| u64::from(v)).collect(),
         seed: SIGNATURE_SEED,
         shingle_size: SHINGLE_SIZE,
+        shingle_count: shingles.len(),
     }
 }
 

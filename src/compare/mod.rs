@@ -231,6 +231,9 @@ pub struct Signature {
     pub seed: u64,
     /// Words per shingle ([`SHINGLE_SIZE`]).
     pub shingle_size: usize,
+    /// Number of distinct shingles sketched: with the Jaccard estimate,
+    /// it gives how much of each document the other contains.
+    pub shingle_count: usize,
 }
 
 /// The result of [`compare`].

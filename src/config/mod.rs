@@ -230,6 +230,24 @@ pub struct Limits {
         default_value_t = 256 << 10
     )]
     pub max_semantic_text_bytes: usize,
+
+    /// Most AnalyzeStream calls open at once; more are refused with
+    /// RESOURCE_EXHAUSTED. Each holds its items in flight and its dedup
+    /// window, so this bounds the memory streams take together.
+    #[arg(long, env = "TEXTANALYSIS_MAX_STREAMS", default_value_t = 4)]
+    pub max_streams: usize,
+
+    /// Most items of one AnalyzeStream read and not yet answered; the
+    /// server reads no further until an answer is taken, so HTTP/2 flow
+    /// control slows a client that sends faster than it reads.
+    #[arg(long, env = "TEXTANALYSIS_STREAM_IN_FLIGHT", default_value_t = 8)]
+    pub stream_in_flight: usize,
+
+    /// Most items of one AnalyzeStream remembered for dedup: the last ones
+    /// sent with `dedup`. At most 3.5 KiB each (`dedup::approx_bytes_per_item`),
+    /// so 35 MiB for a full window of 10,000.
+    #[arg(long, env = "TEXTANALYSIS_DEDUP_WINDOW", default_value_t = 10_000)]
+    pub dedup_window: usize,
 }
 
 /// How many analyses run at once and how many may wait for a turn (see
@@ -342,6 +360,9 @@ impl Default for Limits {
             max_message_bytes: 4 << 20,
             max_compressed_response_bytes: 256 << 10,
             max_semantic_text_bytes: 256 << 10,
+            max_streams: 4,
+            stream_in_flight: 8,
+            dedup_window: 10_000,
         }
     }
 }

@@ -17,6 +17,10 @@
 //!   analysis so that the analysis stops too.
 //! - **Slow uploads.** A body that has not fully arrived within
 //!   `--request-read-timeout` of the headers is answered DEADLINE_EXCEEDED.
+//! - **Streams** ([`STREAMS`]) carry a feed for as long as the client
+//!   wants: their deadline is the client's `grpc-timeout` alone, their body
+//!   has no read timeout, and each item takes its own slot when it is read
+//!   (the stream's handler does it), not the stream when it opens.
 //! - **Client mistakes are not server errors.** tonic answers INTERNAL for
 //!   a body it cannot decode (bad protobuf, a truncated frame, undecodable
 //!   gzip) and OUT_OF_RANGE for an oversized message; those become
@@ -41,7 +45,7 @@ use tower::{Layer, Service};
 use crate::deadline::Deadline;
 use crate::error::{Error, INTERNAL_MESSAGE_PREFIX};
 use crate::metrics::Metrics;
-use crate::service::{ANALYSES, Admission, Slot};
+use crate::service::{ANALYSES, Admission, STREAMS, Slot};
 
 /// How long before its deadline a call is answered: a tenth of its timeout,
 /// between 1 ms (tokio's timer resolution, so that this answer's timer
@@ -103,7 +107,9 @@ where
     fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let arrival = Instant::now();
         let settings = &self.settings;
-        let deadline = deadline_of(request.headers(), arrival, settings.request_timeout);
+        let stream = STREAMS.contains(&request.uri().path());
+        let cap = (!stream).then_some(settings.request_timeout);
+        let deadline = deadline_of(request.headers(), arrival, cap);
         request.extensions_mut().insert(deadline);
         let slot = if ANALYSES.contains(&request.uri().path()) {
             match settings.admission.reserve() {
@@ -121,7 +127,7 @@ where
             request.extensions_mut().insert(slot.clone());
         }
         let client_gone = Arc::new(AtomicBool::new(false));
-        let read_by = arrival + settings.read_timeout;
+        let read_by = (!stream).then(|| arrival + settings.read_timeout);
         let request = request.map(|body| Body::new(Upload::new(body, read_by, &client_gone)));
         // The clone that was made ready is the one that serves this call.
         let clone = self.inner.clone();
@@ -149,13 +155,18 @@ where
 }
 
 /// The call's deadline: its `grpc-timeout` if it has one, capped by the
-/// server's `request_timeout`, from `arrival`, less the answer margin.
-fn deadline_of(headers: &http::HeaderMap, arrival: Instant, request_timeout: Duration) -> Deadline {
+/// server's `request_timeout` when there is a `cap`, from `arrival`, less
+/// the answer margin. None without either.
+fn deadline_of(headers: &http::HeaderMap, arrival: Instant, cap: Option<Duration>) -> Deadline {
     let client = headers
         .get("grpc-timeout")
         .and_then(|v| v.to_str().ok())
         .and_then(parse_grpc_timeout);
-    let timeout = client.map_or(request_timeout, |c| c.min(request_timeout));
+    let timeout = match (client, cap) {
+        (Some(client), Some(cap)) => client.min(cap),
+        (Some(only), None) | (None, Some(only)) => only,
+        (None, None) => return Deadline::NONE,
+    };
     arrival
         .checked_add(timeout.saturating_sub(answer_margin(timeout)))
         .map_or(Deadline::NONE, Deadline::at)
@@ -222,7 +233,7 @@ enum ReadTimer {
     Due(Instant),
     /// Waiting.
     Armed(Pin<Box<Sleep>>),
-    /// The body ended, failed or ran out of time.
+    /// The body ended, failed or ran out of time, or has no read timeout.
     Done,
 }
 
@@ -241,10 +252,10 @@ impl ReadTimer {
 }
 
 impl Upload {
-    fn new(body: Body, read_by: Instant, client_gone: &Arc<AtomicBool>) -> Self {
+    fn new(body: Body, read_by: Option<Instant>, client_gone: &Arc<AtomicBool>) -> Self {
         Self {
             body,
-            read_by: ReadTimer::Due(read_by),
+            read_by: read_by.map_or(ReadTimer::Done, ReadTimer::Due),
             client_gone: client_gone.clone(),
         }
     }
@@ -365,7 +376,8 @@ mod tests {
     fn deadlines_come_before_tonics_timer_by_the_margin() {
         let now = Instant::now();
         let mut headers = http::HeaderMap::new();
-        let at = |headers: &http::HeaderMap| deadline_of(headers, now, Duration::from_secs(30));
+        let at =
+            |headers: &http::HeaderMap| deadline_of(headers, now, Some(Duration::from_secs(30)));
         assert_eq!(
             at(&headers).instant(),
             Some(now + Duration::from_secs(30) - Duration::from_millis(20)),

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use super::validate::{check_text, language, language_source};
 use crate::classify::registry::Registry;
-use crate::classify::{self, Against, ClassifyError, ClassifyOptions, FeatureKind, Model, adhoc};
+use crate::classify::{
+    self, Against, ClassifyError, ClassifyOptions, FeatureKind, Input, Model, adhoc,
+};
 use crate::config::Limits;
 use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
@@ -30,6 +32,12 @@ enum Target {
 pub struct ClassifyCall {
     text: String,
     language: LanguageRequest,
+    part: ClassifyPart,
+}
+
+/// What to score a document against, and how: a Classify request's
+/// options, or those of an Analyze request's classify part, checked.
+pub struct ClassifyPart {
     target: Target,
     top_k: usize,
     min_score: f64,
@@ -39,7 +47,7 @@ pub struct ClassifyCall {
 impl ClassifyCall {
     /// Checks the request against the limits and the loaded models.
     pub fn validate(
-        request: pb::ClassifyRequest,
+        mut request: pb::ClassifyRequest,
         limits: &Limits,
         models: &Registry,
         default_language: Language,
@@ -52,6 +60,46 @@ impl ClassifyCall {
             default_language,
             &mut violations,
         );
+        let text = std::mem::take(&mut request.text);
+        let part = ClassifyPart::validate(request, &text, limits, models, violations)?;
+        Ok(Self {
+            text,
+            language,
+            part,
+        })
+    }
+
+    /// Classifies the text (see [`ClassifyPart::run`]).
+    pub fn run(
+        self,
+        models: &Registry,
+        embedder: Option<&dyn Embedder>,
+        limits: &Limits,
+        deadline: Deadline,
+        lexicon: &mut Lexicon,
+    ) -> Result<pb::ClassifyResponse, Error> {
+        self.part.run(
+            Input::Text(&self.text),
+            self.language,
+            (models, embedder),
+            limits,
+            deadline,
+            lexicon,
+        )
+    }
+}
+
+impl ClassifyPart {
+    /// Checks the options of `request` (its text and language are the
+    /// caller's to check) for classifying `text`, against the limits and
+    /// the loaded models, adding to `violations` found already.
+    pub fn validate(
+        request: pb::ClassifyRequest,
+        text: &str,
+        limits: &Limits,
+        models: &Registry,
+        mut violations: Vec<Violation>,
+    ) -> Result<Self, Error> {
         if !(request.min_score.is_finite() && (0.0..=1.0).contains(&request.min_score)) {
             violations.push(Violation::new("min_score", "must be in [0, 1]"));
         }
@@ -62,7 +110,7 @@ impl ClassifyCall {
         let target = if request.topics.is_empty() {
             match models.get(&request.model) {
                 Some((name, model)) => {
-                    check_semantic_model(name, model, &request.text, limits)?;
+                    check_semantic_model(name, model, text, limits)?;
                     Target::Model(name.to_owned(), model.clone())
                 }
                 None => {
@@ -77,8 +125,6 @@ impl ClassifyCall {
             Target::Topics(request.topics)
         };
         Ok(Self {
-            text: request.text,
-            language,
             target,
             top_k: request.top_k as usize,
             min_score: request.min_score,
@@ -99,22 +145,30 @@ impl ClassifyCall {
     /// `max_text_bytes`). A model with semantic features cannot score by
     /// words alone: validation refused such a text, and without an encoder
     /// the request fails with [`Error::EncoderMissing`].
+    ///
+    /// `input` is the text, or its analysed document (whose language
+    /// `language` then does not change).
     pub fn run(
-        self,
-        models: &Registry,
-        embedder: Option<&dyn Embedder>,
+        &self,
+        input: Input<'_>,
+        language: LanguageRequest,
+        (models, embedder): (&Registry, Option<&dyn Embedder>),
         limits: &Limits,
         deadline: Deadline,
         lexicon: &mut Lexicon,
     ) -> Result<pb::ClassifyResponse, Error> {
+        let text = match input {
+            Input::Text(text) => text,
+            Input::Document(doc) => doc.text,
+        };
         let options = ClassifyOptions {
-            language: self.language,
+            language,
             top_k: self.top_k,
             min_score: self.min_score,
             multi_label: self.multi_label,
             deadline,
         };
-        let embedder = embedder.filter(|_| self.within_encoder_limit(limits));
+        let embedder = embedder.filter(|_| self.within_encoder_limit(text, limits));
         let topics: Vec<adhoc::Topic<'_>> = match &self.target {
             Target::Model(..) => Vec::new(),
             Target::Topics(topics) => topics
@@ -152,16 +206,16 @@ impl ClassifyCall {
                 },
             ),
         };
-        let classification = classify::classify(&self.text, against, &options, embedder, lexicon)
+        let classification = classify::classify(input, against, &options, embedder, lexicon)
             .map_err(|e| match e {
-            ClassifyError::EncoderMissing => Error::EncoderMissing(format!(
-                "Classify with model `{}`, which reads meaning,",
-                model.name
-            )),
-            // The registry refuses such models when it loads them.
-            ClassifyError::EncoderMismatch(why) => Error::Internal(why),
-            ClassifyError::Embed(e) => e.into(),
-        })?;
+                ClassifyError::EncoderMissing => Error::EncoderMissing(format!(
+                    "Classify with model `{}`, which reads meaning,",
+                    model.name
+                )),
+                // The registry refuses such models when it loads them.
+                ClassifyError::EncoderMismatch(why) => Error::Internal(why),
+                ClassifyError::Embed(e) => e.into(),
+            })?;
         let model = match embedder {
             Some(embedder) if classification.by_meaning => pb::ModelRef {
                 encoder: embedder.info().name.clone(),
@@ -186,7 +240,7 @@ impl ClassifyCall {
 
     /// Whether the encoder may read the text and the topics' descriptions
     /// and examples: each within [`Limits::max_semantic_text_bytes`].
-    fn within_encoder_limit(&self, limits: &Limits) -> bool {
+    fn within_encoder_limit(&self, text: &str, limits: &Limits) -> bool {
         let topics: usize = match &self.target {
             Target::Model(..) => 0,
             Target::Topics(topics) => topics
@@ -195,8 +249,7 @@ impl ClassifyCall {
                 .map(String::len)
                 .sum(),
         };
-        self.text.len() <= limits.max_semantic_text_bytes
-            && topics <= limits.max_semantic_text_bytes
+        text.len() <= limits.max_semantic_text_bytes && topics <= limits.max_semantic_text_bytes
     }
 }
 

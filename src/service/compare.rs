@@ -151,6 +151,7 @@ impl CompareCall {
                 values: s.values.clone(),
                 seed: s.seed,
                 shingle_size: to_u32(s.shingle_size),
+                shingle_count: to_u32(s.shingle_count),
             })
         };
         let similarity = &result.similarity;

@@ -27,8 +27,14 @@ pub struct Embedders<'a> {
 /// An Embed request that passed validation, with the encoder to run it.
 pub struct EmbedCall {
     text: String,
-    sentences: bool,
     language: LanguageRequest,
+    part: EmbedPart,
+}
+
+/// How to embed a document: an Embed request's options, or those of an
+/// Analyze request's embed part, checked, with the encoder they chose.
+pub struct EmbedPart {
+    sentences: bool,
     offset_unit: OffsetUnit,
     embedder: Arc<dyn Embedder>,
 }
@@ -68,28 +74,13 @@ impl EmbedCall {
     /// its size against the encoder's limit, the offset unit and the
     /// language.
     pub fn validate(
-        request: pb::EmbedRequest,
+        mut request: pb::EmbedRequest,
         limits: &Limits,
         default_language: Language,
         embedders: Embedders<'_>,
     ) -> Result<Self, Error> {
-        let embedder = match pb::EmbeddingModel::try_from(request.model) {
-            Ok(pb::EmbeddingModel::Unspecified | pb::EmbeddingModel::Transformer) => embedders
-                .transformer
-                .ok_or_else(|| Error::EncoderMissing("Embed".into()))?,
-            Ok(pb::EmbeddingModel::Static) => embedders.fast.ok_or(Error::StaticTableMissing)?,
-            Err(_) => {
-                return Err(Error::InvalidArgument(vec![unknown_enum(
-                    "model",
-                    request.model,
-                )]));
-            }
-        };
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
-        if violations.is_empty() {
-            check_semantic_text("text", &request.text, limits, &mut violations);
-        }
         let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
         let language = language(
             "language",
@@ -97,15 +88,13 @@ impl EmbedCall {
             default_language,
             &mut violations,
         );
-        if !violations.is_empty() {
-            return Err(Error::InvalidArgument(violations));
-        }
+        let text = std::mem::take(&mut request.text);
+        let part =
+            EmbedPart::validate(&request, &text, offset_unit, limits, embedders, violations)?;
         Ok(Self {
-            text: request.text,
-            sentences: request.include_sentences,
+            text,
             language,
-            offset_unit,
-            embedder: embedder.clone(),
+            part,
         })
     }
 
@@ -121,7 +110,49 @@ impl EmbedCall {
             return Err(Error::DeadlineExceeded);
         }
         check_sentence_count("text", &doc, limits)?;
-        let embedded = semantic::embed(&doc, self.embedder.as_ref(), self.sentences)?;
+        self.part.run(&doc)
+    }
+}
+
+impl EmbedPart {
+    /// Checks the model `request` asks for and that it is loaded, then
+    /// `text`'s size against the encoder's limit (when `violations`, the
+    /// caller's findings so far, are none), for embeddings with sentence
+    /// offsets in `offset_unit`.
+    pub fn validate(
+        request: &pb::EmbedRequest,
+        text: &str,
+        offset_unit: OffsetUnit,
+        limits: &Limits,
+        embedders: Embedders<'_>,
+        mut violations: Vec<Violation>,
+    ) -> Result<Self, Error> {
+        let embedder = match pb::EmbeddingModel::try_from(request.model) {
+            Ok(pb::EmbeddingModel::Unspecified | pb::EmbeddingModel::Transformer) => embedders
+                .transformer
+                .ok_or_else(|| Error::EncoderMissing("Embed".into()))?,
+            Ok(pb::EmbeddingModel::Static) => embedders.fast.ok_or(Error::StaticTableMissing)?,
+            Err(_) => {
+                violations.push(unknown_enum("model", request.model));
+                return Err(Error::InvalidArgument(violations));
+            }
+        };
+        if violations.is_empty() {
+            check_semantic_text("text", text, limits, &mut violations);
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations));
+        }
+        Ok(Self {
+            sentences: request.include_sentences,
+            offset_unit,
+            embedder: embedder.clone(),
+        })
+    }
+
+    /// Embeds `doc` (and its sentences, when asked).
+    pub fn run(&self, doc: &Document<'_>) -> Result<pb::EmbedResponse, Error> {
+        let embedded = semantic::embed(doc, self.embedder.as_ref(), self.sentences)?;
         let offsets = OffsetIndex::new(
             doc.text,
             self.offset_unit,

@@ -7,16 +7,18 @@
 //! answering health checks and cheap calls while the cores are busy.
 
 mod admission;
+mod analyze;
 mod classify;
 mod compare;
 mod embed;
+mod stream;
 mod summarize;
 mod validate;
 
 use std::sync::Arc;
 
 use tonic::codec::SingleMessageCompressionOverride;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
 
 pub use admission::{Admission, Slot};
 
@@ -41,15 +43,21 @@ pub struct TextAnalysis {
     static_embedder: Option<Arc<dyn Embedder>>,
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
+    streams: Arc<stream::OpenStreams>,
 }
 
 const SUMMARIZE: &str = "/textanalysis.v1.TextAnalysisService/Summarize";
 const CLASSIFY: &str = "/textanalysis.v1.TextAnalysisService/Classify";
 const COMPARE: &str = "/textanalysis.v1.TextAnalysisService/Compare";
 const EMBED: &str = "/textanalysis.v1.TextAnalysisService/Embed";
+const ANALYZE: &str = "/textanalysis.v1.TextAnalysisService/Analyze";
+const ANALYZE_STREAM: &str = "/textanalysis.v1.TextAnalysisService/AnalyzeStream";
 
 /// The paths of the calls that run an analysis, and so need admission.
-pub const ANALYSES: [&str; 4] = [SUMMARIZE, CLASSIFY, COMPARE, EMBED];
+pub const ANALYSES: [&str; 5] = [SUMMARIZE, CLASSIFY, COMPARE, EMBED, ANALYZE];
+
+/// The paths of the streams of analyses, whose items each need admission.
+pub const STREAMS: [&str; 1] = [ANALYZE_STREAM];
 
 impl TextAnalysis {
     /// A service enforcing `limits`, reading texts whose language
@@ -74,6 +82,7 @@ impl TextAnalysis {
             static_embedder,
             admission,
             metrics,
+            streams: Arc::default(),
         }
     }
 
@@ -116,6 +125,50 @@ impl TextAnalysis {
                 .insert(SingleMessageCompressionOverride::Disable);
         }
         response
+    }
+
+    /// Checks an Analyze request (or a stream item's, which may ask for
+    /// no part when `parts_optional`).
+    fn validate_analyze(
+        &self,
+        request: pb::AnalyzeRequest,
+        parts_optional: bool,
+    ) -> Result<analyze::AnalyzeCall, Error> {
+        let models = self.models.current();
+        let context = analyze::Context {
+            limits: &self.limits,
+            default_language: self.default_language,
+            models: &models,
+            embedders: embed::Embedders {
+                transformer: self.embedder.as_ref(),
+                fast: self.static_embedder.as_ref(),
+            },
+        };
+        analyze::AnalyzeCall::validate(request, context, parts_optional)
+    }
+
+    /// Runs a checked Analyze request on the analysis workers.
+    async fn run_analyze(
+        &self,
+        call: analyze::AnalyzeCall,
+        admitted: (Deadline, Slot),
+    ) -> Result<analyze::Analyzed, Status> {
+        self.received(ANALYZE, call.text_len());
+        let limits = self.limits;
+        let models = self.models.current();
+        let embedder = self.embedder.clone();
+        let deadline = admitted.0;
+        let analyzed = self
+            .run_analysis(admitted, move |lexicon| {
+                let server = analyze::Server {
+                    limits: &limits,
+                    models: &models,
+                    embedder: embedder.as_deref(),
+                };
+                call.run(server, deadline, lexicon)
+            })
+            .await??;
+        Ok(analyzed)
     }
 
     /// Runs CPU-bound analysis off the reactor, on the analysis workers
@@ -283,6 +336,31 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             .await??;
         Ok(self.respond(response))
     }
+
+    async fn analyze(
+        &self,
+        request: Request<pb::AnalyzeRequest>,
+    ) -> Result<Response<pb::AnalyzeResponse>, Status> {
+        let admitted = self.admitted(&request)?;
+        let call = self.validate_analyze(request.into_inner(), false)?;
+        let analyzed = self.run_analyze(call, admitted).await?;
+        Ok(self.respond(analyzed.response))
+    }
+
+    type AnalyzeStreamStream = stream::Answers;
+
+    async fn analyze_stream(
+        &self,
+        request: Request<Streaming<pb::AnalyzeStreamRequest>>,
+    ) -> Result<Response<Self::AnalyzeStreamStream>, Status> {
+        let deadline = request
+            .extensions()
+            .get::<Deadline>()
+            .copied()
+            .unwrap_or(Deadline::NONE);
+        let answers = stream::open(self, deadline, request.into_inner())?;
+        Ok(Response::new(answers))
+    }
 }
 
 /// An analysis' answer, which names the language its text was read in (a
@@ -302,6 +380,7 @@ macro_rules! answer {
 }
 
 answer!(
+    pb::AnalyzeResponse,
     pb::SummarizeResponse,
     pb::ClassifyResponse,
     pb::CompareResponse,

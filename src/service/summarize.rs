@@ -19,7 +19,7 @@ use crate::error::{Error, Violation};
 use crate::offsets::{OffsetIndex, OffsetUnit};
 use crate::proto::v1 as pb;
 use crate::semantic::Embedder;
-use crate::summarize::{self, Algorithm, Order, SummarizeError, SummarizeOptions};
+use crate::summarize::{self, Algorithm, Keyphrase, Order, SummarizeError, SummarizeOptions};
 use crate::text::language::LanguageRequest;
 use crate::text::{Document, Language, Lexicon};
 
@@ -34,6 +34,12 @@ pub const DEFAULT_KEYPHRASES: usize = 10;
 pub struct SummarizeCall {
     text: String,
     language: LanguageRequest,
+    part: SummarizePart,
+}
+
+/// What to summarize a document into: a Summarize request's options, or
+/// those of an Analyze request's summary part, checked.
+pub struct SummarizePart {
     offset_unit: OffsetUnit,
     options: SummarizeOptions,
     /// The encoder, when the server has one and the text is not over its
@@ -45,13 +51,59 @@ impl SummarizeCall {
     /// Checks every field, and that SEMANTIC has the encoder and a text it
     /// may read.
     pub fn validate(
-        request: pb::SummarizeRequest,
+        mut request: pb::SummarizeRequest,
         limits: &Limits,
         default_language: Language,
         embedder: Option<&Arc<dyn Embedder>>,
     ) -> Result<Self, Error> {
         let mut violations = Vec::new();
         check_text("text", &request.text, limits, &mut violations);
+        let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
+        let language = language(
+            "language",
+            &request.language,
+            default_language,
+            &mut violations,
+        );
+        let text = std::mem::take(&mut request.text);
+        let part =
+            SummarizePart::validate(request, &text, offset_unit, limits, embedder, violations)?;
+        Ok(Self {
+            text,
+            language,
+            part,
+        })
+    }
+
+    pub fn run(
+        self,
+        limits: &Limits,
+        deadline: Deadline,
+        lexicon: &mut Lexicon,
+    ) -> Result<pb::SummarizeResponse, Error> {
+        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
+        // An analysis cut short is answered DEADLINE_EXCEEDED: summarising
+        // what there is would only keep the core busy for nobody.
+        if deadline.expired() {
+            return Err(Error::DeadlineExceeded);
+        }
+        check_sentence_count("text", &doc, limits)?;
+        self.part.run(&doc)
+    }
+}
+
+impl SummarizePart {
+    /// Checks the options of `request` (its text, language and offset
+    /// unit are the caller's to check) for a summary of `text` with
+    /// offsets in `offset_unit`, adding to `violations` found already.
+    pub fn validate(
+        request: pb::SummarizeRequest,
+        text: &str,
+        offset_unit: OffsetUnit,
+        limits: &Limits,
+        embedder: Option<&Arc<dyn Embedder>>,
+        mut violations: Vec<Violation>,
+    ) -> Result<Self, Error> {
         // A length asked for in another way (a ratio, a word or character
         // budget) decides alone; the default applies only when none is.
         let other_length = request.ratio != 0.0 || request.max_words > 0 || request.max_chars > 0;
@@ -99,13 +151,6 @@ impl SummarizeCall {
                 Order::Document
             }
         };
-        let offset_unit = offset_unit("offset_unit", request.offset_unit, &mut violations);
-        let language = language(
-            "language",
-            &request.language,
-            default_language,
-            &mut violations,
-        );
         let diversity = match request.diversity {
             None => 0.0,
             Some(d) if d.is_finite() && (0.0..=1.0).contains(&d) => d,
@@ -141,15 +186,13 @@ impl SummarizeCall {
         if semantic && embedder.is_none() {
             return Err(missing_encoder());
         }
-        let within_limit = request.text.len() <= limits.max_semantic_text_bytes;
+        let within_limit = text.len() <= limits.max_semantic_text_bytes;
         if semantic && violations.is_empty() {
-            check_semantic_text("text", &request.text, limits, &mut violations);
+            check_semantic_text("text", text, limits, &mut violations);
         }
         match algorithm {
             Some(algorithm) if violations.is_empty() => Ok(Self {
                 embedder: embedder.filter(|_| within_limit).cloned(),
-                text: request.text,
-                language,
                 offset_unit,
                 options: SummarizeOptions {
                     max_sentences,
@@ -169,20 +212,10 @@ impl SummarizeCall {
         }
     }
 
-    pub fn run(
-        self,
-        limits: &Limits,
-        deadline: Deadline,
-        lexicon: &mut Lexicon,
-    ) -> Result<pb::SummarizeResponse, Error> {
-        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
-        // An analysis cut short is answered DEADLINE_EXCEEDED: summarising
-        // what there is would only keep the core busy for nobody.
-        if deadline.expired() {
-            return Err(Error::DeadlineExceeded);
-        }
-        check_sentence_count("text", &doc, limits)?;
-        let summary = summarize::summarize(&doc, &self.options, self.embedder.as_deref()).map_err(
+    /// Summarizes `doc`, analysed from the request's text.
+    pub fn run(&self, doc: &Document<'_>) -> Result<pb::SummarizeResponse, Error> {
+        let text = doc.text;
+        let summary = summarize::summarize(doc, &self.options, self.embedder.as_deref()).map_err(
             |e| match e {
                 SummarizeError::EncoderMissing(_) => missing_encoder(),
                 SummarizeError::Embed(e) => e.into(),
@@ -202,33 +235,14 @@ impl SummarizeCall {
             )
             .collect();
         starts.sort_unstable();
-        let offsets = OffsetIndex::new(&self.text, self.offset_unit, starts);
-        let keyphrases = summary
-            .keyphrases
-            .iter()
-            .map(|k| pb::Keyphrase {
-                text: self.text[k.first.clone()].to_owned(),
-                score: k.score,
-                occurrence_count: to_u32(k.count),
-                occurrences: k
-                    .occurrences
-                    .iter()
-                    .map(|o| {
-                        let (offset, length) = offsets.span(o);
-                        pb::TextSpan {
-                            offset: to_u32(offset),
-                            length: to_u32(length),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let offsets = OffsetIndex::new(text, self.offset_unit, starts);
+        let keyphrases = keyphrases_to_proto(text, &summary.keyphrases, &offsets);
         let sentences = summary
             .sentences
             .iter()
             .map(|s| (s, offsets.span(&s.span)))
             .map(|(s, (offset, length))| pb::SummarySentence {
-                text: self.text[s.span.clone()].to_owned(),
+                text: text[s.span.clone()].to_owned(),
                 score: s.score,
                 rank: to_u32(s.rank),
                 index: to_u32(s.index),
@@ -247,6 +261,34 @@ impl SummarizeCall {
             query_used: summary.query_used,
         })
     }
+}
+
+/// The proto form of `keyphrases` of `text`, with offsets from `offsets`,
+/// which marks every occurrence's start.
+pub fn keyphrases_to_proto(
+    text: &str,
+    keyphrases: &[Keyphrase],
+    offsets: &OffsetIndex<'_>,
+) -> Vec<pb::Keyphrase> {
+    keyphrases
+        .iter()
+        .map(|k| pb::Keyphrase {
+            text: text[k.first.clone()].to_owned(),
+            score: k.score,
+            occurrence_count: to_u32(k.count),
+            occurrences: k
+                .occurrences
+                .iter()
+                .map(|o| {
+                    let (offset, length) = offsets.span(o);
+                    pb::TextSpan {
+                        offset: to_u32(offset),
+                        length: to_u32(length),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// FAILED_PRECONDITION for SEMANTIC on a server without the encoder.

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod analyze;
 mod binary;
 mod classify;
 mod client_mistakes;
@@ -32,6 +33,7 @@ mod semantic_summary;
 mod semantic_train;
 mod shutdown;
 mod slow_clients;
+mod stream;
 mod summarize;
 mod tls;
 mod traces;
