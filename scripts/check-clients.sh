@@ -38,9 +38,15 @@ fi
 generated="$root/examples/python/generated"
 rm -rf "$generated"
 mkdir -p "$generated"
+# The contract imports google/rpc/status.proto (AnalyzeStream's per-item
+# errors): it is generated here too, into generated/google/rpc/, which Python
+# joins with the protobuf package's google/ as one namespace package. So
+# googleapis-common-protos is not needed, and not installed: its google.rpc, a
+# regular package, would shadow this one. grpc_tools finds
+# google/protobuf/any.proto among the well-known types it bundles.
 "$venv/bin/python" -m grpc_tools.protoc -I "$root/proto" \
   --python_out="$generated" --pyi_out="$generated" --grpc_python_out="$generated" \
-  "$root/proto/textanalysis/v1/text_analysis.proto"
+  "$root/proto/textanalysis/v1/text_analysis.proto" "$root/proto/google/rpc/status.proto"
 
 # With the sentence encoder (the test command fetched it): the clients call
 # Embed.
