@@ -3,10 +3,10 @@
 # the release server of this machine, with the generators on the same
 # machine (examples/load.rs for unary calls, examples/feed.rs for streams):
 #
-# 1. Items per second on one connection: unary Summarize + Classify pairs
-#    and unary Analyze calls (a summary, topics and key phrases) at 1 and
-#    16 calls in flight, against one AnalyzeStream of the same text asking
-#    for a summary and topics.
+# 1. Items per second on one connection, each item a summary with key
+#    phrases and the built-in model's topics of the same text: unary
+#    Summarize + Classify pairs and unary Analyze calls at 1 and 16 calls in
+#    flight, against one AnalyzeStream.
 # 2. Dedup within a stream on BBC News (scripts/make-dedup-stream.py: every
 #    article once, about 10% repeated later with edits): repeats marked
 #    with their original, and wrong marks.
@@ -49,7 +49,8 @@ feed_header() {
   echo "|---|---|---:|---:|---:|---|---:|---:|---|"
 }
 feed_header
-"$target/examples/feed" --addr "$SERVER_ADDR" --input "$work/same.jsonl" --parts summarize,classify
+"$target/examples/feed" --addr "$SERVER_ADDR" --input "$work/same.jsonl" \
+  --parts summarize,classify,keyphrases
 
 echo
 python3 "$root/scripts/make-dedup-stream.py" --seed 1 >"$work/bbc.jsonl"
