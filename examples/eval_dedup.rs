@@ -23,7 +23,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use textanalysis::compare::{Fingerprint, estimate_jaccard, fingerprint};
+use textanalysis::compare::{FINGERPRINT_VALUES, Fingerprint, fingerprint};
 use textanalysis::deadline::Deadline;
 use textanalysis::dedup::{
     DEFAULT_CAPACITY, DEFAULT_THRESHOLD, DedupWindow, approx_bytes_per_item, resemblance,
@@ -131,7 +131,13 @@ fn main() {
         if let Some(original) = &item.repeat_of {
             repeats += 1;
             if let Some(o) = kept.get(original.as_str()) {
-                let j = estimate_jaccard(o.signature(), fp.signature()).unwrap_or(0.0);
+                let equal = o
+                    .values()
+                    .iter()
+                    .zip(fp.values())
+                    .filter(|(a, b)| a == b)
+                    .count();
+                let j = equal as f64 / FINGERPRINT_VALUES as f64;
                 repeat_resemblance.push(resemblance(j, o.shingles(), fp.shingles()));
             }
         }

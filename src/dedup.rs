@@ -25,7 +25,8 @@
 //!
 //! # Banding
 //!
-//! The 128 signature values are cut into [`BANDS`] = 64 bands of [`ROWS`] = 2;
+//! The first 128 of the fingerprint's 256 values (its signature's) are cut
+//! into [`BANDS`] = 64 bands of [`ROWS`] = 2;
 //! two items are compared when they agree on every value of some band, which
 //! happens with probability `1 − (1 − J²)⁶⁴`. Pairs at the threshold whose
 //! smaller containment reaches 0.5 share at least half of the longer text's
@@ -36,7 +37,7 @@
 //! probability is 73%: reaching 99.9% there takes single-value bands, which
 //! also make a quarter of unrelated news pairs candidates. Unrelated
 //! stories (`J` about 0.01) are candidates with probability 0.6%, and every
-//! candidate is checked on all 128 values.
+//! candidate is checked on all 256 values.
 //!
 //! Each bucket is a chain through the window, newest first: the bucket map
 //! holds the newest item of each bucket, and each item the previous item of
@@ -50,27 +51,29 @@
 //!
 //! # Memory
 //!
-//! Per item: the 128 values as `u32` (512 bytes), one `u32` link per band
+//! Per item: the 256 values as `u32` (1,024 bytes), one `u32` link per band
 //! (256 bytes), the key, its sequence number and shingle count, and its
 //! share of the bucket map: at most one entry per band (a 32-bit hash of the
 //! band's values and a slot, 8 bytes and a control byte). Evictions leave
 //! tombstones, and hashbrown doubles a table whose live entries are more
 //! than half of its limit when the tombstones fill it, so the table's load
 //! can be as low as 7/32. [`approx_bytes_per_item`] is the bound at that
-//! load: 3,528 bytes for a 16-byte `String` key (808 for the item, 2,688
-//! for its bucket entries, 32 for the key's allocation), 18 MB for the
+//! load: 4,040 bytes for a 16-byte `String` key (1,320 for the item, 2,688
+//! for its bucket entries, 32 for the key's allocation), 20 MB for the
 //! default window of 5,000 items; a table at the usual load of 7/16 to 7/8
 //! takes a half to a quarter of that for its entries.
 
 use foldhash::HashMap;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::compare::{DEFAULT_NEAR_DUPLICATE, Fingerprint, MIN_EXTENSION_RATIO, SIGNATURE_SIZE};
+use crate::compare::{
+    DEFAULT_NEAR_DUPLICATE, FINGERPRINT_VALUES, Fingerprint, MIN_EXTENSION_RATIO, SIGNATURE_SIZE,
+};
 
 /// Default near-duplicate threshold: Compare's.
 pub const DEFAULT_THRESHOLD: f64 = DEFAULT_NEAR_DUPLICATE;
 
-/// Default window: the last 5,000 items, at most 18 MB with 16-byte keys.
+/// Default window: the last 5,000 items, at most 20 MB with 16-byte keys.
 pub const DEFAULT_CAPACITY: usize = 5_000;
 
 /// Signature values per band.
@@ -108,7 +111,7 @@ struct Item<K> {
     seq: u64,
     /// Distinct shingles, saturated at `u32::MAX`.
     shingles: u32,
-    values: [u32; SIGNATURE_SIZE],
+    values: [u32; FINGERPRINT_VALUES],
     /// For each band, the slot of the previous item of the same bucket
     /// ([`NONE`] when none, or the item has no shingle).
     links: [u32; BANDS],
@@ -246,7 +249,7 @@ impl<K: Clone> DedupWindow<K> {
     /// newest first among equals.
     fn best(
         &mut self,
-        values: &[u32; SIGNATURE_SIZE],
+        values: &[u32; FINGERPRINT_VALUES],
         shingles: u32,
         keys: &[u32; BANDS],
     ) -> Option<(u32, f64)> {
@@ -279,7 +282,7 @@ impl<K: Clone> DedupWindow<K> {
                 .zip(values)
                 .filter(|(x, y)| x == y)
                 .count();
-            let jaccard = equal as f64 / SIGNATURE_SIZE as f64;
+            let jaccard = equal as f64 / FINGERPRINT_VALUES as f64;
             let r = resemblance(jaccard, item.shingles as usize, shingles as usize);
             if best.is_none_or(|(_, br, bseq)| r > br || (r == br && item.seq > bseq)) {
                 best = Some((slot, r, item.seq));
@@ -293,7 +296,7 @@ impl<K: Clone> DedupWindow<K> {
     fn insert(
         &mut self,
         key: K,
-        values: [u32; SIGNATURE_SIZE],
+        values: [u32; FINGERPRINT_VALUES],
         shingles: u32,
         keys: &[u32; BANDS],
     ) {
@@ -345,20 +348,18 @@ impl<K: Clone> DedupWindow<K> {
     }
 }
 
-/// The signature's values, which [`crate::compare::minhash`] makes 32-bit.
-fn values(fp: &Fingerprint) -> [u32; SIGNATURE_SIZE] {
-    let mut out = [u32::MAX; SIGNATURE_SIZE];
-    for (o, &v) in out.iter_mut().zip(&fp.signature().values) {
-        *o = u32::try_from(v).unwrap_or(u32::MAX);
-    }
-    out
+/// The fingerprint's values.
+fn values(fp: &Fingerprint) -> [u32; FINGERPRINT_VALUES] {
+    *fp.values()
 }
 
-/// The bucket of each band: its index and values hashed to 32 bits (a
-/// collision only adds a candidate, which is checked on every value).
-fn bucket_keys(values: &[u32; SIGNATURE_SIZE]) -> [u32; BANDS] {
+/// The bucket of each band of the first [`SIGNATURE_SIZE`] values: its
+/// index and values hashed to 32 bits (a collision only adds a candidate,
+/// which is checked on every value).
+fn bucket_keys(values: &[u32; FINGERPRINT_VALUES]) -> [u32; BANDS] {
     let mut keys = [0; BANDS];
-    for (band, (key, rows)) in keys.iter_mut().zip(values.chunks_exact(ROWS)).enumerate() {
+    let banded = values[..SIGNATURE_SIZE].chunks_exact(ROWS);
+    for (band, (key, rows)) in keys.iter_mut().zip(banded).enumerate() {
         let mut bytes = [0u8; 4 * ROWS];
         for (chunk, v) in bytes.chunks_exact_mut(4).zip(rows) {
             chunk.copy_from_slice(&v.to_le_bytes());

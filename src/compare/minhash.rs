@@ -37,14 +37,29 @@ fn splitmix(state: &mut u64) -> u64 {
 /// probability about `n / 2³²` for `n` shingles, far below the estimate's
 /// own error.
 pub fn signature(shingles: &[u64]) -> Signature {
+    let values: [u32; SIGNATURE_SIZE] = minima(shingles);
+    Signature {
+        values: values.iter().map(|&v| u64::from(v)).collect(),
+        seed: SIGNATURE_SEED,
+        shingle_size: SHINGLE_SIZE,
+        shingle_count: shingles.len(),
+    }
+}
+
+/// The first `N` minima of the hash family behind [`signature`]: the
+/// functions are drawn one after the other from the seed, so the first
+/// [`SIGNATURE_SIZE`] of any longer run are the signature's values, and a
+/// longer run only adds functions (a finer estimate, as
+/// [`crate::compare::Fingerprint`] keeps).
+pub(crate) fn minima<const N: usize>(shingles: &[u64]) -> [u32; N] {
     let mut state = SIGNATURE_SEED;
-    let mut keys = [0u32; SIGNATURE_SIZE];
-    let mut mults = [0u32; SIGNATURE_SIZE];
+    let mut keys = [0u32; N];
+    let mut mults = [0u32; N];
     for (k, m) in keys.iter_mut().zip(mults.iter_mut()) {
         *k = splitmix(&mut state) as u32;
         *m = (splitmix(&mut state) as u32) | 1;
     }
-    let mut values = [u32::MAX; SIGNATURE_SIZE];
+    let mut values = [u32::MAX; N];
     for &x in shingles {
         let x = (x ^ (x >> 32)) as u32;
         for ((v, &k), &m) in values.iter_mut().zip(&keys).zip(&mults) {
@@ -55,12 +70,7 @@ pub fn signature(shingles: &[u64]) -> Signature {
             *v = (*v).min(h);
         }
     }
-    Signature {
-        values: values.iter().map(|&v| u64::from(v)).collect(),
-        seed: SIGNATURE_SEED,
-        shingle_size: SHINGLE_SIZE,
-        shingle_count: shingles.len(),
-    }
+    values
 }
 
 /// Estimated Jaccard index of the shingle sets behind two signatures: the

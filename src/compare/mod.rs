@@ -97,7 +97,7 @@ use std::ops::Range;
 use crate::semantic::{EmbedError, Embedder};
 use crate::text::{Document, View};
 
-pub use fingerprint::{Fingerprint, fingerprint};
+pub use fingerprint::{FINGERPRINT_VALUES, Fingerprint, fingerprint};
 pub use minhash::{SIGNATURE_SEED, SIGNATURE_SIZE, estimate_jaccard};
 pub use prepare::SHINGLE_SIZE;
 

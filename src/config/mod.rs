@@ -244,8 +244,8 @@ pub struct Limits {
     pub stream_in_flight: usize,
 
     /// Most items of one AnalyzeStream remembered for dedup: the last ones
-    /// sent with `dedup`. At most 3.5 KiB each (`dedup::approx_bytes_per_item`),
-    /// so 35 MiB for a full window of 10,000.
+    /// sent with `dedup`. At most 4 KiB each (`dedup::approx_bytes_per_item`),
+    /// so 40 MB for a full window of 10,000.
     #[arg(long, env = "TEXTANALYSIS_DEDUP_WINDOW", default_value_t = 10_000)]
     pub dedup_window: usize,
 }
