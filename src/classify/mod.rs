@@ -128,7 +128,8 @@ pub enum Input<'t> {
 }
 
 impl<'t> Input<'t> {
-    fn text(self) -> &'t str {
+    /// The text read: the document's own for an analysed document.
+    pub fn text(self) -> &'t str {
         match self {
             Input::Text(text) => text,
             Input::Document(doc) => doc.text,

@@ -17,9 +17,7 @@ use prost::Message;
 use super::classify::ClassifyPart;
 use super::embed::{EmbedPart, Embedders};
 use super::summarize::{DEFAULT_KEYPHRASES, SummarizePart, keyphrases_to_proto};
-use super::validate::{
-    check_sentence_count, check_text, language, language_source, offset_unit, to_u32,
-};
+use super::validate::{analyze_text, check_text, language, language_source, offset_unit, to_u32};
 use crate::classify::Input;
 use crate::classify::registry::Registry;
 use crate::compare::{self, Fingerprint};
@@ -187,11 +185,7 @@ impl AnalyzeCall {
         deadline: Deadline,
         lexicon: &mut Lexicon,
     ) -> Result<Analyzed, Error> {
-        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
-        if deadline.expired() {
-            return Err(Error::DeadlineExceeded);
-        }
-        check_sentence_count("text", &doc, server.limits)?;
+        let doc = analyze_text(&self.text, self.language, server.limits, deadline, lexicon)?;
         let mut errors = self.errors;
         let summarize = match &self.summarize {
             Some(part) => outcome(&mut errors, pb::AnalyzePart::Summarize, part.run(&doc))?,

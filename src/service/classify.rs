@@ -157,10 +157,7 @@ impl ClassifyPart {
         deadline: Deadline,
         lexicon: &mut Lexicon,
     ) -> Result<pb::ClassifyResponse, Error> {
-        let text = match input {
-            Input::Text(text) => text,
-            Input::Document(doc) => doc.text,
-        };
+        let text = input.text();
         let options = ClassifyOptions {
             language,
             top_k: self.top_k,

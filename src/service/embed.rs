@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::validate::{
-    check_sentence_count, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
+    analyze_text, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
 };
 use crate::config::Limits;
 use crate::error::{Error, Violation};
@@ -105,11 +105,7 @@ impl EmbedCall {
         deadline: crate::deadline::Deadline,
         lexicon: &mut Lexicon,
     ) -> Result<pb::EmbedResponse, Error> {
-        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
-        if deadline.expired() {
-            return Err(Error::DeadlineExceeded);
-        }
-        check_sentence_count("text", &doc, limits)?;
+        let doc = analyze_text(&self.text, self.language, limits, deadline, lexicon)?;
         self.part.run(&doc)
     }
 }

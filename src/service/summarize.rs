@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::embed::check_semantic_text;
 use super::validate::{
-    check_sentence_count, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
+    analyze_text, check_text, language, language_source, offset_unit, to_u32, unknown_enum,
 };
 use crate::config::Limits;
 use crate::deadline::Deadline;
@@ -81,13 +81,7 @@ impl SummarizeCall {
         deadline: Deadline,
         lexicon: &mut Lexicon,
     ) -> Result<pb::SummarizeResponse, Error> {
-        let doc = Document::analyze_with(&self.text, self.language, lexicon, deadline);
-        // An analysis cut short is answered DEADLINE_EXCEEDED: summarising
-        // what there is would only keep the core busy for nobody.
-        if deadline.expired() {
-            return Err(Error::DeadlineExceeded);
-        }
-        check_sentence_count("text", &doc, limits)?;
+        let doc = analyze_text(&self.text, self.language, limits, deadline, lexicon)?;
         self.part.run(&doc)
     }
 }

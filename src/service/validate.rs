@@ -2,11 +2,12 @@
 //! field and goes on, so that a response lists every bad field at once.
 
 use crate::config::Limits;
+use crate::deadline::Deadline;
 use crate::error::{Error, Violation};
 use crate::offsets::OffsetUnit;
 use crate::proto::v1 as pb;
 use crate::text::language::{LanguageRequest, LanguageSource};
-use crate::text::{Document, Language};
+use crate::text::{Document, Language, Lexicon};
 
 /// Texts are limited far below 4 GiB, so every count fits; saturate rather
 /// than wrap if a limit is ever raised past that.
@@ -35,6 +36,26 @@ pub fn check_text(field: &str, text: &str, limits: &Limits, violations: &mut Vec
             "must contain text, not only white space",
         ));
     }
+}
+
+/// Analyses the request's `text` once, as every single-document call does
+/// before its analyses run. An analysis cut short by `deadline` is
+/// answered DEADLINE_EXCEEDED (analysing what there is would only keep the
+/// core busy for nobody), and a document over the sentence limit is
+/// refused as its `text` field.
+pub fn analyze_text<'t>(
+    text: &'t str,
+    language: LanguageRequest,
+    limits: &Limits,
+    deadline: Deadline,
+    lexicon: &mut Lexicon,
+) -> Result<Document<'t>, Error> {
+    let doc = Document::analyze_with(text, language, lexicon, deadline);
+    if deadline.expired() {
+        return Err(Error::DeadlineExceeded);
+    }
+    check_sentence_count("text", &doc, limits)?;
+    Ok(doc)
 }
 
 /// Checks the number of sentences, which is known only after segmentation.
