@@ -1,0 +1,177 @@
+//! Key phrases: the names and noun phrases a document keeps coming back to,
+//! with every place they occur.
+//!
+//! Candidates are whole units ([`candidates`]): names as the document
+//! writes them ("Bayern Munich", "Bank of England"), with a name's later
+//! short forms ("Rode" after "Sebastian Rode") counted as the name, and
+//! noun phrases between stopwords.
+//!
+//! # Scores
+//!
+//! A phrase scores `Σ p(s) · max w(t)`: its occurrences, each weighing
+//! `p(s) = 1 / (1 + ln(1 + s))` by the index `s` of its sentence, times the
+//! weight of its most telling term `t`, `w(t) = ln(1 + tf(t)) · (1 +
+//! named(t) / tf(t))`. `tf` counts a term's occurrences in the summarized
+//! sentences; `named` those written capitalised other than where a sentence
+//! or quotation opens (names and acronyms), so names weigh up to double, as
+//! YAKE (Campos et al. 2020) weighs casing.
+//!
+//! A single document has no corpus to weigh words against: recurrence is
+//! what marks its topic, stopwords already took out the words every text
+//! recurs, and the people, places and organisations a story is about are
+//! written as names. Position counts because news and reports state their
+//! subject first (YAKE and TextRank's successors weigh it too). A phrase is
+//! weighed by its most telling term, not the mean of its terms, so that a
+//! whole name ("Wayne Rooney") is worth what its recurring part ("Rooney")
+//! is, and a noun phrase is not worth less than its best word for holding
+//! a rarer one: whole phrases and single words compete on their own
+//! occurrences.
+//!
+//! Phrases are taken best first, leaving out any that contains or is
+//! contained in a phrase already taken, and scores are divided by the best,
+//! so the first scores 1. Removed furniture takes no part: a caption or
+//! comment box does not make a phrase key. The cost is linear in the number
+//! of words.
+
+mod candidates;
+
+use std::ops::Range;
+
+use crate::text::{TermId, View};
+
+use candidates::{Candidates, Key, terms};
+pub use candidates::{MAX_NAME_WORDS, MAX_PHRASE_WORDS};
+
+/// Most occurrences listed per phrase; [`Keyphrase::count`] gives them all.
+pub const MAX_OCCURRENCES: usize = 100;
+
+/// One key phrase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyphrase {
+    /// Byte range of its first occurrence, whose text is the phrase as the
+    /// document first writes it.
+    pub first: Range<usize>,
+    /// In (0, 1]: 1 for the best phrase of the document.
+    pub score: f64,
+    /// Byte ranges of its occurrences in document order, at most
+    /// [`MAX_OCCURRENCES`].
+    pub occurrences: Vec<Range<usize>>,
+    /// Number of occurrences.
+    pub count: usize,
+}
+
+/// What scoring knows of a candidate.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    count: usize,
+    first: Range<usize>,
+    /// Occurrences, each discounted by its position ([`position_weight`]).
+    weighted: f64,
+}
+
+/// The `limit` best key phrases of the sentences of `view`.
+pub fn extract(view: &View<'_, '_>, limit: usize) -> Vec<Keyphrase> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    let mut candidates = Candidates::of(view);
+    candidates.absorb_short_forms();
+    let Candidates {
+        keys,
+        occurrences,
+        stats,
+        ..
+    } = candidates;
+    let mut tallies = vec![Tally::default(); keys.len()];
+    for o in &occurrences {
+        let t = &mut tallies[o.candidate];
+        if t.count == 0 {
+            t.first = o.span.clone();
+        }
+        t.count += 1;
+        t.weighted += position_weight(o.sentence);
+    }
+    let vocabulary = &view.doc.vocabulary;
+    // Stopwords inside names have ids above the vocabulary, and letters.
+    let has_letter = |t: TermId| {
+        vocabulary
+            .get(t as usize)
+            .is_none_or(|w| w.chars().any(char::is_alphabetic))
+    };
+    let term_weight = |t: &TermId| {
+        let s = stats.get(t).copied().unwrap_or_default();
+        let tf = s.tf.max(1) as f64;
+        (1.0 + tf).ln() * (1.0 + s.named as f64 / tf)
+    };
+    let mut scored: Vec<(usize, f64)> = tallies
+        .iter()
+        .enumerate()
+        .filter(|(c, t)| t.count > 0 && terms(&keys[*c]).iter().any(|&t| has_letter(t)))
+        .map(|(c, t)| {
+            let weight = terms(&keys[c]).iter().map(term_weight).fold(0.0, f64::max);
+            (c, t.weighted * weight)
+        })
+        .collect();
+    // Best first; ties to the longer phrase (one that always occurs whole
+    // ties with its best word), then to the one the document names first.
+    scored.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(keys[b.0].0.cmp(&keys[a.0].0))
+            .then(tallies[a.0].first.start.cmp(&tallies[b.0].first.start))
+    });
+
+    let mut taken: Vec<(usize, f64)> = Vec::with_capacity(limit);
+    for candidate in scored {
+        if taken.len() == limit {
+            break;
+        }
+        let key = &keys[candidate.0];
+        let overlaps = taken
+            .iter()
+            .any(|(c, _)| contains(&keys[*c], key) || contains(key, &keys[*c]));
+        if !overlaps {
+            taken.push(candidate);
+        }
+    }
+
+    // Where the phrases occur.
+    let mut slot = vec![usize::MAX; keys.len()];
+    for (k, (c, _)) in taken.iter().enumerate() {
+        slot[*c] = k;
+    }
+    let mut listed: Vec<Vec<Range<usize>>> = vec![Vec::new(); taken.len()];
+    for o in &occurrences {
+        if let Some(list) = listed.get_mut(slot[o.candidate])
+            && list.len() < MAX_OCCURRENCES
+        {
+            list.push(o.span.clone());
+        }
+    }
+    let best = taken.first().map_or(1.0, |(_, s)| *s);
+    taken
+        .into_iter()
+        .zip(listed)
+        .map(|((c, score), occurrences)| Keyphrase {
+            first: tallies[c].first.clone(),
+            score: if best > 0.0 { score / best } else { 1.0 },
+            occurrences,
+            count: tallies[c].count,
+        })
+        .collect()
+}
+
+/// How much an occurrence in the view's `sentence`th sentence counts: 1 in
+/// the first, about 0.3 in the tenth. News and reports state their subject
+/// first.
+fn position_weight(sentence: usize) -> f64 {
+    1.0 / (1.0 + (1.0 + sentence as f64).ln())
+}
+
+/// Whether phrase `outer` contains phrase `inner` as consecutive words.
+fn contains(outer: &Key, inner: &Key) -> bool {
+    let (outer, inner) = (terms(outer), terms(inner));
+    inner.len() <= outer.len() && outer.windows(inner.len()).any(|w| w == inner)
+}
+
+#[cfg(test)]
+mod tests;
