@@ -230,3 +230,15 @@ fn limits_are_kept() {
         "{found:?}"
     );
 }
+
+#[test]
+fn names_and_noun_phrases_in_another_language() {
+    let text = "La Banque de France a relevé ses prévisions. \
+        Selon la Banque de France, la croissance économique ralentit. \
+        La croissance économique reste faible cette année.";
+    let doc = Document::analyze(text, Language::from_code("fr"));
+    let found = extract(&View::all(&doc), 10);
+    assert_eq!(find(&doc, &found, "Banque de France").count, 2);
+    assert_eq!(find(&doc, &found, "croissance économique").count, 2);
+    assert_no_parts(&doc, &found);
+}
