@@ -9,6 +9,7 @@ use textanalysis::text::{Document, Language};
 
 use crate::common::{pearson, read_sts};
 use crate::fit::best_threshold;
+use crate::wire_pair_alignment::pairs_read_by_hand;
 use crate::{Row, Service};
 
 /// xorshift64*, deterministic.
@@ -371,29 +372,13 @@ pub fn wire_texts(dir: &str) -> (String, String) {
     (read("a.txt"), read("b.txt"))
 }
 
-/// The pairs of the wire pair's sentences read by hand (see the file).
-fn wire_gold() -> Vec<(u32, u32)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/wire_pair_alignment.txt"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut it = l.split_whitespace().map(|x| x.parse().expect("an index"));
-            (it.next().expect("A"), it.next().expect("B"))
-        })
-        .collect()
-}
-
 /// The republished wire story of `wire_pair/`: verdict, score, and the
 /// alignment against the pairs read by hand.
 pub async fn wire_pair(service: &Service, dir: &str, table: &mut Vec<Row>) {
     let (a, b) = wire_texts(dir);
     let response = service.compare(&a, &b, true).await;
     let similarity = response.similarity.expect("similarity is set");
-    let gold = wire_gold();
+    let gold = pairs_read_by_hand();
     let aligned: Vec<(u32, u32)> = response
         .alignments
         .iter()

@@ -37,6 +37,8 @@ mod checks;
 #[path = "../common/mod.rs"]
 mod common;
 mod fit;
+#[path = "../../tests/fixtures/wire_pair_alignment.rs"]
+mod wire_pair_alignment;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

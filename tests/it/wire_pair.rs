@@ -277,22 +277,9 @@ async fn wire_pair_is_a_near_duplicate_with_its_edits_and_extras() {
     server.stop().await.expect("clean stop");
 }
 
-/// The sentence pairs of the wire pair read by hand, as (index in A, index
-/// in B): `tests/fixtures/wire_pair_alignment.txt`.
-fn pairs_read_by_hand() -> Vec<(u32, u32)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/wire_pair_alignment.txt"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut it = l.split_whitespace().map(|x| x.parse().expect("an index"));
-            (it.next().expect("A's index"), it.next().expect("B's index"))
-        })
-        .collect()
-}
+#[path = "../fixtures/wire_pair_alignment.rs"]
+mod alignment;
+use alignment::pairs_read_by_hand;
 
 #[tokio::test]
 async fn wire_pair_aligns_every_pair_read_by_hand_and_no_other_with_or_without_the_encoder() {
