@@ -214,6 +214,11 @@ def callers_example(work: Path, variant: str, path: str) -> Path:
 
 
 def check_callers_example(variant: str, docs: list[dict]) -> str:
+    """The example overlay's rules, which must be the callers it names; and
+    each of its patches must be docs/deployment.md's, word for word."""
+    guide = (ROOT / "docs/deployment.md").read_text()
+    for name in EXAMPLE_VARIANT_PATCHES[variant]:
+        check(EXAMPLE_PATCHES[name] in guide, f"docs/deployment.md no longer shows the {name} callers' patch")
     summary = check_policies(f"{variant} with the callers of docs/deployment.md", docs)
     check(
         summary.startswith(f"callers from {', '.join(sorted(EXAMPLE_CALLERS))}"),
