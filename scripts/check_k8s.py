@@ -20,7 +20,7 @@ rules, image.py 3-4, pod.py 5, observability.py 6):
    namespaces and the metrics port from the monitoring namespace alone, and
    nothing else (but the meshes' own ports: the Istio agent's merged
    metrics, the ambient tunnel from the waypoint, the address ambient gives
-   the probes); each mesh's policy admits the gRPC port to named service
+   the probes, Linkerd's proxy's metrics); each mesh's policy admits the gRPC port to named service
    accounts alone, whose namespaces are the NetworkPolicy's, keeps the
    scrapes and the kubelet's probes open (Istio: the probes rewritten to
    the agent, outside the sidecar's policy; ambient: the callers' policy at

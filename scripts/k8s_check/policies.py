@@ -33,6 +33,10 @@ NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 ISTIO_AGENT_PORT = 15020
 HBONE_PORT = 15008
 AMBIENT_PROBE_SOURCE = "169.254.7.127/32"
+# Linkerd's proxy serves its own metrics on its admin port, for
+# linkerd-viz's Prometheus or the monitoring namespace's.
+LINKERD_ADMIN_PORT = 4191
+LINKERD_SCRAPERS = {"linkerd-viz", MONITORING_NAMESPACE}
 WAYPOINT_LABEL = "gateway.networking.k8s.io/gateway-name"
 
 
@@ -84,6 +88,7 @@ def network_callers(context: dict) -> set[str]:
     check(spec.get("policyTypes") == ["Ingress"], f"{variant}: the NetworkPolicy must be of Ingress alone")
     ambient = context["labels"].get("istio.io/dataplane-mode") == "ambient"
     sidecar = context["labels"].get("sidecar.istio.io/inject") == "true"
+    linkerd = context["annotations"].get("linkerd.io/inject") == "enabled"
     waypoint = one(context["docs"], "Service", APP)["metadata"]["labels"].get("istio.io/use-waypoint")
     callers: set[str] = set()
     admitted: dict[int, list[dict]] = {}
@@ -125,6 +130,12 @@ def network_callers(context: dict) -> set[str]:
                     f"{where}: the metrics are for the {MONITORING_NAMESPACE} namespace alone",
                 )
                 check(port != ISTIO_AGENT_PORT or sidecar, f"{where}: port {port} is the Istio sidecar's")
+            elif port == LINKERD_ADMIN_PORT:
+                check(linkerd, f"{where}: port {port} is Linkerd's proxy's")
+                check(
+                    set(source) == {"namespaceSelector"} and namespace in LINKERD_SCRAPERS,
+                    f"{where}: the proxy's metrics are for {', '.join(sorted(LINKERD_SCRAPERS))} alone",
+                )
             elif port == HBONE_PORT:
                 check(ambient, f"{where}: port {port} is ambient mode's tunnel")
                 check(
