@@ -169,8 +169,10 @@ def run_all(work: Path) -> None:
         docs = render(callers_example(work, variant, path))
         validate(f"{variant} with other callers", docs, crd_schemas)
         consistency(f"{variant} with other callers", docs)
-        log(f"{variant} in namespace text, callers as docs/deployment.md names them: "
-            f"{check_callers_example(variant, docs)}")
+        log(
+            f"{variant} in namespace text, callers as docs/deployment.md names them: "
+            f"{check_callers_example(variant, docs)}"
+        )
 
     image = read_dockerfile()
     base_container = infos["base"]["container"]
