@@ -177,6 +177,20 @@ def linkerd_policies(context: dict, callers: set[str]) -> list[str]:
     check(grpc is not None, f"{variant}: no Server on the gRPC port {ports['grpc']}")
     check(grpc["spec"].get("proxyProtocol") == "gRPC", f"{variant}: the gRPC Server's proxyProtocol")
     check(ports["metrics"] in servers, f"{variant}: no Server on the metrics port")
+    # A policy on the Namespace, or on a missing Server or route, would
+    # reach past what is read here.
+    routes = {d["metadata"]["name"] for d in docs if d["kind"] == "HTTPRoute"}
+    names = {"Server": {s["metadata"]["name"] for s in servers.values()}, "HTTPRoute": routes}
+    authorizations = [
+        d for d in docs if d["kind"] == "AuthorizationPolicy" and d["apiVersion"].startswith(LINKERD)
+    ]
+    for policy in authorizations:
+        target = policy["spec"]["targetRef"]
+        check(
+            target.get("group") == LINKERD and target["name"] in names.get(target["kind"], ()),
+            f"{variant}: AuthorizationPolicy {policy['metadata']['name']} targets {target}, not a Server or "
+            "route of the pods",
+        )
 
     def policies_for(kind: str, name: str) -> list[dict]:
         return [
