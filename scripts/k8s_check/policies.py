@@ -136,6 +136,12 @@ def network_callers(context: dict) -> set[str]:
                     set(source) == {"namespaceSelector"} and namespace in LINKERD_SCRAPERS,
                     f"{where}: the proxy's metrics are for {', '.join(sorted(LINKERD_SCRAPERS))} alone",
                 )
+            elif port == HBONE_PORT and sidecar:
+                # Callers in ambient mode reach a sidecar through the tunnel.
+                check(
+                    set(source) == {"namespaceSelector"} and namespace is not None,
+                    f"{where}: the tunnel is for the callers' namespaces",
+                )
             elif port == HBONE_PORT:
                 check(ambient, f"{where}: port {port} is ambient mode's tunnel")
                 check(
