@@ -2,8 +2,8 @@
 """Offline checks of the Dockerfile and the Kubernetes manifests in k8s/.
 
 Run by scripts/check-k8s.sh (which installs the tools), in this order (the
-steps are in scripts/k8s_check/: manifests.py 1-2, image.py 3-4, pod.py 5,
-observability.py 6):
+steps are in scripts/k8s_check/: manifests.py 1-2, policies.py 2's access
+rules, image.py 3-4, pod.py 5, observability.py 6):
 
 1. Render k8s/base and every overlay with `kubectl kustomize`, and validate
    every rendered document with kubernetes-validate in strict mode against the
@@ -11,10 +11,24 @@ observability.py 6):
    preStop sleep, ContainerResource autoscaling) and 1.37 (the newest it
    ships). Istio's and the Gateway API's resources are not Kubernetes kinds:
    they are validated against the project's own partial schemas in
-   scripts/k8s-crd-schemas.yaml (see there what they cover).
+   scripts/k8s-crd-schemas.yaml (see there what they cover). Istio's and
+   Linkerd's policy kinds likewise.
 2. Check what the schemas cannot: that ports, probes, Services, scrape
    annotations, the autoscaler, the disruption budget and the meshes' drain
-   settings agree with each other and with the Deployment's args.
+   settings agree with each other and with the Deployment's args. Who may
+   call: the NetworkPolicy selects the pods, admits the gRPC port from named
+   namespaces and the metrics port from the monitoring namespace alone, and
+   nothing else (but the meshes' own ports: the Istio agent's merged
+   metrics, the ambient tunnel from the waypoint, the address ambient gives
+   the probes, Linkerd's proxy's metrics); each mesh's policy admits the gRPC port to named service
+   accounts alone, whose namespaces are the NetworkPolicy's, keeps the
+   scrapes and the kubelet's probes open (Istio: the probes rewritten to
+   the agent, outside the sidecar's policy; ambient: the callers' policy at
+   the waypoint, ztunnel admitting the waypoint's identity in the
+   resources' namespace; Linkerd: a route for the health check open to any
+   network, every other call for the callers). The same for each variant
+   in an overlay of the user's that names other callers in another
+   namespace as docs/deployment.md shows.
 3. Check the Dockerfile's stages: the model stage copies the fetch script
    and its pins and runs the script, nothing else; the static stage starts
    from the build stage, copies in that model and runs the built binary's
@@ -90,6 +104,7 @@ from k8s_check.image import (
 )
 from k8s_check.manifests import KUBERNETES_VERSIONS, consistency, flag_values, port_of, render, validate
 from k8s_check.observability import check_exported, check_monitoring, check_tracing
+from k8s_check.policies import callers_example, check_callers_example, check_policies
 from k8s_check.pod import deployment_pod, in_namespaces, models_example, pod_spec, run_pod, shared_libraries
 
 VARIANTS = {
@@ -137,6 +152,7 @@ def run_all(work: Path) -> None:
         docs = render(ROOT / path)
         validate(variant, docs, crd_schemas)
         infos[variant] = consistency(variant, docs)
+        log(f"{variant}: access rules: {check_policies(variant, docs)}")
         check_tracing(variant, docs, infos[variant]["env"])
         found, records = check_monitoring(variant, docs, work)
         queries += found
@@ -147,6 +163,15 @@ def run_all(work: Path) -> None:
             f"{variant}: {len(docs)} resources valid (Kubernetes "
             f"{' and '.join(v.rsplit('.', 1)[0] for v in KUBERNETES_VERSIONS)} strict; "
             f"own schemas for the mesh kinds), consistent: {', '.join(kinds)}"
+        )
+
+    for variant, path in VARIANTS.items():
+        docs = render(callers_example(work, variant, path))
+        validate(f"{variant} with other callers", docs, crd_schemas)
+        consistency(f"{variant} with other callers", docs)
+        log(
+            f"{variant} in namespace text, callers as docs/deployment.md names them: "
+            f"{check_callers_example(variant, docs)}"
         )
 
     image = read_dockerfile()
