@@ -25,6 +25,10 @@ KUBERNETES_VERSIONS = ["1.30.0", "1.37.0"]
 # the model changes them.
 ENCODER_MODEL_MIB = 160
 ENCODER_BATCH_MIB = 320
+# Bytes an item takes in an AnalyzeStream's dedup window at most: 4,040 for a
+# 16-byte id (src/dedup.rs, approx_bytes_per_item) and the rest of the
+# longest id (256 bytes, src/service/stream.rs's MAX_ID_BYTES).
+DEDUP_ITEM_BYTES = 4040 - 16 + 256
 
 
 def render(kustomization: Path) -> list[dict]:
@@ -287,7 +291,8 @@ def consistency(variant: str, docs: list[dict]) -> dict:
     )
     # Memory: the limit covers the bound admission sets (docs/api.md, "Limits
     # in detail"), computed from the settings the pod runs with, and the
-    # sentence encoder's share unless the pod runs in lexical mode.
+    # sentence encoder's share unless the pod runs in lexical mode, and the
+    # open streams' dedup windows.
     queued = setting("max-queued")
     message_mib = int(setting("max-message-bytes", str(4 << 20))) / (1 << 20)
     text_mib = int(setting("max-text-bytes", str(1 << 20))) / (1 << 20)
@@ -296,12 +301,15 @@ def consistency(variant: str, docs: list[dict]) -> dict:
         bound = 64 + slots * 2 * message_mib + int(in_flight) * 32 * text_mib
         if setting("semantic-model") != "none":
             bound += ENCODER_MODEL_MIB + int(in_flight) * ENCODER_BATCH_MIB
+        # Each open stream's dedup window, full.
+        windows = int(setting("max-streams", "4")) * int(setting("dedup-window", "10000"))
+        bound += windows * DEDUP_ITEM_BYTES / (1 << 20)
         limit = mebibytes(str(resources["limits"]["memory"]))
         check(
             limit >= bound,
             f"{variant}: memory limit {limit} MiB is below the bound of {bound:.0f} MiB that "
             f"--max-in-flight {in_flight}, --max-queued {queued}, the message and text "
-            "limits and the sentence encoder allow",
+            "limits, the sentence encoder and the streams' dedup windows allow",
         )
     else:
         check(False, f"{variant}: --max-queued must be set for the memory bound")
