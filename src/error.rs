@@ -36,6 +36,13 @@ pub enum Error {
         /// Requests waiting (the queue's limit).
         queued: usize,
     },
+    /// The caller holds more than its share of the analysis slots while
+    /// other callers wait (its request gave its slot to one of theirs), or
+    /// holds its `--caller-max-slots`: try again later.
+    #[error(
+        "server busy: this caller holds its share of the analysis slots while other callers wait; retry after a short backoff"
+    )]
+    OverShare,
     /// The request's deadline (its `grpc-timeout`, or the server's
     /// `--request-timeout`) passed before its answer was ready: while its
     /// body was read, while it waited, or while it was analysed (the
@@ -101,7 +108,7 @@ impl From<Error> for Status {
                 Status::with_error_details(Code::InvalidArgument, message, details)
             }
             Error::NotFound(_) => Status::not_found(message),
-            Error::Overloaded { .. } => {
+            Error::Overloaded { .. } | Error::OverShare => {
                 let details = ErrorDetails::with_retry_info(Some(RETRY_AFTER));
                 use tonic_types::StatusExt;
                 Status::with_error_details(Code::ResourceExhausted, message, details)

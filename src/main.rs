@@ -242,6 +242,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         limits: args.limits,
         default_language: args.default_language,
         concurrency: args.concurrency,
+        callers: args.callers,
         connections: args.connections,
         shutdown_grace: args.shutdown_grace,
         request_timeout: args.request_timeout,

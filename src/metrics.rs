@@ -7,9 +7,17 @@
 //! refusals for load, and bytes of text analysed. Labels come from a fixed
 //! set of method names (anything else is `unknown`), so no client can grow
 //! the number of series.
+//!
+//! Admission is also counted by caller (`caller` label): the first
+//! `--caller-metrics` callers seen since the start get a label of their
+//! own, every later one is counted as `other`. First come rather than by
+//! volume, because a label that moves from one caller to another would
+//! make every series' history meaningless; the callers a service has are
+//! few and steady, and a burst of new identities cannot grow the series.
 
+use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -53,10 +61,16 @@ struct Handled {
     grpc_code: &'static str,
 }
 
+/// A caller's labels.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ByCaller {
+    caller: String,
+}
+
 /// What admission reports when the metrics are read (a snapshot: the
 /// service's admission control fills it in, so this module needs none of
 /// the service).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AdmissionGauges {
     /// Analyses running.
     pub in_flight: usize,
@@ -64,7 +78,49 @@ pub struct AdmissionGauges {
     pub queued: usize,
     /// Calls holding an admission slot.
     pub admitted: usize,
+    /// The same by caller, for the callers holding slots.
+    pub callers: Vec<CallerGauges>,
 }
+
+/// One caller's share of [`AdmissionGauges`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallerGauges {
+    /// The caller's identity.
+    pub caller: String,
+    /// Slots it holds.
+    pub held: usize,
+    /// Its analyses waiting for a worker.
+    pub queued: usize,
+}
+
+/// Callers given a label of their own: the first `max` seen.
+#[derive(Debug)]
+struct CallerLabels {
+    max: usize,
+    named: Mutex<HashSet<String>>,
+}
+
+impl CallerLabels {
+    /// The label value that counts `caller`.
+    fn label(&self, caller: &str) -> ByCaller {
+        let mut named = self.named.lock().unwrap_or_else(|e| e.into_inner());
+        let own = named.contains(caller) || (named.len() < self.max && named.insert(caller.into()));
+        ByCaller {
+            caller: if own { caller.into() } else { OTHER.into() },
+        }
+    }
+
+    fn all(&self) -> Vec<String> {
+        let named = self.named.lock().unwrap_or_else(|e| e.into_inner());
+        named.iter().cloned().chain([OTHER.to_owned()]).collect()
+    }
+}
+
+/// The label of the callers beyond the named ones.
+const OTHER: &str = "other";
+
+/// Callers with a label of their own when the server is not told.
+pub const DEFAULT_CALLER_LABELS: usize = 10;
 
 /// The server's metrics.
 #[derive(Debug)]
@@ -79,6 +135,11 @@ pub struct Metrics {
     admitted: Gauge,
     connections_open: Gauge,
     connections_refused: Counter,
+    caller_labels: CallerLabels,
+    caller_admitted: Family<ByCaller, Counter>,
+    caller_refused: Family<ByCaller, Counter>,
+    caller_held: Family<ByCaller, Gauge>,
+    caller_queued: Family<ByCaller, Gauge>,
 }
 
 impl Default for Metrics {
@@ -90,8 +151,15 @@ impl Default for Metrics {
 impl Metrics {
     /// The server's metrics, with `spans_dropped`: the spans that tracing's
     /// export could not send (its queue full, or the collector unavailable),
-    /// counted where the export runs.
+    /// counted where the export runs; the first [`DEFAULT_CALLER_LABELS`]
+    /// callers have labels of their own.
     pub fn new(spans_dropped: Counter) -> Self {
+        Self::with_caller_labels(spans_dropped, DEFAULT_CALLER_LABELS)
+    }
+
+    /// [`Metrics::new`], with labels of their own for the first
+    /// `caller_labels` callers.
+    pub fn with_caller_labels(spans_dropped: Counter, caller_labels: usize) -> Self {
         let mut registry = Registry::default();
         let handled = Family::<Handled, Counter>::default();
         registry.register(
@@ -155,6 +223,30 @@ impl Metrics {
             "Spans not exported to the trace collector: its queue was full, or the collector refused them or did not answer",
             spans_dropped,
         );
+        let caller_admitted = Family::<ByCaller, Counter>::default();
+        registry.register(
+            "textanalysis_caller_admitted",
+            "Analyses given an admission slot, by caller (the first --caller-metrics callers seen, the rest as other)",
+            caller_admitted.clone(),
+        );
+        let caller_refused = Family::<ByCaller, Counter>::default();
+        registry.register(
+            "textanalysis_caller_refused",
+            "Analyses refused for load, by caller: every slot taken, the caller over its share (its slot given to another caller), or at its --caller-max-slots",
+            caller_refused.clone(),
+        );
+        let caller_held = Family::<ByCaller, Gauge>::default();
+        registry.register(
+            "textanalysis_caller_slots",
+            "Admission slots held now, by caller",
+            caller_held.clone(),
+        );
+        let caller_queued = Family::<ByCaller, Gauge>::default();
+        registry.register(
+            "textanalysis_caller_queued",
+            "Analyses waiting for a worker now, by caller",
+            caller_queued.clone(),
+        );
         Self {
             registry,
             handled,
@@ -166,6 +258,14 @@ impl Metrics {
             admitted,
             connections_open,
             connections_refused,
+            caller_labels: CallerLabels {
+                max: caller_labels,
+                named: Mutex::default(),
+            },
+            caller_admitted,
+            caller_refused,
+            caller_held,
+            caller_queued,
         }
     }
 }
@@ -200,9 +300,19 @@ impl Metrics {
             .inc_by(bytes as u64);
     }
 
-    /// Counts an analysis refused for load.
-    pub fn refused(&self) {
+    /// Counts an analysis of `caller` given a slot.
+    pub fn admitted(&self, caller: &str) {
+        self.caller_admitted
+            .get_or_create(&self.caller_labels.label(caller))
+            .inc();
+    }
+
+    /// Counts an analysis of `caller` refused for load.
+    pub fn refused(&self, caller: &str) {
         self.refused.inc();
+        self.caller_refused
+            .get_or_create(&self.caller_labels.label(caller))
+            .inc();
     }
 
     /// Counts a connection opened.
@@ -226,6 +336,24 @@ impl Metrics {
         self.in_flight.set(admission.in_flight as i64);
         self.queued.set(admission.queued as i64);
         self.admitted.set(admission.admitted as i64);
+        // Callers holding nothing now read 0; several may share `other`.
+        let mut by_label: std::collections::HashMap<String, (i64, i64)> = self
+            .caller_labels
+            .all()
+            .into_iter()
+            .map(|label| (label, (0, 0)))
+            .collect();
+        for gauges in &admission.callers {
+            let label = self.caller_labels.label(&gauges.caller).caller;
+            let entry = by_label.entry(label).or_default();
+            entry.0 += gauges.held as i64;
+            entry.1 += gauges.queued as i64;
+        }
+        for (caller, (held, queued)) in by_label {
+            let label = ByCaller { caller };
+            self.caller_held.get_or_create(&label).set(held);
+            self.caller_queued.get_or_create(&label).set(queued);
+        }
         let mut text = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
@@ -323,5 +451,38 @@ mod tests {
             "grpc_server_handled_total{grpc_service=\"unknown\",grpc_method=\"unknown\",grpc_code=\"Unimplemented\"} 2"
         ), "{text}");
         assert!(text.contains("textanalysis_analyses_in_flight 0"), "{text}");
+    }
+
+    #[test]
+    fn the_first_callers_have_labels_and_the_rest_are_other() {
+        let metrics = Metrics::with_caller_labels(Counter::default(), 2);
+        for caller in ["a", "b", "c", "d", "a"] {
+            metrics.admitted(caller);
+        }
+        metrics.refused("d");
+        let gauges = AdmissionGauges {
+            callers: ["a", "c", "d"]
+                .map(|caller| CallerGauges {
+                    caller: caller.into(),
+                    held: 1,
+                    queued: 1,
+                })
+                .into(),
+            ..Default::default()
+        };
+        let text = metrics.encode(gauges);
+        for line in [
+            "textanalysis_caller_admitted_total{caller=\"a\"} 2",
+            "textanalysis_caller_admitted_total{caller=\"b\"} 1",
+            "textanalysis_caller_admitted_total{caller=\"other\"} 2",
+            "textanalysis_caller_refused_total{caller=\"other\"} 1",
+            "textanalysis_analyses_refused_total 1",
+            "textanalysis_caller_queued{caller=\"a\"} 1",
+            "textanalysis_caller_queued{caller=\"b\"} 0",
+            "textanalysis_caller_slots{caller=\"other\"} 2",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+        assert!(!text.contains("caller=\"c\""), "{text}");
     }
 }

@@ -13,10 +13,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::text::Language;
 
+mod callers;
 mod encoder;
 mod tools;
 mod trace;
 
+pub use callers::Callers;
 pub use encoder::{DEFAULT_MODEL_DIR, EncoderArgs, ModelChoice};
 pub use tools::{DistillStaticArgs, EvalClassifyArgs, EvalCommand, TrainArgs};
 pub use trace::{DEFAULT_TRACE_QUEUE, TracingArgs};
@@ -124,6 +126,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub concurrency: Concurrency,
+
+    #[command(flatten)]
+    pub callers: Callers,
 
     #[command(flatten)]
     pub connections: Connections,
@@ -379,6 +384,7 @@ impl Default for ServeArgs {
             log: None,
             limits: Limits::default(),
             concurrency: Concurrency::default(),
+            callers: Callers::default(),
             connections: Connections::default(),
             encoder: EncoderArgs::default(),
             tracing: TracingArgs::default(),

@@ -3,7 +3,9 @@
 //! what tonic refuses on its own.
 //!
 //! - **Admission before the body.** An analysis takes its admission slot
-//!   ([`Slot`]) when its headers arrive. Refused, it is answered
+//!   ([`Slot`]) when its headers arrive, for its caller (see
+//!   [`super::caller`]), whose identity goes to the handler too (a
+//!   stream's items are admitted for it). Refused, it is answered
 //!   RESOURCE_EXHAUSTED at once and its body is never read, so however many
 //!   streams clients open, the bodies in memory are bounded by the slots.
 //!   The slot is held until the answer's last byte is handed to HTTP/2.
@@ -44,8 +46,9 @@ use tower::{Layer, Service};
 
 use crate::deadline::Deadline;
 use crate::error::{Error, INTERNAL_MESSAGE_PREFIX};
-use crate::metrics::Metrics;
 use crate::service::{ANALYSES, Admission, STREAMS, Slot};
+
+use super::caller;
 
 /// How long before its deadline a call is answered: a tenth of its timeout,
 /// between 1 ms (tokio's timer resolution, so that this answer's timer
@@ -60,8 +63,8 @@ fn answer_margin(timeout: Duration) -> Duration {
 pub(super) struct EdgeLayer {
     /// Admission of analyses.
     pub admission: Arc<Admission>,
-    /// Where refusals are counted.
-    pub metrics: Arc<Metrics>,
+    /// Headers trusted to name the caller (`--caller-header`), in order.
+    pub caller_headers: Arc<[http::HeaderName]>,
     /// Longest time a call may take when its client sets no shorter one.
     pub request_timeout: Duration,
     /// Longest time from a call's headers to the end of its body.
@@ -111,18 +114,22 @@ where
         let cap = (!stream).then_some(settings.request_timeout);
         let deadline = deadline_of(request.headers(), arrival, cap);
         request.extensions_mut().insert(deadline);
-        let slot = if ANALYSES.contains(&request.uri().path()) {
-            match settings.admission.reserve() {
+        let analysis = ANALYSES.contains(&request.uri().path());
+        let caller =
+            (analysis || stream).then(|| caller::identify(&request, &settings.caller_headers));
+        let slot = match &caller {
+            Some(caller) if analysis => match settings.admission.reserve(caller) {
                 Ok(slot) => Some(slot),
                 Err(error) => {
-                    settings.metrics.refused();
                     let refusal = Status::from(error).into_http();
                     return Box::pin(async move { Ok(refusal) });
                 }
-            }
-        } else {
-            None
+            },
+            _ => None,
         };
+        if let Some(caller) = caller {
+            request.extensions_mut().insert(caller);
+        }
         if let Some(slot) = &slot {
             request.extensions_mut().insert(slot.clone());
         }

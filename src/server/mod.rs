@@ -4,8 +4,10 @@
 //!
 //! Around tonic's router: [`listen`] accepts connections (their number,
 //! handshakes and TLS bounded), and [`edge`] takes each call's admission
-//! slot and deadline before its body is read.
+//! slot and deadline before its body is read, for the caller [`caller`]
+//! names.
 
+mod caller;
 mod edge;
 mod listen;
 mod tls;
@@ -23,11 +25,11 @@ use tonic_health::server::HealthReporter;
 pub use tls::{Tls, TlsError};
 
 use crate::classify::registry::ModelStore;
-use crate::config::{Concurrency, Connections, Limits};
+use crate::config::{Callers, Concurrency, Connections, Limits};
 use crate::metrics::{self, Metrics};
 use crate::proto::v1 as pb;
 use crate::semantic::Embedder;
-use crate::service::{Admission, TextAnalysis};
+use crate::service::{Admission, CallerPolicy, TextAnalysis};
 use crate::telemetry::RequestLogLayer;
 use crate::text::Language;
 
@@ -43,6 +45,8 @@ pub struct ServerConfig {
     pub default_language: Language,
     /// Analyses running at once and waiting.
     pub concurrency: Concurrency,
+    /// How callers are named, weighted, limited and counted.
+    pub callers: Callers,
     /// HTTP/2 connection settings.
     pub connections: Connections,
     /// Longest wait for in-flight requests once shutdown begins.
@@ -76,6 +80,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             default_language: Language::english(),
             concurrency: Concurrency::default(),
+            callers: Callers::default(),
             connections: Connections::default(),
             shutdown_grace: Duration::from_secs(25),
             request_timeout: Duration::from_secs(30),
@@ -126,10 +131,19 @@ pub async fn run_with_metrics(
     // Before the first request, not during it: the stopword tables of every
     // language take a debug build tens of milliseconds to build.
     crate::text::language::warm_up();
-    let metrics = Arc::new(Metrics::new(config.spans_dropped.clone()));
-    let admission = Arc::new(Admission::new(
+    let callers = &config.callers;
+    let metrics = Arc::new(Metrics::with_caller_labels(
+        config.spans_dropped.clone(),
+        callers.caller_metrics,
+    ));
+    let admission = Arc::new(Admission::with_callers(
         config.concurrency.in_flight(),
         config.concurrency.queued(),
+        CallerPolicy::new(
+            callers.caller_weight.iter().cloned(),
+            callers.caller_max_slots.iter().cloned(),
+        ),
+        metrics.clone(),
     ));
     let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
     if let Some(metrics_listener) = metrics_listener {
@@ -157,7 +171,7 @@ pub async fn run_with_metrics(
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     let edge = edge::EdgeLayer {
         admission: admission.clone(),
-        metrics: metrics.clone(),
+        caller_headers: callers.caller_header.iter().cloned().collect(),
         request_timeout: config.request_timeout,
         read_timeout: config.connections.request_read_timeout,
     };
@@ -222,8 +236,10 @@ pub async fn run_with_metrics(
         }
         Some(tls) => {
             let acceptor = tls.acceptor();
-            let incoming =
-                listen::incoming(listener, bounds, metrics, move |tcp| acceptor.accept(tcp));
+            let incoming = listen::incoming(listener, bounds, metrics, move |tcp| {
+                let handshake = acceptor.accept(tcp);
+                async move { handshake.await.map(caller::Identified::new) }
+            });
             Box::pin(router.serve_with_incoming_shutdown(incoming, drained))
         }
     };

@@ -34,18 +34,28 @@
 //! merely until the request's future is dropped. Each worker keeps its own
 //! [`Lexicon`] of word forms and lends it to each analysis it runs, so
 //! their memory is bounded by `max_in_flight`.
+//!
+//! Each request belongs to a [`Caller`], and the slots and the queue are
+//! shared fairly among callers ([`fair`]): the workers serve the callers'
+//! queues in turn, and when the slots run out a caller under its share
+//! takes one back from a caller over its own. With one caller (nobody
+//! identified, all `anonymous`) this is the plain first-come queue.
 
-use std::collections::VecDeque;
+mod fair;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use tokio::sync::oneshot;
 
+pub use fair::{Caller, CallerPolicy};
+
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::metrics::AdmissionGauges;
+use crate::metrics::{AdmissionGauges, CallerGauges, Metrics};
 use crate::text::Lexicon;
+use fair::{Ledger, Refusal, Ticket};
 
 /// The analysis workers and their queue; one per server. Dropping it lets
 /// the workers finish what is queued and exit.
@@ -53,30 +63,55 @@ use crate::text::Lexicon;
 pub struct Admission {
     shared: Arc<Shared>,
     max_in_flight: usize,
-    max_queued: usize,
 }
 
 /// A request's place among the `max_in_flight + max_queued` admitted ones;
 /// the place is free again when the last clone is dropped (the request's
-/// answer is sent, and its analysis, if any, has stopped).
+/// answer is sent, and its analysis, if any, has stopped), or when its
+/// caller was over its share and it was given to another caller.
 #[derive(Debug, Clone)]
 pub struct Slot {
-    _held: Arc<Reservation>,
+    held: Arc<Reservation>,
 }
 
 #[derive(Debug)]
-struct Reservation(Arc<Shared>);
+struct Reservation {
+    shared: Arc<Shared>,
+    caller: Caller,
+    ticket: Ticket,
+    /// Set when the slot was given to a caller under its share.
+    given_up: Arc<AtomicBool>,
+}
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        self.0.reserved.fetch_sub(1, Ordering::AcqRel);
+        // A slot given up was counted out when it was.
+        if self.given_up.load(Ordering::Acquire) {
+            return;
+        }
+        let mut queue = self.shared.lock();
+        queue.ledger.release(&self.caller, self.ticket);
+        self.shared.counted(&queue);
+    }
+}
+
+impl Slot {
+    /// Whose request holds it.
+    pub fn caller(&self) -> &Caller {
+        &self.held.caller
+    }
+
+    /// Whether it was given to a caller under its share: its request is
+    /// answered RESOURCE_EXHAUSTED ([`Error::OverShare`]).
+    pub fn given_up(&self) -> bool {
+        self.held.given_up.load(Ordering::Acquire)
     }
 }
 
 /// The result of an analysis: its value, or the panic it ended with.
 pub type Outcome<T> = std::thread::Result<T>;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
     queue: Mutex<Queue>,
     /// Signalled when a job is queued or the pool closes.
@@ -87,18 +122,23 @@ struct Shared {
     queued: AtomicUsize,
     /// Slots held now.
     reserved: AtomicUsize,
+    /// Where admissions and refusals are counted, by caller.
+    metrics: Arc<Metrics>,
 }
 
-#[derive(Default)]
+/// The slots, the callers' queues, and whether the pool is closing. A
+/// [`Slot`] or a job (which holds one) is never dropped under this lock:
+/// dropping the last clone of a slot takes it.
 struct Queue {
-    jobs: VecDeque<Box<dyn Job>>,
+    ledger: Ledger<Box<dyn Job>>,
     closed: bool,
 }
 
 impl std::fmt::Debug for Queue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Queue")
-            .field("jobs", &self.jobs.len())
+            .field("held", &self.ledger.held())
+            .field("queued", &self.ledger.queued())
             .field("closed", &self.closed)
             .finish()
     }
@@ -151,10 +191,36 @@ impl<T: Send, F: FnOnce(&mut Lexicon) -> T + Send> Job for Pending<T, F> {
 
 impl Admission {
     /// `max_in_flight` (at least 1) workers and at most `max_queued`
-    /// analyses waiting for them.
+    /// analyses waiting for them, every caller alike, counted nowhere.
     pub fn new(max_in_flight: usize, max_queued: usize) -> Self {
+        Self::with_callers(
+            max_in_flight,
+            max_queued,
+            CallerPolicy::default(),
+            Arc::default(),
+        )
+    }
+
+    /// [`Admission::new`], with callers' weights and limits from `policy`,
+    /// and admissions and refusals counted in `metrics`.
+    pub fn with_callers(
+        max_in_flight: usize,
+        max_queued: usize,
+        policy: CallerPolicy,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let max_in_flight = max_in_flight.max(1);
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                ledger: Ledger::new(max_in_flight + max_queued, policy),
+                closed: false,
+            }),
+            ready: Condvar::new(),
+            running: AtomicUsize::new(0),
+            queued: AtomicUsize::new(0),
+            reserved: AtomicUsize::new(0),
+            metrics,
+        });
         for i in 0..max_in_flight {
             let shared = shared.clone();
             let spawned = std::thread::Builder::new()
@@ -169,74 +235,111 @@ impl Admission {
         Self {
             shared,
             max_in_flight,
-            max_queued,
         }
     }
 
-    /// A place for one more request, or [`Error::Overloaded`] when all
-    /// `max_in_flight + max_queued` are taken. Queued analyses whose
-    /// callers have gone give theirs up first.
-    pub fn reserve(&self) -> Result<Slot, Error> {
-        if let Some(slot) = self.try_reserve() {
-            return Ok(slot);
-        }
-        {
-            let mut queue = self.shared.lock();
+    /// A place for one more request of `caller`, or [`Error::Overloaded`]
+    /// when all `max_in_flight + max_queued` are taken and `caller` holds
+    /// its share or more, or [`Error::OverShare`] when it holds its
+    /// `--caller-max-slots`. Queued analyses whose callers have gone give
+    /// theirs up first; then a caller over its share gives one up to a
+    /// caller under its own.
+    pub fn reserve(&self, caller: &Caller) -> Result<Slot, Error> {
+        let mut refusal = self.try_reserve(caller);
+        if let Err(Refusal::Full) = refusal {
+            let gone = {
+                let mut queue = self.shared.lock();
+                let gone = queue.ledger.remove_queued(|job| job.abandoned());
+                self.shared.counted(&queue);
+                gone
+            };
             // Dropping a job frees its slot, unless its request still
             // holds it.
-            queue.jobs.retain(|job| !job.abandoned());
-            self.shared
-                .queued
-                .store(queue.jobs.len(), Ordering::Release);
+            drop(gone);
+            refusal = self.try_reserve(caller);
         }
-        self.try_reserve().ok_or(Error::Overloaded {
-            in_flight: self.max_in_flight,
-            queued: self.queued(),
+        let metrics = &self.shared.metrics;
+        match refusal {
+            Ok(slot) => {
+                metrics.admitted(caller.as_str());
+                Ok(slot)
+            }
+            Err(refusal) => {
+                metrics.refused(caller.as_str());
+                Err(match refusal {
+                    Refusal::Full => Error::Overloaded {
+                        in_flight: self.max_in_flight,
+                        queued: self.queued(),
+                    },
+                    Refusal::OverLimit => Error::OverShare,
+                })
+            }
+        }
+    }
+
+    fn try_reserve(&self, caller: &Caller) -> Result<Slot, Refusal> {
+        let given_up = Arc::new(AtomicBool::new(false));
+        let (granted, evicted) = {
+            let mut queue = self.shared.lock();
+            let mut granted = queue.ledger.reserve(caller, given_up.clone())?;
+            self.shared.counted(&queue);
+            let evicted = granted.evicted.take();
+            (granted, evicted)
+        };
+        if let Some(displaced) = &granted.displaced {
+            self.shared.metrics.refused(displaced.as_str());
+        }
+        // Its request is answered once the job (and its sender) is gone.
+        drop(evicted);
+        Ok(Slot {
+            held: Arc::new(Reservation {
+                shared: self.shared.clone(),
+                caller: caller.clone(),
+                ticket: granted.ticket,
+                given_up,
+            }),
         })
     }
 
-    fn try_reserve(&self) -> Option<Slot> {
-        let capacity = self.max_in_flight + self.max_queued;
-        self.shared
-            .reserved
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < capacity).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| Slot {
-                _held: Arc::new(Reservation(self.shared.clone())),
-            })
-    }
-
-    /// Queues `work`, which holds `slot` until it is over, for the next
-    /// free worker, which runs it with its lexicon; its outcome arrives on
-    /// the receiver. If the receiver is
-    /// dropped or `deadline` passes before a worker takes it, it never
-    /// runs. The slots bound the queue: there is always room.
+    /// Queues `work`, which holds `slot` until it is over, for a worker,
+    /// which runs it with its lexicon when its caller's turn comes; its
+    /// outcome arrives on the receiver. If the receiver is dropped or
+    /// `deadline` passes before a worker takes it, it never runs; if its
+    /// slot is given to another caller meanwhile, the receiver gets no
+    /// outcome and [`Slot::given_up`] says so. [`Error::OverShare`] when
+    /// the slot was given up before the work came. The slots bound the
+    /// queue: there is always room.
     pub fn submit<T, F>(
         &self,
         slot: Slot,
         deadline: Deadline,
         work: F,
-    ) -> oneshot::Receiver<Outcome<T>>
+    ) -> Result<oneshot::Receiver<Outcome<T>>, Error>
     where
         T: Send + 'static,
         F: FnOnce(&mut Lexicon) -> T + Send + 'static,
     {
         let (result, outcome) = oneshot::channel();
-        let mut queue = self.shared.lock();
-        queue.jobs.push_back(Box::new(Pending {
+        let caller = slot.caller().clone();
+        let ticket = slot.held.ticket;
+        let job: Box<dyn Job> = Box::new(Pending {
             slot,
             deadline,
             result,
             work,
-        }));
-        self.shared
-            .queued
-            .store(queue.jobs.len(), Ordering::Release);
-        drop(queue);
+        });
+        let refused = {
+            let mut queue = self.shared.lock();
+            let submitted = queue.ledger.submit(&caller, ticket, job);
+            self.shared.counted(&queue);
+            submitted.err()
+        };
+        if let Some(job) = refused {
+            drop(job);
+            return Err(Error::OverShare);
+        }
         self.shared.ready.notify_one();
-        outcome
+        Ok(outcome)
     }
 
     /// Requests holding a slot now: reading their request, waiting,
@@ -245,12 +348,22 @@ impl Admission {
         self.shared.reserved.load(Ordering::Acquire)
     }
 
-    /// The three counts above, for the metrics.
+    /// The three counts above, and slots and queue by caller, for the
+    /// metrics.
     pub fn gauges(&self) -> AdmissionGauges {
+        let by_caller = self.shared.lock().ledger.by_caller();
         AdmissionGauges {
             in_flight: self.in_flight(),
             queued: self.queued(),
             admitted: self.admitted(),
+            callers: by_caller
+                .into_iter()
+                .map(|(caller, held, queued)| CallerGauges {
+                    caller: caller.as_str().to_owned(),
+                    held,
+                    queued,
+                })
+                .collect(),
         }
     }
 
@@ -285,6 +398,12 @@ impl Shared {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Copies the ledger's counts where they are read without the lock.
+    fn counted(&self, queue: &Queue) {
+        self.queued.store(queue.ledger.queued(), Ordering::Release);
+        self.reserved.store(queue.ledger.held(), Ordering::Release);
+    }
+
     /// A worker: the next job, until the pool is closed and its queue empty.
     fn work(&self) {
         let mut lexicon = Lexicon::new();
@@ -292,11 +411,11 @@ impl Shared {
             let job = {
                 let mut queue = self.lock();
                 loop {
-                    if let Some(job) = queue.jobs.pop_front() {
+                    if let Some(job) = queue.ledger.next() {
                         // Counted under the lock, so that admission never
                         // sees a job neither queued nor running.
                         self.running.fetch_add(1, Ordering::AcqRel);
-                        self.queued.store(queue.jobs.len(), Ordering::Release);
+                        self.counted(&queue);
                         break job;
                     }
                     if queue.closed {
@@ -327,7 +446,7 @@ mod tests {
             deadline: Deadline,
             work: impl FnOnce() -> T + Send + 'static,
         ) -> Result<oneshot::Receiver<Outcome<T>>, Error> {
-            Ok(self.submit(self.reserve()?, deadline, |_| work()))
+            self.submit(self.reserve(&Caller::anonymous())?, deadline, |_| work())
         }
     }
 
@@ -441,14 +560,21 @@ mod tests {
     #[test]
     fn a_slot_is_held_until_its_last_clone_is_dropped() {
         let admission = Admission::new(1, 1);
-        let first = admission.reserve().unwrap();
+        let anonymous = Caller::anonymous();
+        let first = admission.reserve(&anonymous).unwrap();
         let kept = first.clone();
-        let _second = admission.reserve().unwrap();
-        assert!(admission.reserve().is_err(), "two places, both taken");
+        let _second = admission.reserve(&anonymous).unwrap();
+        assert!(
+            admission.reserve(&anonymous).is_err(),
+            "two places, both taken"
+        );
         drop(first);
-        assert!(admission.reserve().is_err(), "a clone still holds it");
+        assert!(
+            admission.reserve(&anonymous).is_err(),
+            "a clone still holds it"
+        );
         drop(kept);
-        assert!(admission.reserve().is_ok());
+        assert!(admission.reserve(&anonymous).is_ok());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tonic::codec::SingleMessageCompressionOverride;
 use tonic::{Request, Response, Status, Streaming};
 
-pub use admission::{Admission, Slot};
+pub use admission::{Admission, Caller, CallerPolicy, Slot};
 
 use crate::classify::registry::ModelStore;
 use crate::config::Limits;
@@ -97,11 +97,7 @@ impl TextAnalysis {
             .unwrap_or(Deadline::NONE);
         let slot = match request.extensions().get::<Slot>() {
             Some(slot) => slot.clone(),
-            None => self.admission.reserve().inspect_err(|e| {
-                if matches!(e, Error::Overloaded { .. }) {
-                    self.metrics.refused();
-                }
-            })?,
+            None => self.admission.reserve(&caller_of(request))?,
         };
         Ok((deadline, slot))
     }
@@ -196,16 +192,23 @@ impl TextAnalysis {
             let _analysis = tracing::info_span!(parent: &call, "analysis").entered();
             work(lexicon)
         };
+        let held = slot.clone();
         let result = self
             .admission
-            .submit(slot, deadline, work)
+            .submit(slot, deadline, work)?
             .await
-            // No outcome: a worker skipped the job because its deadline
-            // had passed (it may take it a moment before the edge's own
-            // timer fires), or the workers are gone.
-            .map_err(|_| match deadline.expired() {
-                true => Error::DeadlineExceeded,
-                false => Error::Internal("the analysis workers stopped".into()),
+            // No outcome: the slot went to a caller under its share, or a
+            // worker skipped the job because its deadline had passed (it
+            // may take it a moment before the edge's own timer fires), or
+            // the workers are gone.
+            .map_err(|_| {
+                if held.given_up() {
+                    Error::OverShare
+                } else if deadline.expired() {
+                    Error::DeadlineExceeded
+                } else {
+                    Error::Internal("the analysis workers stopped".into())
+                }
             })?
             .map_err(|_| {
                 tracing::error!("analysis panicked");
@@ -358,9 +361,20 @@ impl pb::text_analysis_service_server::TextAnalysisService for TextAnalysis {
             .get::<Deadline>()
             .copied()
             .unwrap_or(Deadline::NONE);
-        let answers = stream::open(self, deadline, request.into_inner())?;
+        let caller = caller_of(&request);
+        let answers = stream::open(self, deadline, caller, request.into_inner())?;
         Ok(Response::new(answers))
     }
+}
+
+/// Who sends `request`, as the server's edge found it; `anonymous` when
+/// the service is used without that edge.
+fn caller_of<T>(request: &Request<T>) -> Caller {
+    request
+        .extensions()
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or_else(Caller::anonymous)
 }
 
 /// An analysis' answer, which names the language its text was read in (a

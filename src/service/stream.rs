@@ -10,8 +10,8 @@
 //! server holds at most that many items and answers per stream, however
 //! long the stream runs.
 //!
-//! Each item takes its own admission slot when it is read, as a unary call
-//! takes one when it arrives: refused, the item is answered
+//! Each item takes its own admission slot, for the stream's caller, when it
+//! is read, as a unary call takes one when it arrives: refused, the item is answered
 //! RESOURCE_EXHAUSTED and the stream goes on. The call's deadline (the
 //! client's `grpc-timeout`) bounds the whole stream: when it passes, the
 //! items in flight are dropped and the stream ends DEADLINE_EXCEEDED.
@@ -31,8 +31,8 @@ use tokio::task::JoinSet;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Status, Streaming};
 
-use super::TextAnalysis;
 use super::analyze::{Analyzed, rpc_status};
+use super::{Caller, TextAnalysis};
 use crate::compare::{DEFAULT_NEAR_DUPLICATE, Fingerprint};
 use crate::deadline::Deadline;
 use crate::dedup::DedupWindow;
@@ -77,6 +77,7 @@ impl OpenStreams {
 pub fn open(
     service: &TextAnalysis,
     deadline: Deadline,
+    caller: Caller,
     items: Streaming<pb::AnalyzeStreamRequest>,
 ) -> Result<Answers, Status> {
     let place = service.streams.enter(service.limits.max_streams)?;
@@ -86,6 +87,7 @@ pub fn open(
         _place: place,
         service: service.clone(),
         deadline,
+        caller,
         in_flight,
         answers,
         window: DedupWindow::new(service.limits.dedup_window.max(1)),
@@ -115,6 +117,8 @@ struct Driver {
     _place: StreamPlace,
     service: TextAnalysis,
     deadline: Deadline,
+    /// Whose items these are, for their admission.
+    caller: Caller,
     in_flight: usize,
     answers: mpsc::Sender<Result<pb::AnalyzeStreamResponse, Status>>,
     window: DedupWindow<String>,
@@ -227,13 +231,11 @@ impl Driver {
             self.unchecked.insert(seq);
         }
         let deadline = self.deadline;
+        let caller = self.caller.clone();
         Ok(async move {
-            let result = match service.admission.reserve() {
+            let result = match service.admission.reserve(&caller) {
                 Ok(slot) => service.run_analyze(call, (deadline, slot)).await,
-                Err(error) => {
-                    service.metrics.refused();
-                    Err(error.into())
-                }
+                Err(error) => Err(error.into()),
             };
             Finished {
                 seq,
