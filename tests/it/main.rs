@@ -20,6 +20,7 @@ mod embed_static;
 #[cfg(feature = "semantic")]
 mod encoder;
 mod errors;
+mod fairness;
 mod fuzz_regressions;
 mod health;
 mod language;
