@@ -15,8 +15,11 @@
 //! `embed-sentences` (the text's and each sentence's), `health` (an empty
 //! health check: the cost of the gRPC plumbing itself) or `mixed`
 //! (Summarize, Classify, Compare and health in turn). `--requests N` stops
-//! after N calls instead of at the time limit. One line of Markdown table
-//! goes to standard output. `scripts/load.sh` runs the whole matrix;
+//! after N calls instead of at the time limit. `--caller NAME` sends every
+//! call with `l5d-client-id: NAME`, as Linkerd's proxy would, for a server
+//! started with `--caller-header l5d-client-id` (two generators with two
+//! names are two callers). One line of Markdown table goes to standard
+//! output. `scripts/load.sh` runs the whole matrix;
 //! `scripts/encoder-memory.sh` drives the encoder with `embed` and
 //! `embed-sentences`.
 
@@ -41,6 +44,7 @@ struct Args {
     concurrency: usize,
     seconds: f64,
     requests: Option<u64>,
+    caller: Option<tonic::metadata::AsciiMetadataValue>,
 }
 
 /// The methods `mixed` takes in turn.
@@ -54,6 +58,7 @@ fn args() -> Result<Args, String> {
         concurrency: 1,
         seconds: 5.0,
         requests: None,
+        caller: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -68,6 +73,7 @@ fn args() -> Result<Args, String> {
             "--concurrency" => args.concurrency = value.parse().map_err(|_| "bad --concurrency")?,
             "--seconds" => args.seconds = value.parse().map_err(|_| "bad --seconds")?,
             "--requests" => args.requests = Some(value.parse().map_err(|_| "bad --requests")?),
+            "--caller" => args.caller = Some(value.parse().map_err(|_| "bad --caller")?),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -77,9 +83,24 @@ fn args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// One call; `Ok` or the status code's name.
-async fn call(channel: &Channel, method: &str, text: &str) -> Result<(), String> {
-    let mut client = TextAnalysisServiceClient::new(channel.clone());
+/// The header that names the caller, as Linkerd's proxy sets it.
+const CALLER_HEADER: &str = "l5d-client-id";
+
+/// One call, from `caller` when given; `Ok` or the status code's name.
+async fn call(
+    channel: &Channel,
+    method: &str,
+    text: &str,
+    caller: Option<&tonic::metadata::AsciiMetadataValue>,
+) -> Result<(), String> {
+    let caller = caller.cloned();
+    let named = move |mut request: tonic::Request<()>| {
+        if let Some(caller) = &caller {
+            request.metadata_mut().insert(CALLER_HEADER, caller.clone());
+        }
+        Ok(request)
+    };
+    let mut client = TextAnalysisServiceClient::with_interceptor(channel.clone(), named);
     let result = match method {
         "summarize" => client
             .summarize(SummarizeRequest {
@@ -178,6 +199,7 @@ async fn main() {
     let callers: Vec<_> = (0..args.concurrency)
         .map(|_| {
             let (channel, method, text) = (channel.clone(), args.method.clone(), args.text.clone());
+            let caller = args.caller.clone();
             let issued = issued.clone();
             tokio::spawn(async move {
                 let mut ok = Histogram::<u64>::new(3).expect("histogram");
@@ -193,7 +215,7 @@ async fn main() {
                         other => other,
                     };
                     let t = Instant::now();
-                    let result = call(&channel, method, &text).await;
+                    let result = call(&channel, method, &text, caller.as_ref()).await;
                     let micros = t.elapsed().as_micros() as u64;
                     match result {
                         Ok(()) => ok.record(micros).expect("in range"),
@@ -228,9 +250,13 @@ async fn main() {
         }
     };
     let others: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let label = match &args.caller {
+        Some(caller) => format!("{} as {}", args.method, caller.to_str().unwrap_or("?")),
+        None => args.method.clone(),
+    };
     println!(
         "| {} | {} | {:.0} | {:.0} | {} | {} | {:.1}% | {} | {} |",
-        args.method,
+        label,
         args.concurrency,
         total as f64 / elapsed,
         ok.len() as f64 / elapsed,
