@@ -40,7 +40,7 @@ pub enum Error {
     /// other callers wait (its request gave its slot to one of theirs), or
     /// holds its `--caller-max-slots`: try again later.
     #[error(
-        "server busy: this caller holds its share of the analysis slots while other callers wait; retry after a short backoff"
+        "server busy: this caller holds its share of the analysis slots (its fair share while other callers wait, or its --caller-max-slots); retry after a short backoff"
     )]
     OverShare,
     /// The request's deadline (its `grpc-timeout`, or the server's

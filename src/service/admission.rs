@@ -577,6 +577,43 @@ mod tests {
         assert!(admission.reserve(&anonymous).is_ok());
     }
 
+    #[tokio::test]
+    async fn a_caller_under_its_share_takes_places_that_are_not_yet_running() {
+        let admission = Admission::new(1, 3);
+        let flood = Caller::anonymous();
+        let (stop, running) = blocker(&admission);
+        let unread = admission.reserve(&flood).unwrap();
+        let queued_slot = admission.reserve(&flood).unwrap();
+        let queued_held = queued_slot.clone();
+        let queued = admission
+            .submit(queued_slot, Deadline::NONE, |_| "queued")
+            .unwrap();
+        let newest = admission.reserve(&flood).unwrap();
+        // The flood holds all four places; the steady caller's share is
+        // two. The newest place gives way first: its request learns it
+        // when it brings its work.
+        let steady = Caller::new("steady").unwrap();
+        let first = admission.reserve(&steady).unwrap();
+        assert!(newest.given_up() && !queued_held.given_up());
+        let refused = admission.submit(newest, Deadline::NONE, |_| "newest");
+        assert_eq!(refused.unwrap_err(), Error::OverShare);
+        // Then the queued one, whose call gets no outcome.
+        let second = admission.reserve(&steady).unwrap();
+        assert!(queued_held.given_up() && !unread.given_up());
+        assert!(queued.await.is_err());
+        // Two each: a third would put either over its share.
+        assert!(admission.reserve(&steady).is_err());
+        assert!(admission.reserve(&flood).is_err());
+        let answer = admission
+            .submit(first, Deadline::NONE, |_| "steady")
+            .unwrap();
+        drop((second, unread));
+        stop.send(()).unwrap();
+        running.await.unwrap().unwrap();
+        assert_eq!(answer.await.unwrap().unwrap(), "steady");
+        assert_eq!(admission.admitted(), 0);
+    }
+
     #[test]
     fn at_least_one_runs() {
         assert_eq!(Admission::new(0, 0).max_in_flight, 1);

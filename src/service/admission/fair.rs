@@ -13,12 +13,14 @@
 //! **Shares.** The `max_in_flight + max_queued` slots are shared, not
 //! split: a caller alone may hold all of them, so one caller's burst still
 //! uses the whole server. When every slot is taken and a caller asks that
-//! holds less than its share (the slots times its weight, over the weights
-//! of the callers holding slots and its own), the caller furthest over its
-//! share gives up its newest slot that has not started running (still
-//! being read or queued): that request is answered RESOURCE_EXHAUSTED, and
-//! the newcomer takes its place. A caller at or over its share is refused,
-//! as every request was before callers were told apart.
+//! would still be within its share with one more slot (its share: the
+//! slots times its weight, over the weights of the callers holding slots
+//! and its own), the caller furthest over its share gives up its newest
+//! slot that has not started running (still being read or queued): that
+//! request is answered RESOURCE_EXHAUSTED, and the newcomer takes its
+//! place. Any other caller is refused, as every request is when the
+//! server is full and callers are not told apart. Either way one request
+//! is refused; the share decides whose.
 //!
 //! Why eviction rather than fixed caps per caller: a steady caller that
 //! sends one call at a time holds no slot between its calls, and a flood
@@ -248,9 +250,9 @@ impl<J> Ledger<J> {
         })
     }
 
-    /// Takes back a slot for `caller`, which holds `held`, if it is under
-    /// its share: the newest slot not yet running of the caller furthest
-    /// over its own. That caller when a slot was taken back, with its
+    /// Takes back a slot for `caller`, which holds `held`, if one more
+    /// keeps it within its share: the newest slot not yet running of the
+    /// caller furthest over its own. That caller when a slot was taken back, with its
     /// analysis when it was queued.
     fn evict_for(&mut self, caller: &Caller, held: usize) -> Option<(Caller, Option<J>)> {
         let weight = self.policy.weight(caller);
@@ -262,8 +264,11 @@ impl<J> Ledger<J> {
             .map(|a| a.weight)
             .sum::<u64>();
         let capacity = self.capacity as u64;
-        // held / capacity < weight / total, in integers.
-        if held as u64 * total >= capacity * weight {
+        // Within its share once it has this slot too: (held + 1) / capacity
+        // <= weight / total, in integers. Not merely under it before, or
+        // two callers sharing an odd number of slots would take the odd
+        // one from each other at every call.
+        if (held as u64 + 1) * total > capacity * weight {
             return None;
         }
         let victim = self
@@ -542,6 +547,23 @@ mod tests {
             .unwrap();
         // The flood has had its turn: the steady caller runs first.
         assert_eq!(drain(&mut ledger), ["steady", "queued"]);
+    }
+
+    #[test]
+    fn two_floods_settle_instead_of_taking_the_odd_slot_in_turn() {
+        let mut ledger: Ledger<&str> = Ledger::new(5, CallerPolicy::default());
+        for _ in 0..5 {
+            ledger.reserve(&caller("a"), Arc::default()).unwrap();
+        }
+        for _ in 0..2 {
+            let granted = ledger.reserve(&caller("b"), Arc::default()).unwrap();
+            assert_eq!(granted.displaced, Some(caller("a")));
+        }
+        // Three and two: one more would put either over two and a half.
+        for who in ["b", "a"] {
+            let refused = ledger.reserve(&caller(who), Arc::default());
+            assert_eq!(refused.unwrap_err(), Refusal::Full, "{who}");
+        }
     }
 
     #[test]
