@@ -10,7 +10,8 @@
 # (32 concurrent Summarize calls) and one steady (one call at a time),
 # named by the l5d-client-id header, on a server with one analysis in
 # flight and four queued: first with every call anonymous (one shared
-# queue), then with --caller-header l5d-client-id (a fair share each).
+# queue), then with --caller-header l5d-client-id (a fair share each; the
+# steady caller measured alone first).
 #
 #   scripts/load.sh [TEXT] [SECONDS]   (default: the wire story, 5 s a cell)
 #
@@ -83,6 +84,10 @@ if [[ " $sections " == *" callers "* ]]; then
     fi
     echo
     header
+    if [ "$trust" != none ]; then
+      # The steady caller alone, for scale.
+      "$load" --addr "$SERVER_ADDR" --method summarize --text "$text" --concurrency 1 --seconds "$seconds" --caller checkout
+    fi
     "$load" --addr "$SERVER_ADDR" --method summarize --text "$text" --concurrency 32 --seconds "$seconds" --caller backfill &
     flood=$!
     "$load" --addr "$SERVER_ADDR" --method summarize --text "$text" --concurrency 1 --seconds "$seconds" --caller checkout
