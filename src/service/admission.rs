@@ -41,21 +41,23 @@
 //! takes one back from a caller over its own. With one caller (nobody
 //! identified, all `anonymous`) this is the plain first-come queue.
 
+mod caller;
 mod fair;
+mod job;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use tokio::sync::oneshot;
 
-pub use fair::{Caller, CallerPolicy};
+pub use caller::{Caller, CallerPolicy};
 
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::metrics::{AdmissionGauges, CallerGauges, Metrics};
 use crate::text::Lexicon;
 use fair::{Ledger, Refusal, Ticket};
+use job::{Job, Pending};
 
 /// The analysis workers and their queue; one per server. Dropping it lets
 /// the workers finish what is queued and exit.
@@ -141,51 +143,6 @@ impl std::fmt::Debug for Queue {
             .field("queued", &self.ledger.queued())
             .field("closed", &self.closed)
             .finish()
-    }
-}
-
-/// An analysis waiting for a worker.
-trait Job: Send {
-    /// Whether nobody waits for the result any more.
-    fn abandoned(&self) -> bool;
-    /// Runs the analysis and sends its outcome, unless abandoned; calls
-    /// `done` when the work is over and before the outcome is sent, so that
-    /// a caller who sends its next request the moment it has the answer
-    /// finds the worker free. The analysis uses the worker's `lexicon`.
-    fn run(self: Box<Self>, done: &dyn Fn(), lexicon: &mut Lexicon);
-}
-
-struct Pending<T, F> {
-    /// Held until the analysis is over: its text is in `work`.
-    slot: Slot,
-    deadline: Deadline,
-    result: oneshot::Sender<Outcome<T>>,
-    work: F,
-}
-
-impl<T: Send, F: FnOnce(&mut Lexicon) -> T + Send> Job for Pending<T, F> {
-    fn abandoned(&self) -> bool {
-        self.result.is_closed() || self.deadline.expired()
-    }
-
-    fn run(self: Box<Self>, done: &dyn Fn(), lexicon: &mut Lexicon) {
-        if self.abandoned() {
-            done();
-            return;
-        }
-        let Pending {
-            result, work, slot, ..
-        } = *self;
-        // A panic is a bug of ours; the caller reports it as INTERNAL and
-        // the worker goes on serving, with a new lexicon in case the panic
-        // left the old one half-updated.
-        let outcome = catch_unwind(AssertUnwindSafe(|| work(lexicon)));
-        if outcome.is_err() {
-            *lexicon = Lexicon::new();
-        }
-        done();
-        drop(slot);
-        let _ = result.send(outcome);
     }
 }
 
