@@ -33,9 +33,9 @@
 //! (`--caller-max-slots`), refused beyond them even when slots are free:
 //! for a batch job that must never take the server from the others.
 //!
-//! A released request that was given up has already been taken out of the
-//! count, so for a moment its body and answer exist beside the newcomer's:
-//! at most one such request per newcomer admitted, each answered at once.
+//! A request whose slot is given up leaves the count at once, though its
+//! body stays in memory until its refusal is sent, a moment later: at most
+//! one such request per newcomer admitted.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -46,8 +46,8 @@ use super::caller::{Caller, CallerPolicy};
 /// Why a reservation was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Refusal {
-    /// Every slot is taken, and the caller holds its share or more (or
-    /// nobody over theirs has a slot to give up).
+    /// Every slot is taken, and one more would put the caller over its
+    /// share (or nobody over theirs has a slot to give up).
     Full,
     /// The caller holds its `--caller-max-slots`.
     OverLimit,
