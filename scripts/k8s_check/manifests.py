@@ -173,6 +173,17 @@ def consistency(variant: str, docs: list[dict]) -> dict:
         variable = "TEXTANALYSIS_" + flag.upper().replace("-", "_")
         return flags.get(flag, env.get(variable, default))
 
+    # Who the caller is, for the fair share (docs/api.md, "Callers and fair
+    # share"): a header names it only where the mesh sets it and drops the
+    # one a client sent, Linkerd's l5d-client-id; anywhere else a header
+    # would let any client pass for another.
+    headers = flags.get("caller-header", env.get("TEXTANALYSIS_CALLER_HEADERS", ""))
+    expected = "l5d-client-id" if variant.startswith("linkerd") else ""
+    check(
+        headers == expected,
+        f"{variant}: --caller-header is {headers!r}, should be {expected!r}",
+    )
+
     # Ports: the server's addresses, containerPorts, probes, Services, scrape.
     listen = setting("listen")
     metrics_listen = setting("metrics-listen")

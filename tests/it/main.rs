@@ -20,7 +20,6 @@ mod embed_static;
 #[cfg(feature = "semantic")]
 mod encoder;
 mod errors;
-mod fairness;
 mod fuzz_regressions;
 mod health;
 mod language;

@@ -3,6 +3,10 @@
 //! promptly, whether callers are named by a header the mesh sets or by
 //! their client certificates; a header the server was not told to trust
 //! names nobody.
+//!
+//! A binary of its own, unlike the other integration tests (`tests/it`):
+//! it compares latencies, and cargo runs test binaries one after another,
+//! so no other test's server competes for the cores while it measures.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -11,7 +15,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common;
+// The integration tests' helpers.
+#[path = "it/common/mod.rs"]
+mod common;
 
 use common::{TestServer, WIRE_STYLE, scrape, with_concurrency};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
@@ -26,7 +32,7 @@ use tonic_types::StatusExt;
 const FLOOD: usize = 32;
 /// Calls of the steady caller, one at a time, alone and then beside the
 /// flood.
-const STEADY_CALLS: usize = 100;
+const STEADY_CALLS: usize = 300;
 
 /// A text whose summary takes a debug build a few milliseconds, so that
 /// the flood's analyses really stand between the steady caller and a
@@ -187,6 +193,11 @@ async fn steady_keeps_its_share(
     let (served, refused) = (
         flooded.served.load(Ordering::Acquire),
         flooded.refused.load(Ordering::Acquire),
+    );
+    eprintln!(
+        "steady caller: {} of {STEADY_CALLS} served beside the flood, p99 {:?} against {:?} alone; \
+         flood: {served} served, {refused} refused",
+        beside.succeeded, beside.p99, alone.p99
     );
     assert!(
         beside.succeeded * 100 >= STEADY_CALLS * 95,
