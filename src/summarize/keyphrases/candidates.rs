@@ -47,10 +47,14 @@ pub const MAX_NAME_WORDS: usize = 6;
 
 /// Words that join the parts of a name ("Bank of England", "Banque de
 /// France", "Robin van Persie"), lowercase or not.
-const CONNECTORS: &[&str] = &[
+pub(super) const CONNECTORS: &[&str] = &[
     "of", "de", "du", "des", "del", "della", "di", "da", "do", "dos", "das", "van", "von", "der",
     "den", "ter", "la", "le", "al", "el", "bin", "ibn", "ben", "abu", "y",
 ];
+
+/// Longest [`CONNECTORS`] and [`HONORIFICS`] word, in bytes, with room for
+/// a trailing full stop.
+pub(super) const MAX_SHORT_WORD_BYTES: usize = 6;
 
 /// Connectors that may also start a name in lowercase ("van Gaal",
 /// "al-Qaeda"); the others are a preposition or article of some language
@@ -60,7 +64,7 @@ const PARTICLES: &[&str] = &["van", "von", "al", "bin", "ibn", "abu"];
 /// Courtesy titles: "Mr Docherty" is the name "Docherty", written as
 /// "John Docherty" before. Other titles ("Lord", "President") are part of
 /// how names are written, and stay.
-const HONORIFICS: &[&str] = &[
+pub(super) const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "mme", "mlle", "herr", "frau", "sr", "sra",
 ];
 
@@ -225,9 +229,14 @@ impl Reader {
                 .iter()
                 .find(|s| text.len() > s.len() && text.ends_with(*s));
             let end = analysed.end - possessive.map_or(0, |s| s.len());
-            // Connectors are short, and some are content words ("van").
+            // Folding copies the word, so only the words it can tell
+            // something of are folded: those short enough to be a
+            // connector (some are content words: "van") or a title, and
+            // capitalised stopwords, which may take part in names.
             let (mut connector, mut particle, mut honorific) = (false, false, false);
-            if text.len() <= 9 {
+            let fold = text.len() <= MAX_SHORT_WORD_BYTES
+                || (term.is_none() && (capitalised || acronym) && text.len() <= 9);
+            if fold {
                 tokenize::fold_into(text, &mut self.folded);
                 let folded = self.folded.trim_end_matches('.');
                 connector = CONNECTORS.contains(&folded);
@@ -238,7 +247,7 @@ impl Reader {
                 Some(t) => Some(t),
                 // A stopword gets an id only where it may join a name:
                 // capitalised ("State", "New"), or a connector.
-                None if text.len() <= 9 => {
+                None if fold => {
                     let folded = self.folded.as_str();
                     let may_name = acronym
                         || (capitalised

@@ -242,3 +242,11 @@ fn names_and_noun_phrases_in_another_language() {
     assert_eq!(find(&doc, &found, "croissance économique").count, 2);
     assert_no_parts(&doc, &found);
 }
+
+#[test]
+fn every_connector_and_title_is_short_enough_to_be_looked_up() {
+    use super::candidates::{CONNECTORS, HONORIFICS, MAX_SHORT_WORD_BYTES};
+    for word in CONNECTORS.iter().chain(HONORIFICS) {
+        assert!(word.len() < MAX_SHORT_WORD_BYTES, "{word}");
+    }
+}
