@@ -237,7 +237,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tokio::spawn(reload_on_sighup(models.clone()));
+    reload_on_sighup(models.clone());
+    let shutdown = shutdown_signal();
     let config = ServerConfig {
         limits: args.limits,
         default_language: args.default_language,
@@ -252,8 +253,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         spans_dropped,
         static_embedder,
     };
-    let served =
-        server::run_with_metrics(listener, metrics_listener, config, shutdown_signal()).await;
+    let served = server::run_with_metrics(listener, metrics_listener, config, shutdown).await;
     // The last calls' spans, within a little of Kubernetes' grace period.
     traces.shutdown(SPANS_AT_EXIT).await;
     match served {
@@ -284,7 +284,12 @@ async fn bind(addr: std::net::SocketAddr, flag: &str) -> Result<tokio::net::TcpL
 }
 
 /// Reloads the models on each SIGHUP; a failed reload keeps the old set.
-async fn reload_on_sighup(models: Arc<ModelStore>) {
+///
+/// The handler is installed here, before the server says it is serving:
+/// a SIGHUP's default action ends the process, so a watcher installed only
+/// when a spawned task first runs would leave a window in which a reload
+/// kills the server.
+fn reload_on_sighup(models: Arc<ModelStore>) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -295,43 +300,57 @@ async fn reload_on_sighup(models: Arc<ModelStore>) {
                 return;
             }
         };
-        while hup.recv().await.is_some() {
-            let store = models.clone();
-            // Loading reads and checks files: keep it off the reactor.
-            match tokio::task::spawn_blocking(move || store.reload()).await {
-                Ok(Ok(count)) => tracing::info!(models = count, "models reloaded"),
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "model reload failed; keeping the old models")
+        tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                let store = models.clone();
+                // Loading reads and checks files: keep it off the reactor.
+                match tokio::task::spawn_blocking(move || store.reload()).await {
+                    Ok(Ok(count)) => tracing::info!(models = count, "models reloaded"),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "model reload failed; keeping the old models")
+                    }
+                    Err(e) => tracing::error!(error = %e, "model reload task failed"),
                 }
-                Err(e) => tracing::error!(error = %e, "model reload task failed"),
             }
-        }
+        });
     }
     #[cfg(not(unix))]
     let _ = models;
 }
 
 /// Completes on the first SIGTERM (Kubernetes) or SIGINT (Ctrl-C).
-async fn shutdown_signal() {
+///
+/// The handlers are installed when this is called, not when the future is
+/// first polled: the server polls it only once serving, and a signal that
+/// came in between would take its default action and kill the process
+/// instead of draining it.
+fn shutdown_signal() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => Box::pin(async move {
                 tokio::select! {
                     _ = term.recv() => tracing::info!("SIGTERM received"),
-                    _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
+                    _ = int.recv() => tracing::info!("SIGINT received"),
                 }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
-                let _ = tokio::signal::ctrl_c().await;
+            }),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "cannot watch SIGTERM and SIGINT; stopping on Ctrl-C only");
+                Box::pin(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        Box::pin(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 

@@ -41,6 +41,17 @@ async fn exits_zero_on_sigint() {
     assert_eq!(running.exit_code().await, Some(0));
 }
 
+/// The handlers are in place before the "serving" line: a signal sent the
+/// moment it is logged drains the server instead of killing it.
+#[tokio::test]
+async fn a_signal_sent_as_soon_as_it_serves_still_drains() {
+    for name in ["INT", "TERM"] {
+        let running = start_with(&[]);
+        running.signal(name);
+        assert_eq!(running.exit_code().await, Some(0), "SIG{name}");
+    }
+}
+
 #[test]
 fn help_lists_every_setting() {
     let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
