@@ -120,8 +120,9 @@ pub struct Candidates {
     index: HashMap<Key, usize>,
     /// Every occurrence, in document order.
     pub occurrences: Vec<Occurrence>,
-    /// How each term is used.
-    pub stats: HashMap<TermId, TermStats>,
+    /// How each term is used, by term id (the vocabulary's ids, then the
+    /// stopwords' that may be part of names).
+    pub stats: Vec<TermStats>,
 }
 
 /// A word of a sentence, as candidates see it.
@@ -151,8 +152,16 @@ struct Word {
 impl Candidates {
     /// The candidates of the sentences of `view`.
     pub fn of(view: &View<'_, '_>) -> Self {
+        // Most words start a candidate or three: sized once, the key index
+        // is not rehashed as it grows.
+        let words_read = view.sentences.iter().map(|s| s.words.len()).sum::<usize>();
         let mut reader = Reader {
-            candidates: Candidates::default(),
+            candidates: Candidates {
+                index: HashMap::with_capacity_and_hasher(words_read, Default::default()),
+                occurrences: Vec::with_capacity(2 * words_read),
+                stats: vec![TermStats::default(); view.doc.vocabulary.len()],
+                ..Candidates::default()
+            },
             stopword_ids: HashMap::default(),
             folded: String::new(),
             vocabulary_len: view.doc.vocabulary.len(),
@@ -170,7 +179,11 @@ impl Candidates {
             let shouting = 2 * read.iter().filter(|w| w.acronym).count() > read.len();
             for word in read {
                 if let Some(t) = word.term {
-                    let stats = reader.candidates.stats.entry(t).or_default();
+                    let all = &mut reader.candidates.stats;
+                    if all.len() <= t as usize {
+                        all.resize(t as usize + 1, TermStats::default());
+                    }
+                    let stats = &mut all[t as usize];
                     stats.tf += 1;
                     if !shouting && !word.opens && (word.capitalised || word.acronym) {
                         stats.named += 1;
@@ -296,7 +309,7 @@ impl Reader {
                     || (w.capitalised
                         && (!w.opens
                             || w.term
-                                .and_then(|t| stats.get(&t))
+                                .and_then(|t| stats.get(t as usize))
                                 .is_some_and(|s| s.named > 0))))
         };
         let mut is_name: Vec<bool> = words.iter().map(name_word).collect();
@@ -321,7 +334,7 @@ impl Reader {
                         && is_name.get(i + 2).copied().unwrap_or(false)
                         && continues(i + 2)))
                 && w.term
-                    .and_then(|t| stats.get(&t))
+                    .and_then(|t| stats.get(t as usize))
                     .is_some_and(|s| s.lower == 0)
             {
                 is_name[i] = true;

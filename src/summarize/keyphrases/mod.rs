@@ -37,7 +37,7 @@ mod candidates;
 
 use std::ops::Range;
 
-use crate::text::{TermId, View};
+use crate::text::View;
 
 use candidates::{Candidates, Key, terms};
 pub use candidates::{MAX_NAME_WORDS, MAX_PHRASE_WORDS};
@@ -82,6 +82,9 @@ pub fn extract(view: &View<'_, '_>, limit: usize) -> Vec<Keyphrase> {
         stats,
         ..
     } = candidates;
+    // A view has a few dozen sentences and each holds many occurrences:
+    // the logarithms are taken once a sentence.
+    let positions: Vec<f64> = (0..view.sentences.len()).map(position_weight).collect();
     let mut tallies = vec![Tally::default(); keys.len()];
     for o in &occurrences {
         let t = &mut tallies[o.candidate];
@@ -89,32 +92,42 @@ pub fn extract(view: &View<'_, '_>, limit: usize) -> Vec<Keyphrase> {
             t.first = o.span.clone();
         }
         t.count += 1;
-        t.weighted += position_weight(o.sentence);
+        t.weighted += positions.get(o.sentence).copied().unwrap_or_default();
     }
+    // Each term's weight, and whether it has a letter, once. A phrase of
+    // no letter (a number) is no key phrase. Stopwords inside names have
+    // ids above the vocabulary, and letters.
     let vocabulary = &view.doc.vocabulary;
-    // Stopwords inside names have ids above the vocabulary, and letters.
-    let has_letter = |t: TermId| {
-        vocabulary
-            .get(t as usize)
-            .is_none_or(|w| w.chars().any(char::is_alphabetic))
-    };
-    let term_weight = |t: &TermId| {
-        let s = stats.get(t).copied().unwrap_or_default();
-        let tf = s.tf.max(1) as f64;
-        (1.0 + tf).ln() * (1.0 + s.named as f64 / tf)
-    };
+    let weights: Vec<(f64, bool)> = stats
+        .iter()
+        .enumerate()
+        .map(|(t, s)| {
+            let tf = s.tf.max(1) as f64;
+            let has_letter = vocabulary
+                .get(t)
+                .is_none_or(|w| w.chars().any(char::is_alphabetic));
+            ((1.0 + tf).ln() * (1.0 + s.named as f64 / tf), has_letter)
+        })
+        .collect();
     let mut scored: Vec<(usize, f64)> = tallies
         .iter()
         .enumerate()
-        .filter(|(c, t)| t.count > 0 && terms(&keys[*c]).iter().any(|&t| has_letter(t)))
-        .map(|(c, t)| {
-            let weight = terms(&keys[c]).iter().map(term_weight).fold(0.0, f64::max);
-            (c, t.weighted * weight)
+        .filter(|(_, t)| t.count > 0)
+        .filter_map(|(c, t)| {
+            let (mut best, mut letters) = (0.0, false);
+            for &term in terms(&keys[c]) {
+                let (weight, has_letter) = weights.get(term as usize).copied().unwrap_or_default();
+                best = f64::max(best, weight);
+                letters |= has_letter;
+            }
+            letters.then_some((c, t.weighted * best))
         })
         .collect();
     // Best first; ties to the longer phrase (one that always occurs whole
     // ties with its best word), then to the one the document names first.
-    scored.sort_by(|a, b| {
+    // The order is total (no two candidates share a length and a first
+    // word), so an unstable sort gives the same list.
+    scored.sort_unstable_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then(keys[b.0].0.cmp(&keys[a.0].0))
             .then(tallies[a.0].first.start.cmp(&tallies[b.0].first.start))
