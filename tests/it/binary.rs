@@ -78,6 +78,43 @@ fn help_lists_every_setting() {
     }
 }
 
+/// Every flag `serve --help` lists has a row in the README's configuration
+/// table or in docs/api.md's "More settings".
+#[test]
+fn every_setting_has_a_row_in_the_documentation() {
+    let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
+        .args(["serve", "--help"])
+        .output()
+        .expect("run --help");
+    let help = String::from_utf8_lossy(&output.stdout);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rows: Vec<String> = ["README.md", "docs/api.md"]
+        .iter()
+        .flat_map(|file| {
+            std::fs::read_to_string(root.join(file))
+                .expect("a readable document")
+                .lines()
+                .filter(|line| line.starts_with("| `--"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let flags: Vec<&str> = help
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("--"))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|flag| *flag != "help")
+        .collect();
+    assert!(flags.len() > 30, "{help}");
+    for flag in flags {
+        let cell = format!("`--{flag}`");
+        assert!(
+            rows.iter().any(|row| row.contains(&cell)),
+            "--{flag} has no row in README.md or docs/api.md"
+        );
+    }
+}
+
 #[test]
 fn a_corrupt_model_fails_start_up_naming_the_file() {
     let dir = tempfile::tempdir().expect("temp dir");
