@@ -1,7 +1,7 @@
-//! Benchmarks of the text pipeline, of furniture removal and of every
+//! Benchmarks of the text pipeline, of furniture removal, of every
 //! summarization algorithm (default options: furniture removed, 3
-//! sentences) on synthetic English news copy (`common`) of about 5 KB,
-//! 100 KB and 1 MiB.
+//! sentences) and of the default with key phrases, on synthetic English
+//! news copy (`common`) of about 5 KB, 100 KB and 1 MiB.
 //!
 //! Run with `cargo bench --bench summarize`; `-- --test` runs every
 //! benchmark once as a smoke test.
@@ -80,6 +80,22 @@ fn benches(c: &mut Criterion) {
         }
         group.finish();
     }
+
+    // The default summary with 10 key phrases: what Analyze's summary part
+    // and Summarize with `max_keyphrases` run; the difference from
+    // `summarize/PacSum` is the key phrases' cost.
+    let mut group = c.benchmark_group("summarize/PacSum+keyphrases");
+    let options = SummarizeOptions {
+        keyphrases: 10,
+        ..Default::default()
+    };
+    for (label, doc) in &docs {
+        configure(&mut group, doc.text.len());
+        group.bench_with_input(BenchmarkId::from_parameter(label), doc, |b, doc| {
+            b.iter(|| summarize(black_box(doc), &options, None))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(summarize_benches, benches);
