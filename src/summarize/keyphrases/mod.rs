@@ -35,6 +35,8 @@
 
 mod candidates;
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 use std::ops::Range;
 
 use crate::text::View;
@@ -109,7 +111,9 @@ pub fn extract(view: &View<'_, '_>, limit: usize) -> Vec<Keyphrase> {
             ((1.0 + tf).ln() * (1.0 + s.named as f64 / tf), has_letter)
         })
         .collect();
-    let mut scored: Vec<(usize, f64)> = tallies
+    // Only the best few are read, and most candidates are noun phrases met
+    // once: a heap orders lazily what a sort would order entirely.
+    let mut ranking: BinaryHeap<Ranked> = tallies
         .iter()
         .enumerate()
         .filter(|(_, t)| t.count > 0)
@@ -120,30 +124,25 @@ pub fn extract(view: &View<'_, '_>, limit: usize) -> Vec<Keyphrase> {
                 best = f64::max(best, weight);
                 letters |= has_letter;
             }
-            letters.then_some((c, t.weighted * best))
+            letters.then_some(Ranked {
+                score: t.weighted * best,
+                words: keys[c].0,
+                first: t.first.start,
+                candidate: c,
+            })
         })
         .collect();
-    // Best first; ties to the longer phrase (one that always occurs whole
-    // ties with its best word), then to the one the document names first.
-    // The order is total (no two candidates share a length and a first
-    // word), so an unstable sort gives the same list.
-    scored.sort_unstable_by(|a, b| {
-        b.1.total_cmp(&a.1)
-            .then(keys[b.0].0.cmp(&keys[a.0].0))
-            .then(tallies[a.0].first.start.cmp(&tallies[b.0].first.start))
-    });
 
     let mut taken: Vec<(usize, f64)> = Vec::with_capacity(limit);
-    for candidate in scored {
-        if taken.len() == limit {
-            break;
-        }
-        let key = &keys[candidate.0];
+    while taken.len() < limit
+        && let Some(next) = ranking.pop()
+    {
+        let key = &keys[next.candidate];
         let overlaps = taken
             .iter()
             .any(|(c, _)| contains(&keys[*c], key) || contains(key, &keys[*c]));
         if !overlaps {
-            taken.push(candidate);
+            taken.push((next.candidate, next.score));
         }
     }
 
@@ -172,6 +171,44 @@ pub fn extract(view: &View<'_, '_>, limit: usize) -> Vec<Keyphrase> {
         })
         .collect()
 }
+
+/// A candidate's rank: the best score first; on a tie the longer phrase
+/// (one that always occurs whole ties with its best word), then the one the
+/// document names first.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f64,
+    /// Number of words.
+    words: u8,
+    /// Where its first occurrence starts.
+    first: usize,
+    candidate: usize,
+}
+
+impl Ord for Ranked {
+    /// Greater is better: [`BinaryHeap`] pops the greatest.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(self.words.cmp(&other.words))
+            .then(other.first.cmp(&self.first))
+            .then(other.candidate.cmp(&self.candidate))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
 
 /// How much an occurrence in the view's `sentence`th sentence counts: 1 in
 /// the first, about 0.3 in the tenth. News and reports state their subject
