@@ -66,12 +66,28 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
-    for algorithm in Algorithm::LEXICAL {
-        let mut group = c.benchmark_group(format!("summarize/{algorithm:?}"));
-        let options = SummarizeOptions {
-            algorithm,
-            ..Default::default()
-        };
+    // Each algorithm with the default options, then the default summary
+    // with 10 key phrases: what Analyze's summary part and Summarize with
+    // `max_keyphrases` run; its difference from `summarize/PacSum` is the
+    // key phrases' cost.
+    let cases = Algorithm::LEXICAL
+        .into_iter()
+        .map(|algorithm| {
+            let options = SummarizeOptions {
+                algorithm,
+                ..Default::default()
+            };
+            (format!("summarize/{algorithm:?}"), options)
+        })
+        .chain(std::iter::once((
+            "summarize/PacSum+keyphrases".to_owned(),
+            SummarizeOptions {
+                keyphrases: 10,
+                ..Default::default()
+            },
+        )));
+    for (name, options) in cases {
+        let mut group = c.benchmark_group(name);
         for (label, doc) in &docs {
             configure(&mut group, doc.text.len());
             group.bench_with_input(BenchmarkId::from_parameter(label), doc, |b, doc| {
@@ -80,22 +96,6 @@ fn benches(c: &mut Criterion) {
         }
         group.finish();
     }
-
-    // The default summary with 10 key phrases: what Analyze's summary part
-    // and Summarize with `max_keyphrases` run; the difference from
-    // `summarize/PacSum` is the key phrases' cost.
-    let mut group = c.benchmark_group("summarize/PacSum+keyphrases");
-    let options = SummarizeOptions {
-        keyphrases: 10,
-        ..Default::default()
-    };
-    for (label, doc) in &docs {
-        configure(&mut group, doc.text.len());
-        group.bench_with_input(BenchmarkId::from_parameter(label), doc, |b, doc| {
-            b.iter(|| summarize(black_box(doc), &options, None))
-        });
-    }
-    group.finish();
 }
 
 criterion_group!(summarize_benches, benches);

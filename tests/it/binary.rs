@@ -52,13 +52,18 @@ async fn a_signal_sent_as_soon_as_it_serves_still_drains() {
     }
 }
 
-#[test]
-fn help_lists_every_setting() {
+/// What `textanalysis serve --help` prints.
+fn serve_help() -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
         .args(["serve", "--help"])
         .output()
         .expect("run --help");
-    let help = String::from_utf8_lossy(&output.stdout);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn help_lists_every_setting() {
+    let help = serve_help();
     for flag in [
         "--listen",
         "TEXTANALYSIS_LISTEN",
@@ -82,11 +87,7 @@ fn help_lists_every_setting() {
 /// table or in docs/api.md's "More settings".
 #[test]
 fn every_setting_has_a_row_in_the_documentation() {
-    let output = Command::new(env!("CARGO_BIN_EXE_textanalysis"))
-        .args(["serve", "--help"])
-        .output()
-        .expect("run --help");
-    let help = String::from_utf8_lossy(&output.stdout);
+    let help = serve_help();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let rows: Vec<String> = ["README.md", "docs/api.md"]
         .iter()
